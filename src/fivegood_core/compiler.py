@@ -1,0 +1,316 @@
+"""Compiling a standard: its criteria become a tree of checks, and a generated fast path.
+
+Two ways to evaluate the same tree:
+
+* :meth:`CompiledStandard.explain` walks it and builds a full
+  :class:`~fivegood_core.results.CriterionResult` for every criterion;
+* :meth:`CompiledStandard.decide` runs straight-line Python generated once per
+  standard, and returns only the verdict and the decisive failed and unknown
+  checks. Kinds that can, emit inline code (thresholds, flags, attestations);
+  the rest are called.
+
+The generated source never contains text from a standard file: evidence keys,
+thresholds and ids enter the generated function's namespace as bound
+constants (``_c0``, ``_c1`` …), and every identifier is made here. Operators
+come from a fixed table, not from the file.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable, Mapping, Sequence
+
+import attrs
+
+from .checks import Advisory, AllOf, AnyOf, BuildContext, Check, CheckKind, EvalContext, Group
+from .errors import EvidenceError, Problem, StandardError
+from .evidence import Reader
+from .metrics import Metric
+from .model import CriterionDef, StandardDef, Text
+from .results import CriterionResult, Outcome
+from .schema import BuildError
+from .verdict import Verdict
+from .vocabulary import ATTEST_PREFIX, Vocabulary
+
+_OPCODE = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "=="}
+
+
+@attrs.frozen
+class Node:
+    """A compiled criterion: its definition, its check, its children."""
+
+    defn: CriterionDef
+    check: Check | Group
+    children: tuple["Node", ...]
+
+    def walk(self) -> "list[Node]":
+        """This node and all below it, depth first."""
+        out = [self]
+        for c in self.children:
+            out.extend(c.walk())
+        return out
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Evidence keys read by this node and its descendants, in order, without repeats."""
+        return tuple(dict.fromkeys(k for n in self.walk() for k in n.check.inputs))
+
+
+DecideFn = Callable[[dict[str, Any], EvalContext], tuple[int, list[str], list[str]]]
+
+
+class CompiledStandard:
+    """A standard version ready to evaluate: no parsing or lookups left to do per organisation."""
+
+    def __init__(self, defn: StandardDef, roots: tuple[Node, ...], vocabulary: Vocabulary) -> None:
+        self.defn = defn
+        self.roots = roots
+        self.vocabulary = vocabulary
+        self.nodes = tuple(n for r in roots for n in r.walk())
+        self.source_code, self._decide = generate(self)
+
+    def explain(self, r: Reader, ctx: EvalContext) -> tuple[CriterionResult, ...]:
+        """Every criterion's result, explained."""
+        return tuple(_explain(n, r, ctx) for n in self.roots)
+
+    def decide(self, evidence: dict[str, Any], ctx: EvalContext) -> tuple[Verdict, tuple[str, ...], tuple[str, ...]]:
+        """The overall criteria verdict and the decisive failed and unknown check ids, fast."""
+        code, failed, unknown = self._decide(evidence, ctx)
+        return Verdict(code), tuple(failed), tuple(unknown)
+
+
+def compile_standard(
+    defn: StandardDef,
+    kinds: Mapping[str, CheckKind],
+    metrics: Mapping[str, Metric],
+    vocabulary: Vocabulary,
+) -> CompiledStandard:
+    """Build every criterion's check; raises :class:`StandardError` listing every problem."""
+    problems: list[Problem] = []
+    built: dict[str, Check | Group] = {}
+    for c in defn.criteria:
+        ctx = BuildContext(c.id, c.title, vocabulary, metrics, kinds, defn.subject_kind)
+        try:
+            built[c.id] = kinds[c.kind].build(c.params, ctx)
+        except BuildError as exc:
+            key = f"criterion[{c.id}]" + (f".{exc.field}" if exc.field else "")
+            problems.append(Problem(defn.source, c.line, key, exc.message))
+    if problems:
+        raise StandardError(problems)
+    by_parent: dict[str | None, list[CriterionDef]] = {}
+    for c in defn.criteria:
+        by_parent.setdefault(c.parent, []).append(c)
+
+    def node(c: CriterionDef) -> Node:
+        return Node(c, built[c.id], tuple(node(k) for k in by_parent.get(c.id, ())))
+
+    return CompiledStandard(defn, tuple(node(c) for c in by_parent.get(None, ())), vocabulary)
+
+
+# --- explained evaluation ----------------------------------------------------------------------
+
+
+def _result(node: Node, outcome: Outcome, children: tuple[CriterionResult, ...] = ()) -> CriterionResult:
+    d = node.defn
+    return CriterionResult(
+        id=d.id,
+        kind=d.kind,
+        verdict=outcome.verdict,
+        title=d.title,
+        reason=outcome.reason,
+        citation=d.citation,
+        observed=outcome.observed,
+        threshold=node.check.threshold,
+        gap=outcome.gap,
+        inputs=node.inputs,
+        values=outcome.values,
+        children=children,
+        nested=outcome.nested,
+        interpretation=d.interpretation,
+        assumed=d.assumed,
+    )
+
+
+_NOT_APPLICABLE = Text("不适用:上级条件不成立", "not applicable: the enclosing condition does not hold")
+
+
+def _not_applicable(c: CriterionResult) -> CriterionResult:
+    return attrs.evolve(c, verdict=Verdict.NOT_APPLICABLE, reason=_NOT_APPLICABLE, gap=None,
+                        children=tuple(_not_applicable(k) for k in c.children))
+
+
+def _explain(node: Node, r: Reader, ctx: EvalContext) -> CriterionResult:
+    check = node.check
+    if isinstance(check, Check):
+        return _result(node, check.explain(r, ctx))
+    gate = check.gate(r, ctx)
+    children = tuple(_explain(c, r, ctx) for c in node.children)
+    if gate is not None:
+        if gate.verdict is Verdict.NOT_APPLICABLE:
+            children = tuple(_not_applicable(c) for c in children)
+        return _result(node, gate, children)
+    verdict = check.combine([c.verdict for c in children])
+    outcome = check.describe(verdict, [(c.title, c.verdict) for c in children])
+    values: dict[str, Any] = {}
+    for c in children:
+        values.update(c.values)
+    return _result(node, attrs.evolve(outcome, values=values), children)
+
+
+# --- generated fast path -----------------------------------------------------------------------
+
+
+def _slow(check: Check, evidence: dict[str, Any], ctx: EvalContext, vocabulary: Vocabulary) -> int:
+    return int(check.verdict(Reader(evidence, vocabulary), ctx))
+
+
+def _section(value: Any, name: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    raise EvidenceError([Problem(None, None, name, f"expected a table, got {type(value).__name__}")])
+
+
+def _wrong_subject(found: Any, expected: str) -> None:
+    raise EvidenceError([Problem(None, None, "subject.kind", f"this standard applies to {expected!r}, the evidence is for {found!r}")])
+
+
+class Emitter:
+    """Builds the generated function's source and its namespace of bound constants."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.namespace: dict[str, Any] = {}
+        self.prologue: list[str] = []
+        self.body: list[str] = []
+        self.depth = 1
+        self._sections: dict[str, str] = {}
+        self._reads: dict[str, str] = {}
+        self._names = itertools.count()
+
+    def name(self, prefix: str) -> str:
+        """A fresh identifier."""
+        return f"{prefix}{next(self._names)}"
+
+    def const(self, value: Any) -> str:
+        """Bind ``value`` as a constant of the generated function; returns its identifier."""
+        name = self.name("_c")
+        self.namespace[name] = value
+        return name
+
+    @staticmethod
+    def op(op: str) -> str:
+        """The Python operator for a comparison, from a fixed table."""
+        return _OPCODE[op]
+
+    def line(self, text: str) -> None:
+        """Append a line to the body at the current depth."""
+        self.body.append("    " * self.depth + text)
+
+    def slow(self, check: Check) -> str:
+        """An expression evaluating ``check`` through its Python method."""
+        return f"_slow({self.const(check)}, ev, ctx, _vocab)"
+
+    def read(self, key: str) -> str | None:
+        """A variable holding the raw value of a two-part key (read once, up front); None otherwise."""
+        if key in self._reads:
+            return self._reads[key]
+        if key.startswith(ATTEST_PREFIX):
+            parts = ["attest", key[len(ATTEST_PREFIX):]]
+        else:
+            parts = key.split(".")
+        if len(parts) != 2:
+            return None
+        section = self._sections.get(parts[0])
+        if section is None:
+            section = self._sections[parts[0]] = self.name("s")
+            k = self.const(parts[0])
+            self.prologue.append(f"    {section} = ev.get({k})")
+            self.prologue.append(f"    if {section}.__class__ is not dict: {section} = _section({section}, {k})")
+        var = self._reads[key] = self.name("v")
+        self.prologue.append(f"    {var} = {section}.get({self.const(parts[1])})")
+        return var
+
+
+def _emit_node(e: Emitter, node: Node, var: dict[int, str]) -> None:
+    out = var[id(node)] = e.name("r")
+    check = node.check
+    if isinstance(check, Check):
+        if not check.emit(e, out):
+            e.line(f"{out} = {e.slow(check)}")
+        return
+    if isinstance(check, Advisory):
+        # Never decides anything, so its children need no fast-path code at all.
+        e.line(f"{out} = {int(Verdict.ADVISORY)}")
+        return
+    gate = None
+    if check.condition is not None:
+        gate = e.name("g")
+        if not check.condition.emit(e, gate):
+            e.line(f"{gate} = {e.slow(check.condition)}")
+        e.line(f"if {gate} == 1:")
+        e.depth += 1
+    for child in node.children:
+        _emit_node(e, child, var)
+    kids = [var[id(c)] for c in node.children]
+    if type(check).combine is AllOf.combine:
+        m = e.name("m")
+        e.line(f"{m} = {' | '.join(kids)}")
+        e.line(f"{out} = 4 if {m} & 4 else 2 if {m} & 2 else 1 if {m} & 1 else 8")
+    elif type(check).combine is AnyOf.combine:
+        m = e.name("m")
+        e.line(f"{m} = {' | '.join(kids)}")
+        e.line(f"{out} = 1 if {m} & 1 else 2 if {m} & 2 else 4 if {m} & 4 else 8")
+    else:
+        e.line(f"{out} = int({e.const(check)}.combine(({', '.join(kids)},)))")
+    if gate is not None:
+        e.depth -= 1
+        e.line("else:")
+        e.depth += 1
+        # Decided by the gate: 4 (failed condition) means not applicable, 2 stays unknown.
+        e.line(f"{out} = 8 if {gate} == 4 else {gate}")
+        for d in node.walk()[1:]:
+            if id(d) in var:
+                e.line(f"{var[id(d)]} = 8")
+        e.depth -= 1
+
+
+def _emit_collect(e: Emitter, nodes: Sequence[Node], var: Mapping[int, str], code: int, into: str) -> None:
+    for node in nodes:
+        e.line(f"if {var[id(node)]} == {code}:")
+        e.depth += 1
+        kids = [c for c in node.children if id(c) in var]
+        ident = e.const(node.defn.id)
+        if kids:
+            e.line(f"if not ({' or '.join(f'{var[id(c)]} == {code}' for c in kids)}): {into}.append({ident})")
+            _emit_collect(e, kids, var, code, into)
+        else:
+            e.line(f"{into}.append({ident})")
+        e.depth -= 1
+
+
+def generate(standard: CompiledStandard) -> tuple[str, DecideFn]:
+    """Generate and compile the fast decision function of ``standard``."""
+    e = Emitter(standard.vocabulary)
+    e.namespace.update(_slow=_slow, _section=_section, _wrong_subject=_wrong_subject, _vocab=standard.vocabulary)
+    subject, kind_key, kind = e.const("subject"), e.const("kind"), e.const(standard.defn.subject_kind)
+    e.prologue.append(f"    _s = ev.get({subject})")
+    e.prologue.append(f"    if _s.__class__ is dict:")
+    e.prologue.append(f"        _k = _s.get({kind_key})")
+    e.prologue.append(f"        if _k is not None and _k != {kind}: _wrong_subject(_k, {kind})")
+    e.prologue.append(f"    elif _s is not None: _section(_s, {subject})")
+    var: dict[int, str] = {}
+    for root in standard.roots:
+        _emit_node(e, root, var)
+    tops = [var[id(r)] for r in standard.roots]
+    e.line(f"m = {' | '.join(tops)}")
+    e.line("root = 4 if m & 4 else 2 if m & 2 else 1 if m & 1 else 8")
+    e.line("failed = []")
+    e.line("unknown = []")
+    _emit_collect(e, standard.roots, var, 4, "failed")
+    _emit_collect(e, standard.roots, var, 2, "unknown")
+    e.line("return root, failed, unknown")
+    source = "def decide(ev, ctx):\n" + "\n".join(e.prologue + e.body) + "\n"
+    namespace = dict(e.namespace)
+    exec(compile(source, f"<fivegood {standard.defn.ref}>", "exec"), namespace)  # noqa: S102 - source built from identifiers only
+    return source, namespace["decide"]  # type: ignore[no-any-return]
+

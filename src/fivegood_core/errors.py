@@ -1,0 +1,62 @@
+"""Errors that fivegood raises, each naming the file, the line or key, and what was expected.
+
+Every error a user can cause by writing a bad standard or a bad evidence file
+derives from :class:`FivegoodError`; anything else escaping the engine is a bug.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import attrs
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an input file: where it is and what was expected there."""
+
+    file: str | None
+    line: int | None
+    key: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.key:
+            return f"{where}: {self.key}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class FivegoodError(Exception):
+    """Base class of every error caused by input rather than by a bug."""
+
+
+class ProblemsError(FivegoodError):
+    """An input had one or more problems; all of them are listed, not only the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def first(self) -> Problem:
+        """The first problem, for callers that show a single line."""
+        return self.problems[0]
+
+
+class StandardError(ProblemsError):
+    """A standard definition (TOML file) is malformed or inconsistent with the others."""
+
+
+class EvidenceError(ProblemsError):
+    """An evidence document is malformed: wrong type, negative count, bad structure."""
+
+
+class ResolutionError(FivegoodError):
+    """A standard id or version cannot be resolved (unknown id, no version in force)."""
+
+
+class PluginError(FivegoodError):
+    """A plugin is broken: it failed to import, or a hook of it raised."""

@@ -1,0 +1,129 @@
+"""The plugin contract: every way a plugin can extend fivegood, one documented hook each.
+
+A plugin is any module or object with functions marked ``@fivegood_core.hookimpl``
+and named like the hooks below. It reaches the engine through the ``fivegood``
+entry-point group::
+
+    # pyproject.toml of a jurisdiction's package
+    [project.entry-points.fivegood]
+    xinzheng = "fivegood_xinzheng"
+
+or, in an embedding program, explicitly: ``Engine.from_plugins([module])``.
+The engine's own check kinds, metrics and reward calculators are provided by
+``fivegood_core.builtins`` through these same hooks.
+
+Each hook is called once, when an engine is created, and returns a list: every
+plugin's lists are concatenated. Hooks take no arguments, so that a plugin is
+declarative and an engine's contents are fixed once it exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Union
+
+import pluggy
+
+if TYPE_CHECKING:
+    import os
+    from importlib.resources.abc import Traversable
+
+    from .checks import CheckKind
+    from .metrics import Metric
+    from .rewards import RewardCalculator
+
+PROJECT = "fivegood"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+#: A place standards come from: a TOML file, or a directory searched for ``*.toml``.
+StandardSource = Union["os.PathLike[str]", "Traversable", str]
+
+
+@hookspec
+def fivegood_standard_sources() -> list[StandardSource]:
+    """Return TOML files or directories of TOML files that define standards.
+
+    Directories are searched recursively for ``*.toml``. Return package
+    resources (``importlib.resources.files(__package__) / "standards"``) so the
+    files are found from an installed wheel as well as from a checkout.
+
+    Example::
+
+        @hookimpl
+        def fivegood_standard_sources():
+            return [importlib.resources.files(__package__) / "standards"]
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def fivegood_vocabulary() -> list[StandardSource]:
+    """Return TOML files adding evidence keys to the vocabulary.
+
+    The format is that of ``fivegood_core/vocabulary.toml``: one
+    ``[keys."section.name"]`` table per key with ``type``, ``label`` and
+    ``meaning``. A key another plugin defines with a different type is an
+    error. Standards may read only keys of the vocabulary.
+
+    Example::
+
+        @hookimpl
+        def fivegood_vocabulary():
+            return [importlib.resources.files(__package__) / "vocabulary.toml"]
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def fivegood_check_kinds() -> list[CheckKind]:
+    """Return :class:`~fivegood_core.checks.CheckKind` objects: new ``kind = "…"`` values.
+
+    A kind declares its TOML fields (so unknown keys are still rejected) and a
+    ``build(params, context)`` that returns a
+    :class:`~fivegood_core.checks.Check` (a leaf) or a
+    :class:`~fivegood_core.checks.Group` (``group=True``: it has children).
+    Two plugins defining the same kind name is an error.
+
+    Example::
+
+        @hookimpl
+        def fivegood_check_kinds():
+            return [CheckKind("member_quota", "…", fields=(Field("key", "key", True),),
+                              build=build_member_quota)]
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def fivegood_metrics() -> list[Metric]:
+    """Return :class:`~fivegood_core.metrics.Metric` objects: values a threshold can compare.
+
+    A criterion uses a metric with ``kind = "threshold"``, ``metric = "name"``
+    and ``args = {…}``. A metric computes exactly (int, Decimal, Fraction).
+
+    Example::
+
+        @hookimpl
+        def fivegood_metrics():
+            return [Metric("members_per_staff", "…", {"members": "key", "staff": "key"}, bind)]
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def fivegood_reward_calculators() -> list[RewardCalculator]:
+    """Return :class:`~fivegood_core.rewards.RewardCalculator` objects.
+
+    A reward scheme in a standard names its calculator (``calculator =
+    "fixed"`` by default, which pays ``amount``). A jurisdiction whose reward
+    depends on the evidence (tiers, per-member amounts, caps) registers a
+    calculator and names it; the calculator is called only for a subject that
+    passed, and returns an exact ``Decimal`` of yuan.
+
+    Example::
+
+        @hookimpl
+        def fivegood_reward_calculators():
+            return [RewardCalculator("per_member", "…", per_member)]
+    """
+    raise NotImplementedError

@@ -1,0 +1,158 @@
+"""Metrics: values computed from evidence (a ratio, a compound growth rate) for thresholds.
+
+A metric is registered through the ``fivegood_metrics`` hook; a threshold
+criterion names it with ``metric = "…"`` and ``args = {…}``. Binding a metric
+to its arguments happens once, when the standard is compiled; computing it is
+then a few dictionary reads and exact arithmetic.
+"""
+
+from __future__ import annotations
+
+import abc
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+import attrs
+
+from .evidence import Reader
+from .exact import CompoundGrowth, Number
+from .model import Text
+from .schema import BuildError
+
+if TYPE_CHECKING:
+    from .checks import BuildContext, EvalContext
+
+
+@attrs.frozen
+class Measured:
+    """A metric's value, or why there is none (missing keys, or a note such as a zero denominator)."""
+
+    value: Number | CompoundGrowth | None
+    values: Mapping[str, Any] = attrs.field(factory=dict)
+    missing: tuple[str, ...] = ()
+    note: Text | None = None
+    detail: str | None = None
+
+
+def latest_year(tables: Sequence[Mapping[int, int]], subject_year: int | None) -> int | None:
+    """The latest year present in every table, not after the assessment year."""
+    common = set(tables[0]).intersection(*tables[1:]) if tables else set()
+    if subject_year is not None:
+        common = {y for y in common if y <= subject_year}
+    return max(common) if common else None
+
+
+class BoundMetric(abc.ABC):
+    """A metric bound to its arguments."""
+
+    inputs: tuple[str, ...] = ()
+    unit: str = "number"
+
+    @abc.abstractmethod
+    def compute(self, r: Reader, ctx: "EvalContext") -> Measured:
+        """The value for one organisation's evidence."""
+
+
+@attrs.frozen
+class Metric:
+    """A named metric: its documentation, its argument names, and how to bind it."""
+
+    name: str
+    doc: str
+    args: Mapping[str, str]
+    bind_args: Callable[[Mapping[str, Any], "BuildContext"], BoundMetric]
+
+    def bind(self, args: Mapping[str, Any], ctx: "BuildContext") -> BoundMetric:
+        """Bind to a criterion's ``args``; unknown or missing arguments raise BuildError."""
+        unknown = set(args) - set(self.args)
+        if unknown:
+            raise BuildError("args", f"unknown argument(s) {', '.join(sorted(unknown))} for metric {self.name!r} (allowed: {', '.join(self.args)})")
+        return self.bind_args(args, ctx)
+
+
+def _need_key(args: Mapping[str, Any], name: str, ctx: "BuildContext", type_name: str) -> str:
+    key = args.get(name)
+    if not isinstance(key, str):
+        raise BuildError(name, f"expected an evidence key for {name!r}")
+    entry = ctx.vocabulary.get(key)
+    if entry is None:
+        raise BuildError(name, f"unknown evidence key {key!r}: not in the vocabulary")
+    if type_name and entry.type.name not in type_name.split("|"):
+        raise BuildError(name, f"{key} is a {entry.type.name}, expected a {type_name.replace('|', ' or ')}")
+    return key
+
+
+class Ratio(BoundMetric):
+    """numerator / denominator, exactly."""
+
+    unit = "percent"
+
+    def __init__(self, numerator: str, denominator: str) -> None:
+        self.numerator = numerator
+        self.denominator = denominator
+        self.inputs = (numerator, denominator)
+
+    def compute(self, r: Reader, ctx: "EvalContext") -> Measured:
+        n, d = r.get(self.numerator), r.get(self.denominator)
+        values = {self.numerator: n, self.denominator: d}
+        absent = tuple(k for k, v in values.items() if v is None)
+        if absent:
+            return Measured(None, values, absent)
+        if d == 0:
+            return Measured(None, values, note=Text(f"{self.denominator} 为 0,比例无法计算", f"{self.denominator} is 0, the share cannot be computed"))
+        return Measured(Fraction(n) / Fraction(d), values, detail=f"{n}/{d}")
+
+
+def _bind_ratio(args: Mapping[str, Any], ctx: "BuildContext") -> BoundMetric:
+    return Ratio(_need_key(args, "numerator", ctx, "count|amount|area|number"), _need_key(args, "denominator", ctx, "count|amount|area|number"))
+
+
+class Growth(BoundMetric):
+    """Compound annual growth of a year → value table over ``years`` years, up to the assessment year.
+
+    When the table is absent, an officially reported average rate (``reported``)
+    stands in for it, and the result says so.
+    """
+
+    unit = "percent"
+
+    def __init__(self, table: str, years: int, reported: str | None) -> None:
+        self.table = table
+        self.years = years
+        self.reported = reported
+        self.inputs = (table,) + ((reported,) if reported else ())
+
+    def compute(self, r: Reader, ctx: "EvalContext") -> Measured:
+        table = r.get(self.table)
+        if table is None:
+            if self.reported is not None:
+                rate = r.get(self.reported)
+                if rate is not None:
+                    return Measured(rate, {self.table: None, self.reported: rate}, detail="reported rate / 报告值")
+            return Measured(None, {k: None for k in self.inputs}, (self.table,))
+        end = latest_year([table], ctx.subject_year)
+        start = None if end is None else end - self.years
+        if end is None or start not in table:
+            want = f"{self.table}.{start}" if end is not None else f"{self.table}.<year>"
+            return Measured(None, {self.table: table}, (want,))
+        if table[start] == 0:
+            return Measured(None, {self.table: table}, note=Text(f"{start} 年会员数为 0,增长率无法计算", f"the {start} value is 0, growth cannot be computed"))
+        growth = CompoundGrowth(table[start], table[end], self.years)
+        return Measured(growth, {self.table: table}, detail=f"{table[start]:,} → {table[end]:,}, {start}–{end}")
+
+
+def _bind_growth(args: Mapping[str, Any], ctx: "BuildContext") -> BoundMetric:
+    years = args.get("years", 3)
+    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        raise BuildError("years", "expected a whole number of years ≥ 1")
+    reported = _need_key(args, "reported", ctx, "rate") if "reported" in args else None
+    return Growth(_need_key(args, "table", ctx, "by_year"), years, reported)
+
+
+BUILTIN_METRICS = (
+    Metric("ratio", "numerator / denominator as an exact fraction, shown as a percentage",
+           {"numerator": "evidence key (a number)", "denominator": "evidence key (a number)"}, _bind_ratio),
+    Metric("growth", "compound annual growth (N_end / N_start) ** (1/years) - 1, compared exactly in rationals",
+           {"table": "evidence key of a year → value table", "years": "number of years (default 3)",
+            "reported": "optional key of a reported average rate, used when the table is absent"}, _bind_growth),
+)
