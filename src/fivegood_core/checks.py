@@ -141,6 +141,7 @@ def missing(title: Text, keys: Sequence[str]) -> Outcome:
         Text(f"{title.zh}:缺少证据({listed})", f"{title.en}: no evidence ({listed})"),
         values=dict.fromkeys(keys),
         gap=Text(f"缺少:{listed}", f"missing: {listed}"),
+        missing=tuple(keys),
     )
 
 
@@ -424,7 +425,7 @@ class Requires(Check):
             gap = Text(f"{label} 未达标:{', '.join(nested.failed)}", f"{label} not met: {', '.join(nested.failed)}")
         elif verdict is Verdict.UNKNOWN:
             gap = Text(f"{label} 缺少:{', '.join(nested.missing)}", f"{label} missing: {', '.join(nested.missing)}")
-        return Outcome(verdict, reason, nested.verdict.value, {}, gap, nested)
+        return Outcome(verdict, reason, nested.verdict.value, {}, gap, nested, nested.missing)
 
     def verdict(self, r: Reader, ctx: EvalContext) -> Verdict:
         return ctx.decide_required(self.ref, ctx.as_of, r.doc).verdict.as_verdict()

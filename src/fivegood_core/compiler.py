@@ -128,6 +128,7 @@ def _result(node: Node, outcome: Outcome, children: tuple[CriterionResult, ...] 
         nested=outcome.nested,
         interpretation=d.interpretation,
         assumed=d.assumed,
+        missing=outcome.missing,
     )
 
 
@@ -135,7 +136,7 @@ _NOT_APPLICABLE = Text("不适用:上级条件不成立", "not applicable: the e
 
 
 def _not_applicable(c: CriterionResult) -> CriterionResult:
-    return attrs.evolve(c, verdict=Verdict.NOT_APPLICABLE, reason=_NOT_APPLICABLE, gap=None,
+    return attrs.evolve(c, verdict=Verdict.NOT_APPLICABLE, reason=_NOT_APPLICABLE, gap=None, missing=(),
                         children=tuple(_not_applicable(k) for k in c.children))
 
 
@@ -231,26 +232,42 @@ class Emitter:
         return var
 
 
-def _emit_node(e: Emitter, node: Node, var: dict[int, str]) -> None:
-    out = var[id(node)] = e.name("r")
+def _assign(e: Emitter, node: Node, var: dict[int, str]) -> None:
+    # Names are given up front so a gate's "not applicable" branch can set its
+    # descendants before their code is emitted. Nothing under an advisory group
+    # gets code: it never decides anything.
+    var[id(node)] = e.name("r")
+    if not isinstance(node.check, Advisory):
+        for child in node.children:
+            _assign(e, child, var)
+
+
+def _emit_node(e: Emitter, node: Node, var: dict[int, str], gates: dict[int, str]) -> None:
+    out = var[id(node)]
     check = node.check
     if isinstance(check, Check):
         if not check.emit(e, out):
             e.line(f"{out} = {e.slow(check)}")
         return
     if isinstance(check, Advisory):
-        # Never decides anything, so its children need no fast-path code at all.
         e.line(f"{out} = {int(Verdict.ADVISORY)}")
         return
     gate = None
     if check.condition is not None:
-        gate = e.name("g")
+        gate = gates[id(node)] = e.name("g")
         if not check.condition.emit(e, gate):
             e.line(f"{gate} = {e.slow(check.condition)}")
-        e.line(f"if {gate} == 1:")
+        # A failed condition makes the group and everything below it not applicable.
+        e.line(f"if {gate} == 4:")
+        e.depth += 1
+        for d in node.walk():
+            if id(d) in var:
+                e.line(f"{var[id(d)]} = 8")
+        e.depth -= 1
+        e.line("else:")
         e.depth += 1
     for child in node.children:
-        _emit_node(e, child, var)
+        _emit_node(e, child, var, gates)
     kids = [var[id(c)] for c in node.children]
     if type(check).combine is AllOf.combine:
         m = e.name("m")
@@ -263,28 +280,25 @@ def _emit_node(e: Emitter, node: Node, var: dict[int, str]) -> None:
     else:
         e.line(f"{out} = int({e.const(check)}.combine(({', '.join(kids)},)))")
     if gate is not None:
-        e.depth -= 1
-        e.line("else:")
-        e.depth += 1
-        # Decided by the gate: 4 (failed condition) means not applicable, 2 stays unknown.
-        e.line(f"{out} = 8 if {gate} == 4 else {gate}")
-        for d in node.walk()[1:]:
-            if id(d) in var:
-                e.line(f"{var[id(d)]} = 8")
+        e.line(f"if {gate} == 2: {out} = 2")
         e.depth -= 1
 
 
-def _emit_collect(e: Emitter, nodes: Sequence[Node], var: Mapping[int, str], code: int, into: str) -> None:
+def _emit_collect(e: Emitter, nodes: Sequence[Node], var: Mapping[int, str], gates: Mapping[int, str], code: int, into: str) -> None:
+    # Mirrors Result.failed / Result.unknown: descend through nodes carrying the
+    # verdict; a node is listed when no child carries it or its gate is unknown.
     for node in nodes:
         e.line(f"if {var[id(node)]} == {code}:")
         e.depth += 1
         kids = [c for c in node.children if id(c) in var]
         ident = e.const(node.defn.id)
+        tests = [f"{var[id(c)]} == {code}" for c in kids]
+        listed = f"not ({' or '.join(tests)})" if tests else "True"
+        if code == 2 and id(node) in gates:
+            listed = f"{gates[id(node)]} == 2 or {listed}"
+        e.line(f"if {listed}: {into}.append({ident})")
         if kids:
-            e.line(f"if not ({' or '.join(f'{var[id(c)]} == {code}' for c in kids)}): {into}.append({ident})")
-            _emit_collect(e, kids, var, code, into)
-        else:
-            e.line(f"{into}.append({ident})")
+            _emit_collect(e, kids, var, gates, code, into)
         e.depth -= 1
 
 
@@ -299,15 +313,18 @@ def generate(standard: CompiledStandard) -> tuple[str, DecideFn]:
     e.prologue.append(f"        if _k is not None and _k != {kind}: _wrong_subject(_k, {kind})")
     e.prologue.append(f"    elif _s is not None: _section(_s, {subject})")
     var: dict[int, str] = {}
+    gates: dict[int, str] = {}
     for root in standard.roots:
-        _emit_node(e, root, var)
+        _assign(e, root, var)
+    for root in standard.roots:
+        _emit_node(e, root, var, gates)
     tops = [var[id(r)] for r in standard.roots]
     e.line(f"m = {' | '.join(tops)}")
     e.line("root = 4 if m & 4 else 2 if m & 2 else 1 if m & 1 else 8")
     e.line("failed = []")
     e.line("unknown = []")
-    _emit_collect(e, standard.roots, var, 4, "failed")
-    _emit_collect(e, standard.roots, var, 2, "unknown")
+    _emit_collect(e, standard.roots, var, gates, 4, "failed")
+    _emit_collect(e, standard.roots, var, gates, 2, "unknown")
     e.line("return root, failed, unknown")
     source = "def decide(ev, ctx):\n" + "\n".join(e.prologue + e.body) + "\n"
     namespace = dict(e.namespace)

@@ -48,6 +48,8 @@ class Outcome:
     values: Mapping[str, Any] = attrs.field(factory=dict, converter=lambda d: {k: json_safe(v) for k, v in d.items()})
     gap: Text | None = None
     nested: "Result | None" = None
+    #: Evidence keys whose absence made the verdict unknown.
+    missing: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -69,6 +71,7 @@ class CriterionResult:
     nested: "Result | None" = None
     interpretation: Text | None = None
     assumed: bool = False
+    missing: tuple[str, ...] = ()
 
     def walk(self) -> "list[CriterionResult]":
         """This result and all below it, depth first (nested standards excluded)."""
@@ -91,6 +94,7 @@ class CriterionResult:
             "gap": self.gap.to_json() if self.gap else None,
             "inputs": list(self.inputs),
             "values": dict(self.values),
+            "missing": list(self.missing),
             "interpretation": self.interpretation.to_json() if self.interpretation else None,
             "assumed": self.assumed,
             "children": [c.to_json() for c in self.children],
@@ -112,6 +116,7 @@ class CriterionResult:
             gap=Text.from_json(d["gap"]) if d.get("gap") else None,
             inputs=tuple(d.get("inputs", ())),
             values=dict(d.get("values", {})),
+            missing=tuple(d.get("missing", ())),
             interpretation=Text.from_json(d["interpretation"]) if d.get("interpretation") else None,
             assumed=bool(d.get("assumed", False)),
             children=tuple(cls.from_json(c) for c in d.get("children", ())),
@@ -224,11 +229,7 @@ class Result:
         """Evidence keys whose absence leaves the verdict open, in order, without repeats."""
         keys: dict[str, None] = {}
         for cid in self.unknown:
-            c = self.find(cid)
-            if c.nested is not None:
-                keys.update(dict.fromkeys(c.nested.missing))
-            else:
-                keys.update(dict.fromkeys(k for k in c.inputs if c.values.get(k) is None))
+            keys.update(dict.fromkeys(self.find(cid).missing))
         return tuple(keys)
 
     def to_json(self) -> dict[str, Any]:
@@ -269,17 +270,16 @@ class Result:
 
 def _decisive_leaves(nodes: tuple[CriterionResult, ...], verdict: Verdict) -> tuple[str, ...]:
     # Descend only through nodes that carry the verdict: a failed check under an
-    # `any` group that passed decided nothing. A group none of whose children
-    # carries it (a `when` whose condition is unknown) is itself decisive.
+    # `any` group that passed decided nothing. A group is itself decisive when
+    # none of its children carries the verdict or its own condition is unknown.
     out: list[str] = []
     stack = [n for n in reversed(nodes) if n.verdict is verdict]
     while stack:
         node = stack.pop()
         below = [c for c in node.children if c.verdict is verdict]
-        if not below:
+        if not below or node.missing:
             out.append(node.id)
-        else:
-            stack.extend(reversed(below))
+        stack.extend(reversed(below))
     return tuple(out)
 
 

@@ -119,18 +119,19 @@ class TomlDocument:
 
 
 def parse_toml(text: str, name: str) -> TomlDocument:
-    """Parse ``text``; a syntax error becomes a :class:`Problem` with its line and column.
-
-    Raises :class:`~fivegood_core.errors.ProblemsError` subclasses are left to
-    callers; this raises ``ValueError`` carrying a Problem in ``args[0]``.
-    """
+    """Parse ``text``; a syntax error raises :class:`TomlSyntaxError` with its line."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         pos = _ERROR_POS.search(msg)
-        line = int(pos.group(1)) if pos else getattr(exc, "lineno", None)
-        detail = _ERROR_POS.sub("", msg).strip()
+        if pos:
+            line: int | None = int(pos.group(1))
+        elif "(at end of document)" in msg:
+            line = len(text.splitlines()) or 1
+        else:
+            line = getattr(exc, "lineno", None)
+        detail = _ERROR_POS.sub("", msg).replace("(at end of document)", "at end of file").strip()
         raise TomlSyntaxError(Problem(name, line, None, f"malformed TOML: {detail}")) from None
     return TomlDocument(name, data, index_lines(text), text)
 

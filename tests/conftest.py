@@ -1,0 +1,61 @@
+"""Shared helpers: engines built from standards written inline, as an author would write them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from fivegood_core import Engine, hookimpl
+
+
+class DirectoryPlugin:
+    """A plugin providing the standards of one directory: the smallest third-party plugin."""
+
+    def __init__(self, directory: Path, name: str = "tests") -> None:
+        self.directory = directory
+        self.__name__ = name
+
+    @hookimpl
+    def fivegood_standard_sources(self) -> list[Any]:
+        return [self.directory]
+
+
+HEADER = """
+[standard]
+id = "{id}"
+version = "{version}"
+title = {{ zh = "测试", en = "Test" }}
+issuer = {{ zh = "测试", en = "Test" }}
+subject_kind = "county_federation"
+jurisdiction = "test"
+effective_from = {effective_from}
+{extra}
+"""
+
+
+def standard(body: str, id: str = "test/std", version: str = "1", effective_from: str = "2000-01-01", extra: str = "") -> str:
+    """A standard file: the usual header followed by ``body`` (criteria, rewards)."""
+    return HEADER.format(id=id, version=version, effective_from=effective_from, extra=extra) + textwrap.dedent(body)
+
+
+@pytest.fixture
+def make_engine(tmp_path: Path) -> Callable[..., Engine]:
+    """Write TOML texts as files and build a strict engine from them (plus the built-ins)."""
+
+    def make(*texts: str, strict: bool = True, plugins: tuple[Any, ...] = ()) -> Engine:
+        folder = tmp_path / f"standards{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        for i, text in enumerate(texts):
+            (folder / f"s{i}.toml").write_text(text, encoding="utf-8")
+        return Engine.from_plugins([DirectoryPlugin(folder), *plugins], strict=strict)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The installed engine: every bundled jurisdiction, through entry points."""
+    return Engine.from_entry_points(strict=True)
