@@ -29,8 +29,7 @@ KINDS = (
         c.build_ratio),
     c.CheckKind(
         "growth", "Compound annual growth over `years` of a year → value table, compared exactly in rationals.",
-        (Field("table", "key", True, "evidence key of a year → value table"), Field("years", "integer", False, "years of growth (default 3)"),
-         Field("reported", "key", False, "key of a reported average rate, used when the table is absent"))
+        (Field("table", "key", True, "evidence key of a year → value table"), Field("years", "integer", False, "years of growth (default 3)"))
         + c.comparison_fields("the yearly rate as a fraction: 0.055 for 5.5%"),
         c.build_growth),
     c.CheckKind("flag", "A yes/no evidence key that must be true (or false with `expect = false`).",

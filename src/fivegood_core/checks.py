@@ -249,7 +249,7 @@ def build_ratio(p: Mapping[str, Any], ctx: BuildContext) -> Check:
 
 def build_growth(p: Mapping[str, Any], ctx: BuildContext) -> Check:
     """``kind = "growth"``: compound annual growth over ``years`` compared with ``value``."""
-    args = {k: p[k] for k in ("table", "years", "reported") if k in p}
+    args = {k: p[k] for k in ("table", "years") if k in p}
     metric = _bind_metric("growth", args, ctx)
     return Threshold(ctx.title, p["op"], p["value"], "percent", metric=metric)
 

@@ -26,7 +26,7 @@ from .checks import Advisory, AllOf, AnyOf, BuildContext, Check, CheckKind, Eval
 from .errors import EvidenceError, Problem, StandardError
 from .evidence import Reader
 from .metrics import Metric
-from .model import CriterionDef, StandardDef, Text
+from .model import CriterionDef, StandardDef
 from .results import CriterionResult, Outcome
 from .schema import BuildError
 from .verdict import Verdict
@@ -132,23 +132,15 @@ def _result(node: Node, outcome: Outcome, children: tuple[CriterionResult, ...] 
     )
 
 
-_NOT_APPLICABLE = Text("不适用:上级条件不成立", "not applicable: the enclosing condition does not hold")
-
-
-def _not_applicable(c: CriterionResult) -> CriterionResult:
-    return attrs.evolve(c, verdict=Verdict.NOT_APPLICABLE, reason=_NOT_APPLICABLE, gap=None, missing=(),
-                        children=tuple(_not_applicable(k) for k in c.children))
-
-
 def _explain(node: Node, r: Reader, ctx: EvalContext) -> CriterionResult:
     check = node.check
     if isinstance(check, Check):
         return _result(node, check.explain(r, ctx))
     gate = check.gate(r, ctx)
+    # Children keep their own verdicts under a gate: what they would be is worth
+    # showing, and it keeps each criterion's verdict monotone in the evidence.
     children = tuple(_explain(c, r, ctx) for c in node.children)
     if gate is not None:
-        if gate.verdict is Verdict.NOT_APPLICABLE:
-            children = tuple(_not_applicable(c) for c in children)
         return _result(node, gate, children)
     verdict = check.combine([c.verdict for c in children])
     outcome = check.describe(verdict, [(c.title, c.verdict) for c in children])

@@ -151,28 +151,32 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
     problems: list[Problem] = []
     sections = vocabulary.sections()
     count = 0
-    for dotted, value, depth in _walk(doc, "", 1):
-        count += 1
-        if count > MAX_VALUES:
-            raise EvidenceError([Problem(source, None, None, f"more than {MAX_VALUES} values; not evidence of one organisation")])
-        if depth > MAX_DEPTH:
-            raise EvidenceError([Problem(source, None, dotted, f"nested deeper than {MAX_DEPTH} levels")])
-        if depth == 1:
-            if dotted in sections and not isinstance(value, dict):
-                problems.append(Problem(source, None, dotted, f"expected a table, got {type(value).__name__}"))
-            elif dotted not in sections:
-                warnings.append(f"unknown evidence section {dotted!r} ignored")
+    for section, table in doc.items():
+        if section not in sections:
+            warnings.append(f"unknown evidence section {section!r} ignored")
             continue
-        known = vocabulary.get(dotted)
-        if known is not None:
-            try:
-                known.read(value) if value is not None else None
-            except BadValue as exc:
-                problems.append(Problem(source, None, dotted, str(exc)))
-        elif isinstance(value, dict) and any(k.startswith(dotted + ".") for k in vocabulary.keys):
+        if table is None:
             continue
-        elif not _under_known(dotted, vocabulary):
-            warnings.append(f"unknown evidence key {dotted!r} ignored")
+        if not isinstance(table, dict):
+            problems.append(Problem(source, None, section, f"expected a table, got {type(table).__name__}"))
+            continue
+        for dotted, value, depth in _walk(table, section + ".", 2):
+            count += 1
+            if count > MAX_VALUES:
+                raise EvidenceError([Problem(source, None, None, f"more than {MAX_VALUES} values; not evidence of one organisation")])
+            if depth > MAX_DEPTH:
+                raise EvidenceError([Problem(source, None, dotted, f"nested deeper than {MAX_DEPTH} levels")])
+            known = vocabulary.get(dotted)
+            if known is not None:
+                if value is not None:
+                    try:
+                        known.read(value)
+                    except BadValue as exc:
+                        problems.append(Problem(source, None, dotted, str(exc)))
+            elif isinstance(value, dict) and any(k.startswith(dotted + ".") for k in vocabulary.keys):
+                continue
+            elif not _under_known(dotted, vocabulary):
+                warnings.append(f"unknown evidence key {dotted!r} ignored")
     if problems:
         raise EvidenceError(problems)
     return doc, tuple(warnings)

@@ -108,35 +108,26 @@ def _bind_ratio(args: Mapping[str, Any], ctx: "BuildContext") -> BoundMetric:
 
 
 class Growth(BoundMetric):
-    """Compound annual growth of a year → value table over ``years`` years, up to the assessment year.
-
-    When the table is absent, an officially reported average rate (``reported``)
-    stands in for it, and the result says so.
-    """
+    """Compound annual growth of a year → value table over ``years`` years, up to the assessment year."""
 
     unit = "percent"
 
-    def __init__(self, table: str, years: int, reported: str | None) -> None:
+    def __init__(self, table: str, years: int) -> None:
         self.table = table
         self.years = years
-        self.reported = reported
-        self.inputs = (table,) + ((reported,) if reported else ())
+        self.inputs = (table,)
 
     def compute(self, r: Reader, ctx: "EvalContext") -> Measured:
         table = r.get(self.table)
         if table is None:
-            if self.reported is not None:
-                rate = r.get(self.reported)
-                if rate is not None:
-                    return Measured(rate, {self.table: None, self.reported: rate}, detail="reported rate / 报告值")
-            return Measured(None, {k: None for k in self.inputs}, (self.table,))
+            return Measured(None, {self.table: None}, (self.table,))
         end = latest_year([table], ctx.subject_year)
         start = None if end is None else end - self.years
         if end is None or start not in table:
             want = f"{self.table}.{start}" if end is not None else f"{self.table}.<year>"
             return Measured(None, {self.table: table}, (want,))
         if table[start] == 0:
-            return Measured(None, {self.table: table}, note=Text(f"{start} 年会员数为 0,增长率无法计算", f"the {start} value is 0, growth cannot be computed"))
+            return Measured(None, {self.table: table}, note=Text(f"{start} 年数值为 0,增长率无法计算", f"the {start} value is 0, growth cannot be computed"))
         growth = CompoundGrowth(table[start], table[end], self.years)
         return Measured(growth, {self.table: table}, detail=f"{table[start]:,} → {table[end]:,}, {start}–{end}")
 
@@ -145,14 +136,12 @@ def _bind_growth(args: Mapping[str, Any], ctx: "BuildContext") -> BoundMetric:
     years = args.get("years", 3)
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
         raise BuildError("years", "expected a whole number of years ≥ 1")
-    reported = _need_key(args, "reported", ctx, "rate") if "reported" in args else None
-    return Growth(_need_key(args, "table", ctx, "by_year"), years, reported)
+    return Growth(_need_key(args, "table", ctx, "by_year"), years)
 
 
 BUILTIN_METRICS = (
     Metric("ratio", "numerator / denominator as an exact fraction, shown as a percentage",
            {"numerator": "evidence key (a number)", "denominator": "evidence key (a number)"}, _bind_ratio),
     Metric("growth", "compound annual growth (N_end / N_start) ** (1/years) - 1, compared exactly in rationals",
-           {"table": "evidence key of a year → value table", "years": "number of years (default 3)",
-            "reported": "optional key of a reported average rate, used when the table is absent"}, _bind_growth),
+           {"table": "evidence key of a year → value table", "years": "number of years (default 3)"}, _bind_growth),
 )

@@ -166,8 +166,11 @@ class EvidenceKey:
     provider: str = "fivegood_core"
 
     def read(self, value: Any) -> Any:
-        """Check and normalise ``value``; raises :class:`BadValue`."""
-        return self.type.parse(value)
+        """Check and normalise ``value``; raises :class:`BadValue` saying what the type expects."""
+        try:
+            return self.type.parse(value)
+        except BadValue as exc:
+            raise BadValue(self.type.expected, exc.got) from None
 
 
 @attrs.frozen
