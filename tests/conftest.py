@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import settings
 
 from fivegood_core import Engine, hookimpl
+
+# Profiles: "dev" (default) and "ci" run quickly; "nightly" searches far harder.
+# Timing belongs to benchmarks/, so no profile has a deadline.
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("nightly", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 class DirectoryPlugin:

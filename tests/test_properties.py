@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import DirectoryPlugin
@@ -53,7 +53,7 @@ def test_three_valued_all(vs: list[Verdict]) -> None:
         assert result is Verdict.NOT_APPLICABLE
 
 
-@settings(max_examples=300)
+
 @given(EVIDENCE)
 def test_fast_path_agrees_with_explained_evaluation(doc: dict[str, Any]) -> None:
     result = ENGINE.evaluate(doc, KITCHEN, ON)
@@ -61,7 +61,7 @@ def test_fast_path_agrees_with_explained_evaluation(doc: dict[str, Any]) -> None
     assert (decision.verdict, decision.failed, decision.unknown) == (result.verdict, result.failed, result.unknown)
 
 
-@settings(max_examples=200)
+
 @given(EVIDENCE, st.data())
 def test_adding_evidence_never_turns_a_pass_into_anything_else(doc: dict[str, Any], data: st.DataObject) -> None:
     present = keys_of(doc)
@@ -75,7 +75,7 @@ def test_adding_evidence_never_turns_a_pass_into_anything_else(doc: dict[str, An
         assert ENGINE.evaluate(doc, KITCHEN, ON).verdict is Overall.PASS
 
 
-@settings(max_examples=200)
+
 @given(EVIDENCE, st.data())
 def test_removing_evidence_never_turns_a_fail_into_a_pass(doc: dict[str, Any], data: st.DataObject) -> None:
     present = keys_of(doc)
@@ -91,7 +91,7 @@ def test_removing_evidence_never_turns_a_fail_into_a_pass(doc: dict[str, Any], d
 RAISABLE = [n for n in KITCHEN.nodes if isinstance(n.check, Threshold) and n.check.key and n.check.op in (">", ">=")]
 
 
-@settings(max_examples=200)
+
 @given(EVIDENCE, st.sampled_from(RAISABLE), st.integers(1, 10**6))
 def test_raising_a_value_never_breaks_a_lower_bound(doc: dict[str, Any], node: Any, extra: int) -> None:
     key = node.check.key

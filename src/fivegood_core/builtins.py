@@ -8,6 +8,7 @@ footing as these.
 from __future__ import annotations
 
 from importlib.resources import files
+
 from . import checks as c
 from .hookspecs import StandardSource
 from .metrics import BUILTIN_METRICS, Metric

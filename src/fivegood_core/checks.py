@@ -24,10 +24,10 @@ import attrs
 
 from . import display
 from .evidence import Reader
-from .exact import CompoundGrowth, Number, compare
+from .exact import Number, compare
+from .metrics import latest_year
 from .model import Text
 from .results import Decision, Outcome, Result
-from .metrics import latest_year
 from .schema import BuildError, Field
 from .verdict import Verdict, all_of, any_of, at_least, mask
 from .vocabulary import ATTEST_PREFIX, Vocabulary

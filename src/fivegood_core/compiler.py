@@ -300,7 +300,7 @@ def generate(standard: CompiledStandard) -> tuple[str, DecideFn]:
     e.namespace.update(_slow=_slow, _section=_section, _wrong_subject=_wrong_subject, _vocab=standard.vocabulary)
     subject, kind_key, kind = e.const("subject"), e.const("kind"), e.const(standard.defn.subject_kind)
     e.prologue.append(f"    _s = ev.get({subject})")
-    e.prologue.append(f"    if _s.__class__ is dict:")
+    e.prologue.append("    if _s.__class__ is dict:")
     e.prologue.append(f"        _k = _s.get({kind_key})")
     e.prologue.append(f"        if _k is not None and _k != {kind}: _wrong_subject(_k, {kind})")
     e.prologue.append(f"    elif _s is not None: _section(_s, {subject})")
@@ -321,5 +321,6 @@ def generate(standard: CompiledStandard) -> tuple[str, DecideFn]:
     source = "def decide(ev, ctx):\n" + "\n".join(e.prologue + e.body) + "\n"
     namespace = dict(e.namespace)
     exec(compile(source, f"<fivegood {standard.defn.ref}>", "exec"), namespace)  # noqa: S102 - source built from identifiers only
-    return source, namespace["decide"]  # type: ignore[no-any-return]
+    decide: DecideFn = namespace["decide"]
+    return source, decide
 

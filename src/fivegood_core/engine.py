@@ -27,6 +27,7 @@ from .rewards import RewardCalculator, reward_for
 from .verdict import Overall, all_of, mask
 from .vocabulary import EvidenceKey, Vocabulary
 
+
 def _toml_files(source: Any) -> Iterator[tuple[str, str]]:
     """(name, text) of each TOML file at a source: a file, or a directory searched recursively."""
     if isinstance(source, (str, os.PathLike)):
@@ -162,7 +163,7 @@ class Engine:
             versions.append(compiled)
 
     def _check_versions(self) -> None:
-        for sid, versions in self._by_id.items():
+        for versions in self._by_id.values():
             versions.sort(key=lambda v: v.defn.effective_from)
             for a, b in zip(versions, versions[1:]):
                 if a.defn.effective_until is None or a.defn.effective_until > b.defn.effective_from:

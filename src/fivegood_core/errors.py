@@ -21,12 +21,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
+        where = self.file or ""
         if self.line is not None:
             where += f":{self.line}"
-        if self.key:
-            return f"{where}: {self.key}: {self.message}"
-        return f"{where}: {self.message}"
+        parts = [p for p in (where, self.key) if p]
+        return ": ".join(parts + [self.message])
 
 
 class FivegoodError(Exception):

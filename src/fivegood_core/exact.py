@@ -35,7 +35,7 @@ class CompoundGrowth:
         with localcontext() as ctx:
             ctx.prec = places
             ratio = Decimal(self.end) / Decimal(self.start)
-            return ratio ** (Decimal(1) / Decimal(self.years)) - 1  # type: ignore[no-any-return]
+            return ratio ** (Decimal(1) / Decimal(self.years)) - 1
 
     def against(self, rate: Number) -> tuple[Fraction, Fraction]:
         """The two exact quantities to compare for a yearly ``rate``."""
@@ -49,13 +49,13 @@ def compare(op: str, left: Number | CompoundGrowth, right: Number) -> bool:
     elif isinstance(left, Fraction) or isinstance(right, Fraction):
         left, right = Fraction(left), Fraction(right)
     if op == ">=":
-        return left >= right  # type: ignore[operator]
+        return left >= right
     if op == ">":
-        return left > right  # type: ignore[operator]
+        return left > right
     if op == "<=":
-        return left <= right  # type: ignore[operator]
+        return left <= right
     if op == "<":
-        return left < right  # type: ignore[operator]
+        return left < right
     if op == "==":
         return left == right
     raise ValueError(f"unknown comparison {op!r}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Iterable, TypeVar
 
 import attrs
 import pluggy
@@ -78,8 +78,8 @@ def collect(pm: pluggy.PluginManager, hook: str, errors: list[str]) -> list[tupl
     reported in ``errors`` and skipped; the other plugins still count.
     """
     out: list[tuple[str, Any]] = []
-    caller: Callable[..., Any] = getattr(pm.hook, hook)
-    for impl in reversed(caller.get_hookimpls()):  # registration order
+    caller: pluggy.HookCaller = getattr(pm.hook, hook)
+    for impl in caller.get_hookimpls():  # registration order
         try:
             items = impl.function()
         except Exception as exc:

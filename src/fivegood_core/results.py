@@ -38,6 +38,10 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
+def _json_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: json_safe(v) for k, v in values.items()}
+
+
 @attrs.frozen
 class Outcome:
     """What a check found: its verdict and the explanation of it."""
@@ -45,7 +49,7 @@ class Outcome:
     verdict: Verdict
     reason: Text
     observed: str | None = None
-    values: Mapping[str, Any] = attrs.field(factory=dict, converter=lambda d: {k: json_safe(v) for k, v in d.items()})
+    values: Mapping[str, Any] = attrs.field(factory=dict, converter=_json_values)
     gap: Text | None = None
     nested: "Result | None" = None
     #: Evidence keys whose absence made the verdict unknown.

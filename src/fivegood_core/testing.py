@@ -46,8 +46,8 @@ def value(entry: EvidenceKey, limits: Iterable[Fraction] = ()) -> st.SearchStrat
     kind = entry.type.name
     limits = list(limits)
     if kind == "count":
-        near = [int(x) for x in _near(limits, Fraction(1)) if x.denominator == 1]
-        return st.sampled_from(near) | st.integers(0, 1000) if near else st.integers(0, 1000)
+        counts = [int(x) for x in _near(limits, Fraction(1)) if x.denominator == 1]
+        return st.sampled_from(counts) | st.integers(0, 1000) if counts else st.integers(0, 1000)
     if kind in ("amount", "area", "number", "rate"):
         step = Fraction(1, 100)
         near = [Decimal(x.numerator) / Decimal(x.denominator) for x in _near(limits, step)]

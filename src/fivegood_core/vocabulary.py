@@ -59,7 +59,7 @@ def to_number(value: Any, expected: str) -> int | Decimal:
 def _count(value: Any) -> int:
     if value.__class__ is not int or value < 0:
         raise BadValue("a whole number ≥ 0", value)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _nonneg(value: Any) -> int | Decimal:
@@ -76,19 +76,19 @@ def _number(value: Any) -> int | Decimal:
 def _flag(value: Any) -> bool:
     if value is not True and value is not False:
         raise BadValue("true or false", value)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _text(value: Any) -> str:
     if value.__class__ is not str:
         raise BadValue("a string", value)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _year(value: Any) -> int:
     if value.__class__ is not int or not 1000 <= value <= 2999:
         raise BadValue("a year such as 2013", value)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _names(value: Any) -> tuple[str, ...]:
