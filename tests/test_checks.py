@@ -85,6 +85,24 @@ def test_growth_reads_up_to_the_assessment_year(growth: Engine) -> None:
     assert missing_start.gap.en == "missing: members.total_by_year.2010"
 
 
+@pytest.mark.parametrize(
+    "table_end, reported, expected",
+    [(None, Decimal("0.07"), "pass"), (9_393_931, None, "fail"), (9_393_931, Decimal("0.07"), "pass"), (9_393_931, Decimal("0.055"), "fail"), (None, None, "unknown")],
+)
+def test_sources_of_one_fact(make_engine: Callable[..., Engine], table_end: int | None, reported: Decimal | None, expected: str) -> None:
+    engine = make_engine(standard(
+        crit("growth", "sources")
+        + crit("computed", "growth", 'table = "members.total_by_year"\nop = ">"\nvalue = 0.055', parent="growth")
+        + crit("reported", "threshold", 'key = "members.growth_rate_reported"\nop = ">"\nvalue = 0.055', parent="growth")
+    ))
+    members: dict[str, Any] = {}
+    if table_end is not None:
+        members["total_by_year"] = {"2010": 8_000_000, "2013": table_end}
+    if reported is not None:
+        members["growth_rate_reported"] = reported
+    assert run(engine, {"members": members}).find("growth").verdict.label == expected
+
+
 def test_ratio_is_exact_and_shown_as_a_percentage(make_engine: Callable[..., Engine]) -> None:
     engine = make_engine(standard(crit("share", "ratio", 'numerator = "members.enterprise"\ndenominator = "local.private_enterprises"\nop = ">="\nvalue = 0.2')))
     c = run(engine, {"members": {"enterprise": 77670}, "local": {"private_enterprises": 367400}}).find("share")

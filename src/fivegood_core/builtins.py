@@ -49,6 +49,8 @@ KINDS = (
                 (Field("standard", "standard", True, 'standard id, e.g. "henan/five-guarantees"'),), c.build_requires),
     c.CheckKind("all", "Every child must hold (any fail fails; else any unknown is unknown).", (), c.build_group(c.AllOf), group=True),
     c.CheckKind("any", "One child suffices.", (), c.build_group(c.AnyOf), group=True),
+    c.CheckKind("sources", "Alternative evidence of one fact: passes if a source with evidence passes, fails if every source with evidence fails.",
+                (), c.build_group(c.Sources), group=True),
     c.CheckKind("at_least", "At least `n` children must hold.", (Field("n", "integer", True, "how many"),), c.build_at_least, group=True),
     c.CheckKind("when", "Children apply only when a condition holds; otherwise not applicable.",
                 (Field("when", "table", True, '{ key = "…", expect = false } or { key = "…", op = ">=", value = 1 }'),), c.build_when, group=True),

@@ -455,6 +455,26 @@ class AnyOf(Group):
         return any_of(mask(verdicts))
 
 
+class Sources(Group):
+    """Alternative evidence of one fact (yearly totals, or an officially reported rate).
+
+    Passes when any alternative with evidence passes; fails when every
+    alternative with evidence fails; unknown only when none has evidence. Unlike
+    ``any``, an absent alternative does not hold the verdict open once another
+    has measured the fact.
+    """
+
+    threshold = "any source"
+
+    def combine(self, verdicts: Sequence[Verdict]) -> Verdict:
+        m = mask(verdicts)
+        if m & Verdict.PASS:
+            return Verdict.PASS
+        if m & Verdict.FAIL:
+            return Verdict.FAIL
+        return Verdict.UNKNOWN if m & Verdict.UNKNOWN else Verdict.NOT_APPLICABLE
+
+
 class AtLeast(Group):
     """At least ``n`` children must hold."""
 
