@@ -107,3 +107,68 @@ def without(doc: Mapping[str, Any], drop: Iterable[str]) -> dict[str, Any]:
     """A copy of ``doc`` without the dotted keys in ``drop``."""
     gone = set(drop)
     return {s: (dict(t) if s == "subject" else {k: v for k, v in t.items() if f"{s}.{k}" not in gone}) for s, t in doc.items()}
+
+
+#: What each operator must give just below, exactly at and just above its limit.
+EXPECTED_AT_BOUNDARY = {
+    ">=": ("fail", "pass", "pass"),
+    ">": ("fail", "fail", "pass"),
+    "<=": ("pass", "pass", "fail"),
+    "<": ("pass", "fail", "fail"),
+    "==": ("fail", "pass", "fail"),
+}
+
+
+def _set(doc: dict[str, Any], key: str, v: Any) -> None:
+    section, _, rest = key.partition(".")
+    doc.setdefault(section, {})[rest] = v
+
+
+def boundary_cases(compiled: CompiledStandard) -> list[tuple[str, str, dict[str, Any], str]]:
+    """(criterion id, position, evidence, expected verdict) just below, at and just above every threshold.
+
+    Covers thresholds on a key (one unit of the key's type away: 1 for counts,
+    0.01 for yuan, m² and rates), ratios (one in the numerator over a
+    denominator that makes the limit exact) and compound growth (one member
+    either side of the exact factor). Expected verdicts come from the
+    operator's meaning, not from the engine.
+    """
+    from .metrics import Growth, Ratio
+
+    cases: list[tuple[str, str, dict[str, Any], str]] = []
+    head = {"subject": {"kind": compiled.defn.subject_kind}}
+    for node in compiled.nodes:
+        check = node.check
+        if not isinstance(check, Threshold):
+            continue
+        expected = EXPECTED_AT_BOUNDARY[check.op]
+        limit = Fraction(check.limit)
+        points: list[tuple[str, dict[str, Any]]] = []
+        if check.key is not None:
+            step: Any = 1 if check.value_type == "count" else Decimal("0.01")
+            at: Any = check.limit
+            for name, v in (("below", at - step), ("at", at), ("above", at + step)):
+                if v < 0:
+                    continue
+                doc = {**head}
+                _set(doc, check.key, v)
+                points.append((name, doc))
+        elif isinstance(check.metric, Ratio):
+            denominator = limit.denominator * 100
+            at = limit.numerator * 100
+            for name, n in (("below", at - 1), ("at", at), ("above", at + 1)):
+                doc = {**head}
+                _set(doc, check.metric.numerator, n)
+                _set(doc, check.metric.denominator, denominator)
+                points.append((name, doc))
+        elif isinstance(check.metric, Growth):
+            factor = (1 + limit) ** check.metric.years
+            start, at = factor.denominator, factor.numerator
+            first = 2020 - check.metric.years
+            for name, end in (("below", at - 1), ("at", at), ("above", at + 1)):
+                doc = {"subject": {"kind": compiled.defn.subject_kind, "year": 2020}}
+                _set(doc, check.metric.table, {str(first): start, "2020": end})
+                points.append((name, doc))
+        for (name, doc), want in zip(points, expected[-len(points):] if len(points) < 3 else expected):
+            cases.append((node.defn.id, name, doc, want))
+    return cases

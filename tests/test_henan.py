@@ -1,0 +1,114 @@
+"""Henan's standards against the documents' own figures and the bundled sample counties."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from fivegood_core import Engine, Overall, ResolutionError, Verdict, load_evidence
+
+EXAMPLES = Path(__file__).parent.parent / "examples" / "henan"
+AFTER = dt.date(2014, 1, 1)
+FIVE_GOOD = "henan/county-five-good"
+GUARANTEES = "henan/five-guarantees"
+
+
+def test_province_aggregate_share_is_21_14_percent(engine: Engine) -> None:
+    share = engine.evaluate({"members": {"enterprise": 77670}, "local": {"private_enterprises": 367400}}, FIVE_GOOD, AFTER).find("art5-share")
+    assert share.verdict is Verdict.PASS
+    assert share.observed == "21.14%" and share.threshold == "≥ 20%"
+
+
+def test_xinzheng_is_incomplete_with_growth_and_formation_passing(engine: Engine) -> None:
+    result = engine.evaluate(str(EXAMPLES / "xinzheng.toml"), FIVE_GOOD, AFTER)
+    assert result.verdict is Overall.INCOMPLETE
+    assert result.find("art5-growth").verdict is Verdict.PASS
+    assert result.find("art5-growth-reported").observed == "7%"
+    formation = result.find("art9-formation")
+    assert formation.verdict is Verdict.PASS and formation.observed == "100%"
+    assert result.failed == ()
+    assert {"local.private_enterprises", "members.above_scale", "office.area_m2", "attest.art12"} <= set(result.missing)
+    # Growth is settled by the reported rate; the yearly totals are still wanted for Art. 6.
+    assert result.find("art5-growth").missing == () and "art5-growth-computed" not in result.unknown
+    assert result.find("art6").missing == ("members.enterprise_by_year", "members.group_by_year", "members.total_by_year")
+
+
+def test_model_county_passes_both_standards(engine: Engine) -> None:
+    path = str(EXAMPLES / "model-county.toml")
+    assert engine.evaluate(path, FIVE_GOOD, AFTER).verdict is Overall.PASS
+    assert engine.evaluate(path, GUARANTEES, AFTER).verdict is Overall.PASS
+    assert engine.evaluate(path, f"{GUARANTEES}@2012", AFTER).verdict is Overall.PASS
+
+
+def test_narrow_miss_fails_on_exactly_the_three_thresholds(engine: Engine) -> None:
+    result = engine.evaluate(str(EXAMPLES / "narrow-miss.toml"), FIVE_GOOD, AFTER)
+    assert result.verdict is Overall.FAIL
+    assert result.failed == ("art5-growth-computed", "art19-five-guarantees")
+    growth = result.find("art5-growth-computed")
+    assert growth.gap is not None and growth.gap.en == "exactly 5.5%; must be above 5.5%"
+    nested = result.find("art19-five-guarantees").nested
+    assert nested is not None and nested.failed == ("premises", "equipment-computers")
+    assert nested.find("premises").gap.en == "8 m² short of 60 m²"  # type: ignore[union-attr]
+    assert nested.find("equipment-computers").gap.en == "1 short of 3"  # type: ignore[union-attr]
+
+
+def test_failing_one_guarantee_fails_article_19_and_names_it(engine: Engine) -> None:
+    doc = load_evidence(EXAMPLES / "model-county.toml")
+    doc["activities"]["welfare"] = 0
+    result = engine.evaluate(doc, FIVE_GOOD, AFTER)
+    assert result.verdict is Overall.FAIL and result.failed == ("art19-five-guarantees",)
+    art19 = result.find("art19")
+    assert art19.verdict is Verdict.FAIL
+    nested = result.find("art19-five-guarantees").nested
+    assert nested is not None and nested.failed == ("activities-welfare",)
+    assert "activities-welfare" in result.find("art19-five-guarantees").gap.en  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("on, version", [(dt.date(2012, 7, 1), "2012"), (dt.date(2013, 1, 24), "2012"), (dt.date(2013, 1, 25), "2013"), (dt.date(2020, 1, 1), "2013")])
+def test_as_of_date_selects_the_version(engine: Engine, on: dt.date, version: str) -> None:
+    assert engine.get(GUARANTEES, on).defn.version == version
+    assert engine.evaluate(str(EXAMPLES / "model-county.toml"), GUARANTEES, on).standard.version == version
+
+
+def test_pinned_version_and_no_version_in_force(engine: Engine) -> None:
+    assert engine.evaluate(str(EXAMPLES / "model-county.toml"), f"{GUARANTEES}@2012", dt.date(2020, 1, 1)).standard.version == "2012"
+    with pytest.raises(ResolutionError, match="no version of henan/five-guarantees is in force on 2012-06-30"):
+        engine.get(GUARANTEES, dt.date(2012, 6, 30))
+    with pytest.raises(ResolutionError, match="no version of henan/county-five-good is in force on 2013-01-24"):
+        engine.get(FIVE_GOOD, dt.date(2013, 1, 24))
+
+
+def test_2012_presence_checks_accept_what_2013_rejects(engine: Engine) -> None:
+    doc = load_evidence(EXAMPLES / "narrow-miss.toml")
+    assert engine.evaluate(doc, GUARANTEES, dt.date(2013, 1, 24)).verdict is Overall.PASS
+    assert engine.evaluate(doc, GUARANTEES, dt.date(2013, 1, 25)).verdict is Overall.FAIL
+    old = engine.evaluate(doc, f"{GUARANTEES}@2012", AFTER)
+    assert all(c.assumed for c in old.walk())
+
+
+def test_every_article_is_present_with_its_citation_and_text(engine: Engine) -> None:
+    compiled = engine.get(FIVE_GOOD, AFTER)
+    articles = [n.defn for n in compiled.nodes if n.defn.citation and n.defn.citation.startswith("第") and n.defn.parent in {"leadership", "membership", "chambers", "role", "support"}]
+    numerals = "一二三四五六七八九十"
+    expected = [f"第{numerals[i - 1] if i <= 10 else '十' + numerals[i - 11]}条" for i in range(1, 20)]
+    assert [a.citation for a in articles] == expected
+    assert all(a.text and a.summary for a in articles)
+    assert [r.defn.id for r in compiled.roots] == ["leadership", "membership", "chambers", "role", "support"]
+
+
+def test_advisory_conditional_and_optional_clauses_use_their_kinds(engine: Engine) -> None:
+    compiled = engine.get(FIVE_GOOD, AFTER)
+    kinds = {n.defn.id: n.defn.kind for n in compiled.nodes}
+    assert kinds["art2-secretary-ufwd"] == "advisory"
+    assert kinds["art2-secretary-general"] == "optional"
+    assert kinds["art4-plenary"] == "when"
+    doc = load_evidence(EXAMPLES / "model-county.toml")
+    doc["party_group"] = {**doc["party_group"], "secretary_is_ufwd_deputy": False, "secretary_on_party_committee": True, "secretary_attends_plenary": False}
+    doc["leadership"]["secretary_general_appointed"] = False
+    result = engine.evaluate(doc, FIVE_GOOD, AFTER)
+    assert result.verdict is Overall.PASS
+    assert result.find("art2-secretary-ufwd").verdict is Verdict.ADVISORY
+    assert result.find("art4-plenary").verdict is Verdict.NOT_APPLICABLE
+    assert result.find("art2-secretary-general").verdict is Verdict.NOT_APPLICABLE
