@@ -136,7 +136,7 @@ def boundary_cases(compiled: CompiledStandard) -> list[tuple[str, str, dict[str,
     from .metrics import Growth, Ratio
 
     cases: list[tuple[str, str, dict[str, Any], str]] = []
-    head = {"subject": {"kind": compiled.defn.subject_kind}}
+    head: dict[str, Any] = {"subject": {"kind": compiled.defn.subject_kind}}
     for node in compiled.nodes:
         check = node.check
         if not isinstance(check, Threshold):
@@ -144,6 +144,7 @@ def boundary_cases(compiled: CompiledStandard) -> list[tuple[str, str, dict[str,
         expected = EXPECTED_AT_BOUNDARY[check.op]
         limit = Fraction(check.limit)
         points: list[tuple[str, dict[str, Any]]] = []
+        doc: dict[str, Any]
         if check.key is not None:
             step: Any = 1 if check.value_type == "count" else Decimal("0.01")
             at: Any = check.limit
