@@ -199,8 +199,15 @@ class Threshold(Check):
         if v is None:
             return False
         limit, op = e.const(self.limit), e.op(self.op)
-        guard = f"{v}.__class__ is int" + (f" and {v} >= 0" if nonneg else "")
-        e.line(f"if {guard}: {out} = 1 if {v} {op} {limit} else 4")
+        if nonneg and self.op in (">", ">=") and self.limit >= 0:
+            # Passing implies v >= 0, so the sign check is needed only on the failing branch.
+            e.line(f"if {v}.__class__ is int: {out} = 1 if {v} {op} {limit} else 4 if {v} >= 0 else {e.slow(self)}")
+        else:
+            guard = f"{v}.__class__ is int" + (f" and {v} >= 0" if nonneg else "")
+            e.line(f"if {guard}: {out} = 1 if {v} {op} {limit} else 4")
+            e.line(f"elif {v} is None: {out} = 2")
+            e.line(f"else: {out} = {e.slow(self)}")
+            return True
         e.line(f"elif {v} is None: {out} = 2")
         e.line(f"else: {out} = {e.slow(self)}")
         return True

@@ -17,6 +17,7 @@ come from a fixed table, not from the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any, Callable, Mapping, Sequence
 
@@ -27,9 +28,9 @@ from .errors import EvidenceError, Problem, StandardError
 from .evidence import Reader
 from .metrics import Metric
 from .model import CriterionDef, StandardDef
-from .results import CriterionResult, Outcome
+from .results import CriterionResult, Decision, Outcome
 from .schema import BuildError
-from .verdict import Verdict
+from .verdict import Overall, Verdict
 from .vocabulary import ATTEST_PREFIX, Vocabulary
 
 _OPCODE = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "=="}
@@ -42,6 +43,12 @@ class Node:
     defn: CriterionDef
     check: Check | Group
     children: tuple["Node", ...]
+    #: Evidence keys read by this node and its descendants, in order, without repeats.
+    inputs: tuple[str, ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        keys = list(self.check.inputs) + [k for c in self.children for k in c.inputs]
+        object.__setattr__(self, "inputs", tuple(dict.fromkeys(keys)))
 
     def walk(self) -> "list[Node]":
         """This node and all below it, depth first."""
@@ -50,33 +57,28 @@ class Node:
             out.extend(c.walk())
         return out
 
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """Evidence keys read by this node and its descendants, in order, without repeats."""
-        return tuple(dict.fromkeys(k for n in self.walk() for k in n.check.inputs))
 
-
-DecideFn = Callable[[dict[str, Any], EvalContext], tuple[int, list[str], list[str]]]
+DecideFn = Callable[[dict[str, Any], dt.date], Decision]
+#: Makes the evaluation context for an as-of date and an assessment year (the engine supplies it).
+ContextFactory = Callable[[dt.date, "int | None"], EvalContext]
 
 
 class CompiledStandard:
     """A standard version ready to evaluate: no parsing or lookups left to do per organisation."""
 
-    def __init__(self, defn: StandardDef, roots: tuple[Node, ...], vocabulary: Vocabulary) -> None:
+    def __init__(self, defn: StandardDef, roots: tuple[Node, ...], vocabulary: Vocabulary, context: ContextFactory) -> None:
         self.defn = defn
         self.roots = roots
         self.vocabulary = vocabulary
+        self.context = context
         self.nodes = tuple(n for r in roots for n in r.walk())
-        self.source_code, self._decide = generate(self)
+        self.source_code, decide = generate(self)
+        #: ``decide(evidence, as_of) -> Decision``: the generated fast path.
+        self.decide: DecideFn = decide
 
     def explain(self, r: Reader, ctx: EvalContext) -> tuple[CriterionResult, ...]:
         """Every criterion's result, explained."""
         return tuple(_explain(n, r, ctx) for n in self.roots)
-
-    def decide(self, evidence: dict[str, Any], ctx: EvalContext) -> tuple[Verdict, tuple[str, ...], tuple[str, ...]]:
-        """The overall criteria verdict and the decisive failed and unknown check ids, fast."""
-        code, failed, unknown = self._decide(evidence, ctx)
-        return Verdict(code), tuple(failed), tuple(unknown)
 
 
 def compile_standard(
@@ -84,6 +86,7 @@ def compile_standard(
     kinds: Mapping[str, CheckKind],
     metrics: Mapping[str, Metric],
     vocabulary: Vocabulary,
+    context: ContextFactory,
 ) -> CompiledStandard:
     """Build every criterion's check; raises :class:`StandardError` listing every problem."""
     problems: list[Problem] = []
@@ -104,7 +107,7 @@ def compile_standard(
     def node(c: CriterionDef) -> Node:
         return Node(c, built[c.id], tuple(node(k) for k in by_parent.get(c.id, ())))
 
-    return CompiledStandard(defn, tuple(node(c) for c in by_parent.get(None, ())), vocabulary)
+    return CompiledStandard(defn, tuple(node(c) for c in by_parent.get(None, ())), vocabulary, context)
 
 
 # --- explained evaluation ----------------------------------------------------------------------
@@ -167,6 +170,10 @@ def _wrong_subject(found: Any, expected: str) -> None:
     raise EvidenceError([Problem(None, None, "subject.kind", f"this standard applies to {expected!r}, the evidence is for {found!r}")])
 
 
+def _bad_year(found: Any) -> None:
+    raise EvidenceError([Problem(None, None, "subject.year", f"expected a year such as 2013, got {found!r}")])
+
+
 class Emitter:
     """Builds the generated function's source and its namespace of bound constants."""
 
@@ -201,7 +208,7 @@ class Emitter:
 
     def slow(self, check: Check) -> str:
         """An expression evaluating ``check`` through its Python method."""
-        return f"_slow({self.const(check)}, ev, ctx, _vocab)"
+        return f"_slow({self.const(check)}, ev, _ctx(on, _y), _vocab)"
 
     def read(self, key: str) -> str | None:
         """A variable holding the raw value of a two-part key (read once, up front); None otherwise."""
@@ -285,10 +292,11 @@ def _emit_collect(e: Emitter, nodes: Sequence[Node], var: Mapping[int, str], gat
         kids = [c for c in node.children if id(c) in var]
         ident = e.const(node.defn.id)
         tests = [f"{var[id(c)]} == {code}" for c in kids]
-        listed = f"not ({' or '.join(tests)})" if tests else "True"
         if code == 2 and id(node) in gates:
-            listed = f"{gates[id(node)]} == 2 or {listed}"
-        e.line(f"if {listed}: {into}.append({ident})")
+            tests = [f"{gates[id(node)]} == 2", f"not ({' or '.join(tests)})"] if tests else []
+        elif tests:
+            tests = [f"not ({' or '.join(tests)})"]
+        e.line(f"if {' or '.join(tests)}: {into}.append({ident})" if tests else f"{into}.append({ident})")
         if kids:
             _emit_collect(e, kids, var, gates, code, into)
         e.depth -= 1
@@ -297,12 +305,25 @@ def _emit_collect(e: Emitter, nodes: Sequence[Node], var: Mapping[int, str], gat
 def generate(standard: CompiledStandard) -> tuple[str, DecideFn]:
     """Generate and compile the fast decision function of ``standard``."""
     e = Emitter(standard.vocabulary)
-    e.namespace.update(_slow=_slow, _section=_section, _wrong_subject=_wrong_subject, _vocab=standard.vocabulary)
-    subject, kind_key, kind = e.const("subject"), e.const("kind"), e.const(standard.defn.subject_kind)
+    seen: dict[tuple[int, tuple[str, ...], tuple[str, ...]], Decision] = {}
+
+    def remember(key: tuple[int, tuple[str, ...], tuple[str, ...]]) -> Decision:
+        if len(seen) > 4096:
+            seen.clear()
+        found = seen[key] = Decision(Overall.of(Verdict(key[0])), key[1], key[2])
+        return found
+
+    e.namespace.update(_slow=_slow, _section=_section, _wrong_subject=_wrong_subject, _bad_year=_bad_year,
+                       _vocab=standard.vocabulary, _ctx=standard.context, _SEEN=seen, _remember=remember,
+                       _PLAIN={int(v): Decision(Overall.of(v), (), ()) for v in Verdict})
+    subject, kind_key, year_key, kind = e.const("subject"), e.const("kind"), e.const("year"), e.const(standard.defn.subject_kind)
     e.prologue.append(f"    _s = ev.get({subject})")
+    e.prologue.append("    _y = None")
     e.prologue.append("    if _s.__class__ is dict:")
     e.prologue.append(f"        _k = _s.get({kind_key})")
     e.prologue.append(f"        if _k is not None and _k != {kind}: _wrong_subject(_k, {kind})")
+    e.prologue.append(f"        _y = _s.get({year_key})")
+    e.prologue.append("        if _y is not None and _y.__class__ is not int: _bad_year(_y)")
     e.prologue.append(f"    elif _s is not None: _section(_s, {subject})")
     var: dict[int, str] = {}
     gates: dict[int, str] = {}
@@ -317,8 +338,14 @@ def generate(standard: CompiledStandard) -> tuple[str, DecideFn]:
     e.line("unknown = []")
     _emit_collect(e, standard.roots, var, gates, 4, "failed")
     _emit_collect(e, standard.roots, var, gates, 2, "unknown")
-    e.line("return root, failed, unknown")
-    source = "def decide(ev, ctx):\n" + "\n".join(e.prologue + e.body) + "\n"
+    # Decisions are immutable, so identical ones are shared rather than rebuilt.
+    e.line("if not failed and not unknown: return _PLAIN[root]")
+    e.line("key = (root, tuple(failed), tuple(unknown))")
+    e.line("found = _SEEN.get(key)")
+    e.line("return found if found is not None else _remember(key)")
+    # Constants become default arguments: locals are the fastest names Python has.
+    bound = ", ".join(f"{name}={name}" for name in e.namespace)
+    source = f"def decide(ev, on, {bound}):\n" + "\n".join(e.prologue + e.body) + "\n"
     namespace = dict(e.namespace)
     exec(compile(source, f"<fivegood {standard.defn.ref}>", "exec"), namespace)  # noqa: S102 - source built from identifiers only
     decide: DecideFn = namespace["decide"]

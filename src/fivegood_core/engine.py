@@ -62,12 +62,6 @@ def _cycle_through(start: str, edges: Mapping[str, set[str]]) -> list[str] | Non
     return None
 
 
-def _year_of(doc: Mapping[str, Any]) -> int | None:
-    subject = doc.get("subject")
-    year = subject.get("year") if subject.__class__ is dict else None
-    return year if year.__class__ is int else None
-
-
 def _name(ref: str) -> tuple[str, str | None]:
     base, _, version = ref.partition("@")
     return base, version or None
@@ -150,7 +144,7 @@ class Engine:
         for name, text in files:
             try:
                 defn = load_standard(text, name, self.kinds, self.vocabulary, self.calculators, provider)
-                compiled = compile_standard(defn, self.kinds, self.metrics, self.vocabulary)
+                compiled = compile_standard(defn, self.kinds, self.metrics, self.vocabulary, self._context)
             except StandardError as exc:
                 self._problems.extend(exc.problems)
                 continue
@@ -240,7 +234,7 @@ class Engine:
         return self._evaluate(self.get(ref, on), reader, on, ())
 
     def _decide_required(self, ref: str, on: dt.date, doc: Mapping[str, Any]) -> Decision:
-        return self._decide(self.get(ref, on), doc, on, _year_of(doc))
+        return self.get(ref, on).decide(doc, on)  # type: ignore[arg-type]
 
     def _document(self, evidence: Any) -> tuple[dict[str, Any], str, tuple[str, ...]]:
         if isinstance(evidence, (str, os.PathLike)):
@@ -286,12 +280,8 @@ class Engine:
         looked for.
         """
         on = as_of or dt.date.today()
-        compiled = self.get(standard, on) if isinstance(standard, str) else standard
+        compiled = standard if standard.__class__ is CompiledStandard else self.get(standard, on)  # type: ignore[arg-type]
         if evidence.__class__ is not dict:
             raise EvidenceError([Problem(None, None, None, f"expected a table of evidence, got {type(evidence).__name__}")])
-        return self._decide(compiled, evidence, on, _year_of(evidence))
-
-    def _decide(self, compiled: CompiledStandard, evidence: Mapping[str, Any], on: dt.date, year: int | None) -> Decision:
-        verdict, failed, unknown = compiled.decide(evidence, self._context(on, year))  # type: ignore[arg-type]
-        return Decision(Overall.of(verdict), failed, unknown)
+        return compiled.decide(evidence, on)
 

@@ -173,7 +173,7 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
                         known.read(value)
                     except BadValue as exc:
                         problems.append(Problem(source, None, dotted, str(exc)))
-            elif isinstance(value, dict) and any(k.startswith(dotted + ".") for k in vocabulary.keys):
+            elif isinstance(value, dict) and dotted in vocabulary.tables:
                 continue
             elif not _under_known(dotted, vocabulary):
                 warnings.append(f"unknown evidence key {dotted!r} ignored")

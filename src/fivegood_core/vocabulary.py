@@ -173,17 +173,26 @@ class EvidenceKey:
             raise BadValue(self.type.expected, exc.got) from None
 
 
+_ATTESTED = EvidenceKey("attest.*", TYPES["flag"], Text("评估人确认", "assessor attests"), "An assessor's yes/no on the criterion of that id.")
+
+
 @attrs.frozen
 class Vocabulary:
     """All evidence keys known to an engine."""
 
     keys: Mapping[str, EvidenceKey]
+    #: Dotted prefixes that are tables of keys (``members`` for ``members.enterprise``).
+    tables: frozenset[str] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        prefixes = {k.rsplit(".", i)[0] for k in self.keys for i in range(1, k.count(".") + 1)}
+        object.__setattr__(self, "tables", frozenset(prefixes))
 
     def get(self, key: str) -> EvidenceKey | None:
         """The key's definition; ``attest.<id>`` keys are flags by construction."""
         found = self.keys.get(key)
         if found is None and key.startswith(ATTEST_PREFIX) and len(key) > len(ATTEST_PREFIX):
-            return EvidenceKey(key, TYPES["flag"], Text("评估人确认", "assessor attests"), "")
+            return _ATTESTED
         return found
 
     def __contains__(self, key: object) -> bool:
