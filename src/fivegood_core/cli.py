@@ -50,8 +50,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="list installed standards and their versions")
 
-    docs = sub.add_parser("docs", help="write a Markdown page for each installed standard")
-    docs.add_argument("directory", help="where to write the pages")
+    docs = sub.add_parser("docs", help="write a Markdown page per installed standard, and the vocabulary reference")
+    docs.add_argument("directory", help="docs folder: pages go to DIRECTORY/standards/, the vocabulary to DIRECTORY/vocabulary.md")
     docs.add_argument("--jurisdiction", action="append", default=None, help="only standards of this jurisdiction (repeatable)")
     return p
 

@@ -22,7 +22,7 @@ from .loader import load_standard, load_vocabulary
 from .metrics import Metric
 from .model import StandardDef
 from .plugin import PluginInfo, collect, make_manager, plugin_infos
-from .results import Decision, Result, StandardInfo
+from .results import Decision, Result, RewardResult, StandardInfo
 from .rewards import RewardCalculator, reward_for
 from .verdict import Overall, all_of, mask
 from .vocabulary import EvidenceKey, Vocabulary
@@ -236,12 +236,12 @@ class Engine:
     def _decide_required(self, ref: str, on: dt.date, doc: Mapping[str, Any]) -> Decision:
         return self.get(ref, on).decide(doc, on)  # type: ignore[arg-type]
 
-    def _document(self, evidence: Any) -> tuple[dict[str, Any], str, tuple[str, ...]]:
+    def _document(self, evidence: Any, source: str | None = None) -> tuple[dict[str, Any], str, tuple[str, ...]]:
         if isinstance(evidence, (str, os.PathLike)):
             source = str(evidence)
             doc = load_evidence(evidence)
         else:
-            source = "<evidence>"
+            source = source or "<evidence>"
             doc = evidence
         doc, warnings = check_document(doc, self.vocabulary, source)
         return doc, source, warnings
@@ -284,4 +284,24 @@ class Engine:
         if evidence.__class__ is not dict:
             raise EvidenceError([Problem(None, None, None, f"expected a table of evidence, got {type(evidence).__name__}")])
         return compiled.decide(evidence, on)
+
+    def assess(self, evidence: Any, standard: str | CompiledStandard, as_of: dt.date | None = None,
+               *, source: str | None = None, line: int | None = None) -> tuple[Decision, RewardResult | None]:
+        """The fast verdict and the reward it earns, for evidence given as in :meth:`evaluate`.
+
+        Unlike :meth:`decide`, the evidence is checked in full (unknown keys are
+        ignored, bad values are errors), as batch input should be. ``source``
+        and ``line`` say where the evidence came from, for error messages.
+        """
+        on = as_of or dt.date.today()
+        compiled = self.get(standard, on) if isinstance(standard, str) else standard
+        try:
+            doc, source, _ = self._document(evidence, source)
+            decision = compiled.decide(doc, on)
+            subject = subject_of(doc, source)
+            reader = Reader(doc, self.vocabulary, source)
+            return decision, reward_for(compiled.defn.rewards, decision.verdict, subject, reader, on, self.calculators)
+        except EvidenceError as exc:
+            where = source or "<evidence>"
+            raise EvidenceError([Problem(p.file or where, p.line or line, p.key, p.message) for p in exc.problems]) from None
 

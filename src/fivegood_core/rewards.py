@@ -51,10 +51,9 @@ def covering(schemes: Sequence[RewardScheme], subject: Subject, as_of: dt.date) 
     return None
 
 
-def _who(subject: Subject) -> tuple[str, str]:
+def _who(subject: Subject) -> str:
     parts = [f"{k}={v}" for k, v in (("district", subject.district), ("jurisdiction", subject.jurisdiction)) if v]
-    shown = ", ".join(parts) or "unspecified"
-    return shown, shown
+    return ", ".join(parts) or "unspecified"
 
 
 def reward_for(
@@ -70,13 +69,13 @@ def reward_for(
         return None
     scheme = covering(schemes, subject, as_of)
     if scheme is None:
-        zh, en = _who(subject)
+        who = _who(subject)
         listed = "; ".join(
             ", ".join(f"{k}={v}" for k, v in s.applies_to.items()) + f" ({s.payer.en})" for s in schemes
         )
         return RewardResult(
             None,
-            Text(f"没有奖励办法覆盖该主体({zh});现有办法:{listed}", f"no reward scheme covers this subject ({en}) on {as_of}; schemes: {listed}"),
+            Text(f"没有奖励办法覆盖该主体({who});现有办法:{listed}", f"no reward scheme covers this subject ({who}) on {as_of}; schemes: {listed}"),
         )
     common: dict[str, Any] = dict(currency=scheme.currency, payer=scheme.payer, scheme=scheme.id, basis=scheme.basis)
     if verdict is not Overall.PASS:

@@ -1,0 +1,171 @@
+"""Ningbo's chambers: certification, the district rewards, batches, and a reward computed by a plugin hook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import standard
+from fivegood_core import Engine, Overall, RewardCalculator, RewardResult, RewardScheme, Subject, Text, hookimpl
+from fivegood_core.batch import evaluate_batch, read_records
+from fivegood_core.evidence import Reader
+from fivegood_core.testing import evidence
+
+EXAMPLES = Path(__file__).parent.parent / "examples" / "ningbo"
+REF = "ningbo/five-have-five-good"
+ON = dt.date(2011, 1, 12)
+ENGINE = Engine.from_entry_points(strict=True)
+SCHEMES = {"jiangbei": Decimal(15000), "yinzhou": Decimal(20000)}
+
+
+@pytest.mark.parametrize(
+    "sample, verdict, amount, reason",
+    [
+        ("jiangbei-certified", Overall.PASS, Decimal("15000"), "Jiangbei District Government pays ¥15,000"),
+        ("yinzhou-certified", Overall.PASS, Decimal("20000"), "Yinzhou District Government pays ¥20,000"),
+        ("haishu-certified", Overall.PASS, None, "no reward scheme covers this subject (district=haishu, jurisdiction=ningbo)"),
+        ("jiangbei-failed", Overall.FAIL, None, "not certified (verdict: fail); Jiangbei District Government pays nothing"),
+    ],
+)
+def test_sample_chambers(sample: str, verdict: Overall, amount: Decimal | None, reason: str) -> None:
+    result = ENGINE.evaluate(str(EXAMPLES / f"{sample}.toml"), REF, ON)
+    assert result.verdict is verdict
+    assert result.reward is not None and result.reward.amount == amount
+    assert reason in result.reward.reason.en
+    data = result.to_json()["reward"]
+    assert data["amount"] == (None if amount is None else str(amount))
+    if amount is not None:
+        assert data["currency"] == "CNY" and data["payer"]["zh"] in ("江北区人民政府", "鄞州区人民政府")
+
+
+def test_every_criterion_is_marked_assumed_and_rewards_are_not() -> None:
+    compiled = ENGINE.get(REF, ON)
+    assert all(n.defn.assumed for n in compiled.nodes)
+    assert all(n.defn.interpretation for n in compiled.nodes if n.defn.kind != "attest")
+    assert {r.id: r.params["amount"] for r in compiled.defn.rewards} == {"jiangbei": 15000, "yinzhou": 20000}
+    page = (Path(__file__).parent.parent / "docs" / "standards" / "ningbo-five-have-five-good-2010.md").read_text(encoding="utf-8")
+    assert page.count("**assumed**") == len(compiled.nodes) and "Assumption / 假设" in page
+
+
+def test_before_the_scheme_no_reward_is_due() -> None:
+    with pytest.raises(Exception, match="no version of ningbo/five-have-five-good is in force on 2009-12-31"):
+        ENGINE.evaluate(str(EXAMPLES / "jiangbei-certified.toml"), REF, dt.date(2009, 12, 31))
+
+
+CHAMBERS = evidence(ENGINE.get(REF, ON), subject={"year": 2010}).flatmap(
+    lambda doc: st.sampled_from(["jiangbei", "yinzhou", "haishu", "beilun"]).map(lambda d: {**doc, "subject": {**doc["subject"], "district": d}}))
+
+
+@given(CHAMBERS)
+def test_a_reward_is_paid_only_on_a_pass_and_depends_only_on_the_district(doc: dict[str, Any]) -> None:
+    result = ENGINE.evaluate(doc, REF, ON)
+    reward = result.reward
+    assert reward is not None
+    if reward.amount is not None:
+        assert result.verdict is Overall.PASS
+    district = doc["subject"]["district"]
+    expected = SCHEMES.get(district) if result.verdict is Overall.PASS else None
+    assert reward.amount == expected
+    decision, fast = ENGINE.assess(doc, REF, ON)
+    assert decision.verdict is result.verdict and fast == reward
+
+
+@given(st.lists(CHAMBERS, max_size=8))
+def test_batch_totals_equal_the_sum_of_single_results(docs: list[dict[str, Any]]) -> None:
+    report = evaluate_batch(ENGINE, docs, REF, ON)
+    singles = [ENGINE.evaluate(d, REF, ON) for d in docs]
+    for district, amount in SCHEMES.items():
+        paid = [r.reward.amount for r in singles if r.reward and r.reward.amount is not None and r.subject.district == district]
+        total = next((t for t in report.totals if t.district == district), None)
+        if total is None:
+            assert not paid
+        else:
+            assert (total.amount, total.certified) == (sum(paid), len(paid))
+        assert amount * len(paid) == sum(paid, Decimal(0))
+    assert report.counts["pass"] == sum(1 for r in singles if r.verdict is Overall.PASS)
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_money_stays_exact_through_json(amount: Decimal) -> None:
+    reward = RewardResult(amount, Text("奖励", "reward"), "CNY")
+    text = json.dumps(reward.to_json())
+    assert "e" not in json.loads(text)["amount"].lower()
+    again = RewardResult.from_json(json.loads(text))
+    assert again == reward and again.amount == amount and isinstance(again.amount, Decimal)
+
+
+@pytest.mark.parametrize("name", ["batch.jsonl", "batch.csv"])
+def test_batch_file_with_a_malformed_record(name: str) -> None:
+    path = EXAMPLES / name
+    report = evaluate_batch(ENGINE, read_records(path, ENGINE.vocabulary), REF, ON, source=str(path))
+    errors = [r for r in report.rows if r.error]
+    assert errors and all(r.error.startswith(f"{path}:{r.line}:") for r in errors)  # type: ignore[union-attr]
+    good = [r for r in report.rows if not r.error]
+    assert {r.subject_id: r.verdict for r in good if r.subject_id in ("jiangbei-cicheng", "haishu-gulou", "jiangbei-zhuangqiao")} == {
+        "jiangbei-cicheng": Overall.PASS, "haishu-gulou": Overall.PASS, "jiangbei-zhuangqiao": Overall.FAIL}
+    by_district = {t.district: t for t in report.totals}
+    assert by_district["yinzhou"].amount == Decimal(20000) and by_district["yinzhou"].certified == 1
+    assert "haishu" not in by_district
+    jiangbei = [r for r in good if r.district == "jiangbei" and r.verdict is Overall.PASS]
+    assert by_district["jiangbei"].amount == Decimal(15000) * len(jiangbei)
+    assert report.counts["error"] == len(errors)
+    json.dumps(report.to_json(), ensure_ascii=False)
+
+
+def per_member(scheme: RewardScheme, subject: Subject, r: Reader) -> Decimal:
+    """¥100 per enterprise member, capped by the scheme."""
+    members = r.get("members.enterprise") or 0
+    return min(Decimal(scheme.params["per_member"]) * members, Decimal(scheme.params["cap"]))
+
+
+class PerMemberRewards:
+    __name__ = "per-member-rewards"
+
+    @hookimpl
+    def fivegood_reward_calculators(self) -> list[RewardCalculator]:
+        return [RewardCalculator("per_member", "per enterprise member, capped", per_member, ("per_member", "cap"))]
+
+
+def test_a_plugin_computed_reward_works_beside_the_table(make_engine: Callable[..., Engine]) -> None:
+    text = standard('''
+[[criterion]]
+id = "rules"
+kind = "attest"
+title = { zh = "制度", en = "Rules" }
+
+[[reward]]
+id = "table"
+payer = { zh = "甲区", en = "District A" }
+applies_to = { district = "a" }
+amount = 15000
+basis = { zh = "表", en = "table" }
+
+[[reward]]
+id = "computed"
+payer = { zh = "乙区", en = "District B" }
+applies_to = { district = "b" }
+calculator = "per_member"
+params = { per_member = 100, cap = 20000 }
+basis = { zh = "按会员数", en = "per member" }
+''')
+    engine = make_engine(text, plugins=(PerMemberRewards(),))
+
+    def reward(district: str, members: int, ok: bool = True) -> Decimal | None:
+        doc = {"subject": {"district": district}, "members": {"enterprise": members}, "attest": {"rules": ok}}
+        result = engine.evaluate(doc, "test/std")
+        assert result.reward is not None
+        return result.reward.amount
+
+    assert reward("a", 50) == Decimal(15000)
+    assert reward("b", 50) == Decimal(5000)
+    assert reward("b", 500) == Decimal(20000)
+    assert reward("b", 500, ok=False) is None
+    with pytest.raises(Exception, match="calculator 'per_member' needs 'cap'"):
+        make_engine(text.replace(", cap = 20000", ""), plugins=(PerMemberRewards(),))
