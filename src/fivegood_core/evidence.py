@@ -211,9 +211,6 @@ def subject_of(doc: Mapping[str, Any], source: str = "<evidence>") -> Subject:
     return Subject(**values)
 
 
-MISSING: Any = None
-
-
 class Reader:
     """Reads typed values from one evidence document, raising EvidenceError on bad types.
 

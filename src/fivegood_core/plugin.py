@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+from importlib.resources import files
 from typing import Any, Iterable, TypeVar
 
 import attrs
@@ -26,6 +27,35 @@ class PluginInfo:
     version: str | None
     distribution: str | None
     hooks: tuple[str, ...]
+
+
+class PackagePlugin:
+    """A jurisdiction packaged the usual way: ``standards/`` (and optionally ``vocabulary.toml``) inside a package.
+
+    A jurisdiction's package needs no code beyond::
+
+        plugin = PackagePlugin(__name__)
+
+    and an entry point ``name = "package:plugin"`` in the ``fivegood`` group.
+    Package resources are found from an installed wheel as from a checkout.
+    """
+
+    def __init__(self, package: str) -> None:
+        self.package = package
+
+    def __repr__(self) -> str:
+        return f"PackagePlugin({self.package!r})"
+
+    @hookimpl
+    def fivegood_standard_sources(self) -> list[Any]:
+        """The package's ``standards`` folder."""
+        return [files(self.package) / "standards"]
+
+    @hookimpl
+    def fivegood_vocabulary(self) -> list[Any]:
+        """The package's ``vocabulary.toml``, if it has one."""
+        vocabulary = files(self.package) / "vocabulary.toml"
+        return [vocabulary] if vocabulary.is_file() else []
 
 
 def make_manager(plugins: Iterable[Any] = (), entry_points: bool = True) -> tuple[pluggy.PluginManager, list[str], dict[str, tuple[str | None, str | None]]]:
