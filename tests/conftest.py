@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 from hypothesis import settings
 
-from fivegood_core import Engine, hookimpl
+from fivegood_core import Engine, FolderPlugin
 
 # Profiles: "dev" (default) and "ci" run quickly; "nightly" searches far harder.
 # Timing belongs to benchmarks/, so no profile has a deadline.
@@ -18,18 +18,6 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("nightly", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
-
-
-class DirectoryPlugin:
-    """A plugin providing the standards of one directory: the smallest third-party plugin."""
-
-    def __init__(self, directory: Path, name: str = "tests") -> None:
-        self.directory = directory
-        self.__name__ = name
-
-    @hookimpl
-    def fivegood_standard_sources(self) -> list[Any]:
-        return [self.directory]
 
 
 HEADER = """
@@ -59,7 +47,7 @@ def make_engine(tmp_path: Path) -> Callable[..., Engine]:
         folder.mkdir()
         for i, text in enumerate(texts):
             (folder / f"s{i}.toml").write_text(text, encoding="utf-8")
-        return Engine.from_plugins([DirectoryPlugin(folder), *plugins], strict=strict)
+        return Engine.from_plugins([FolderPlugin(folder, "tests"), *plugins], strict=strict)
 
     return make
 

@@ -76,3 +76,25 @@ def test_list_shows_versions_and_dates() -> None:
     assert run.returncode == 0
     line = next(line for line in run.stdout.splitlines() if line.startswith("sample/office@2020"))
     assert "2020-01-01 – 2024-01-01" in line and "sample" in line
+
+
+def test_test_command_runs_bundled_cases_and_names_a_failing_one(tmp_path: Path) -> None:
+    run = fivegood("test")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "✔ henan.cases.toml: Province aggregate: 77,670 of 367,400 private enterprises is 21.14%, over the 20% line" in run.stdout
+    assert run.stdout.strip().endswith("0 failed")
+    wrong = tmp_path / "wrong.cases.toml"
+    wrong.write_text('standard = "henan/five-guarantees"\n[[case]]\nname = "wrong"\nas_of = 2014-01-01\n'
+                     'evidence = { office = { area_m2 = 59 } }\ncriteria = { premises = "pass" }\n', encoding="utf-8")
+    run = fivegood("test", str(wrong))
+    assert run.returncode == 1
+    assert "✘ wrong.cases.toml: wrong" in run.stdout and "criterion premises: expected pass, got fail" in run.stdout
+
+
+def test_test_command_reports_a_malformed_cases_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.cases.toml"
+    bad.write_text('[[case]]\nname = "x"\nas_of = "soon"\nevidence = {}\n', encoding="utf-8")
+    run = fivegood("test", str(bad))
+    assert run.returncode == 2
+    assert f"{bad}:3: case[0].as_of: expected a date such as 2013-01-25 (unquoted), got 'soon'" in run.stderr
+    assert "no standard" in run.stderr

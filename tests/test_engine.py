@@ -12,13 +12,14 @@ from typing import Any, Callable, Mapping
 import pytest
 from hypothesis import given
 
-from conftest import DirectoryPlugin, standard
+from conftest import standard
 from fivegood_core import (
     Check,
     CheckKind,
     Engine,
     EvalContext,
     Field,
+    FolderPlugin,
     Measured,
     Metric,
     Outcome,
@@ -47,7 +48,7 @@ def test_entry_points_find_the_bundled_plugins(engine: Engine) -> None:
 
 def test_explicit_plugins_without_entry_points(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text(standard('[[criterion]]\nid = "x"\nkind = "attest"\ntitle = { zh = "x", en = "x" }\n'), encoding="utf-8")
-    engine = Engine.from_plugins([DirectoryPlugin(tmp_path)])
+    engine = Engine.from_plugins([FolderPlugin(tmp_path)])
     assert [s.ref for s in engine.standards()] == ["test/std@1"]
     assert engine.evaluate({"attest": {"x": True}}, "test/std").verdict is Overall.PASS
 

@@ -112,3 +112,19 @@ def test_advisory_conditional_and_optional_clauses_use_their_kinds(engine: Engin
     assert result.find("art2-secretary-ufwd").verdict is Verdict.ADVISORY
     assert result.find("art4-plenary").verdict is Verdict.NOT_APPLICABLE
     assert result.find("art2-secretary-general").verdict is Verdict.NOT_APPLICABLE
+
+
+def test_dates_around_the_2013_switch_select_the_version_in_force(engine: Engine) -> None:
+    from hypothesis import given
+
+    from fivegood_core.testing import dates_around
+
+    @given(dates_around(engine, GUARANTEES))
+    def selects(day: dt.date) -> None:
+        if day < dt.date(2012, 7, 1):
+            with pytest.raises(ResolutionError):
+                engine.get(GUARANTEES, day)
+        else:
+            assert engine.get(GUARANTEES, day).defn.version == ("2012" if day < dt.date(2013, 1, 25) else "2013")
+
+    selects()

@@ -10,14 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import DirectoryPlugin
-from fivegood_core import Engine, Overall, Result, Verdict
+from fivegood_core import Engine, FolderPlugin, Overall, Result, Verdict
 from fivegood_core.checks import Threshold
 from fivegood_core.testing import evidence, keys_of, without
 from fivegood_core.verdict import all_of, any_of, at_least, mask
 
 ON = dt.date(2014, 1, 1)
-ENGINE = Engine.from_plugins([DirectoryPlugin(Path(__file__).parent / "standards")])
+ENGINE = Engine.from_plugins([FolderPlugin(Path(__file__).parent / "standards")])
 KITCHEN = ENGINE.get("test/kitchen", ON)
 SMALL_KEYS = [k for n in ENGINE.get("test/small", ON).nodes for k in n.check.inputs]
 EVIDENCE = evidence(KITCHEN, subject={"year": 2013}, keys=SMALL_KEYS)

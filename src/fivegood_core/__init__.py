@@ -21,7 +21,7 @@ from .errors import EvidenceError, FivegoodError, PluginError, Problem, Resoluti
 from .evidence import Subject, load_evidence
 from .metrics import BoundMetric, Measured, Metric
 from .model import CriterionDef, RewardScheme, StandardDef, Text
-from .plugin import PackagePlugin, hookimpl
+from .plugin import FolderPlugin, PackagePlugin, hookimpl
 from .results import CriterionResult, Decision, Outcome, Result, RewardResult, StandardInfo
 from .rewards import RewardCalculator
 from .schema import BuildError, Field
@@ -40,6 +40,7 @@ __all__ = [
     "EvalContext",
     "EvidenceError",
     "Field",
+    "FolderPlugin",
     "FivegoodError",
     "Group",
     "Measured",

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="list installed standards and their versions")
 
+    test = sub.add_parser("test", help="run example cases (*.cases.toml): the installed plugins' or the files given")
+    test.add_argument("cases", nargs="*", help="cases files (default: every bundled one)")
+
     docs = sub.add_parser("docs", help="write a Markdown page per installed standard, and the vocabulary reference")
     docs.add_argument("directory", help="docs folder: pages go to DIRECTORY/standards/, the vocabulary to DIRECTORY/vocabulary.md")
     docs.add_argument("--jurisdiction", action="append", default=None, help="only standards of this jurisdiction (repeatable)")
@@ -87,6 +90,27 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _test(args: argparse.Namespace) -> int:
+    from .cases import load_cases, run_case
+
+    engine = _engine()
+    files = [Path(f) for f in args.cases] or [Path(f) for f in engine.case_files]
+    passed = failed = 0
+    for path in files:
+        for case in load_cases(path):
+            mismatches = run_case(engine, case)
+            if mismatches:
+                failed += 1
+                print(f"✘ {path.name}: {case.name}")
+                for m in mismatches:
+                    print(f"    {m.what}: expected {m.expected}, got {m.actual}")
+            else:
+                passed += 1
+                print(f"✔ {path.name}: {case.name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def _docs(args: argparse.Namespace) -> int:
     from .docgen import write_docs
 
@@ -100,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return {"check": _check, "list": _list, "docs": _docs}[args.command](args)
+        return {"check": _check, "list": _list, "test": _test, "docs": _docs}[args.command](args)
     except FivegoodError as exc:
         for line in str(exc).splitlines():
             print(f"fivegood: error: {line}", file=sys.stderr)

@@ -27,6 +27,9 @@ from .rewards import RewardCalculator, reward_for
 from .verdict import Overall, all_of, mask
 from .vocabulary import EvidenceKey, Vocabulary
 
+#: Files with this suffix among standard sources are example cases, not standards.
+CASE_SUFFIX = ".cases.toml"
+
 
 def _toml_files(source: Any) -> Iterator[tuple[str, str]]:
     """(name, text) of each TOML file at a source: a file, or a directory searched recursively."""
@@ -80,12 +83,15 @@ class Engine:
         self.vocabulary = self._vocabulary(collect(pm, "fivegood_vocabulary", errors))
         self._by_id: dict[str, list[CompiledStandard]] = {}
         self._contexts: dict[tuple[dt.date, int | None], EvalContext] = {}
+        self._case_files: list[str] = []
         self._providers: dict[str, str] = {}
         for provider, source in collect(pm, "fivegood_standard_sources", errors):
             self._load_source(provider, source)
         self._check_versions()
         self._check_requires()
         self.errors: tuple[str, ...] = tuple(errors) + tuple(str(p) for p in self._problems)
+        #: Example-case files (``*.cases.toml``) found among the standard sources.
+        self.case_files: tuple[str, ...] = tuple(self._case_files)
         if strict and errors:
             raise PluginError("\n".join(errors))
         if strict and self._problems:
@@ -142,6 +148,10 @@ class Engine:
             self._problems.append(Problem(str(source), None, None, f"standard source of plugin {provider!r} cannot be read: {exc}"))
             return
         for name, text in files:
+            if name.endswith(CASE_SUFFIX):
+                # Example cases live beside the standards they test; fivegood_core.cases reads them.
+                self._case_files.append(name)
+                continue
             try:
                 defn = load_standard(text, name, self.kinds, self.vocabulary, self.calculators, provider)
                 compiled = compile_standard(defn, self.kinds, self.metrics, self.vocabulary, self._context)

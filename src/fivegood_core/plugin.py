@@ -58,6 +58,22 @@ class PackagePlugin:
         return [vocabulary] if vocabulary.is_file() else []
 
 
+class FolderPlugin:
+    """A plugin providing the standard files of one folder: for embedding programs and tests, without packaging."""
+
+    def __init__(self, folder: Any, name: str | None = None) -> None:
+        self.folder = folder
+        self.__name__ = name or f"folder:{folder}"
+
+    def __repr__(self) -> str:
+        return f"FolderPlugin({str(self.folder)!r})"
+
+    @hookimpl
+    def fivegood_standard_sources(self) -> list[Any]:
+        """The folder itself."""
+        return [self.folder]
+
+
 def make_manager(plugins: Iterable[Any] = (), entry_points: bool = True) -> tuple[pluggy.PluginManager, list[str], dict[str, tuple[str | None, str | None]]]:
     """A plugin manager with the built-ins, the given plugins and (optionally) the entry points.
 

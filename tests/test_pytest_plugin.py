@@ -1,0 +1,136 @@
+"""The pytest plugin, exercised through pytester: it passes on the real standard and fails on wrong copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+GUARANTEES = (ROOT / "standards" / "henan" / "five-guarantees-2013.toml").read_text(encoding="utf-8")
+
+
+def project(pytester: pytest.Pytester, text: str, standards: str = "henan/five-guarantees@2013") -> None:
+    """A project that ships one standard file and asks the plugin to test it (installed plugins off)."""
+    folder = pytester.mkdir("mine")
+    (folder / "std.toml").write_text(text, encoding="utf-8")
+    pytester.makeini(f"""
+        [pytest]
+        fivegood_standards = {standards}
+        fivegood_sources = mine
+        fivegood_entry_points = false
+    """)
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest("-p", "no:cacheprovider", "-q", *args)
+
+
+def test_the_real_standard_passes(pytester: pytest.Pytester) -> None:
+    project(pytester, GUARANTEES)
+    result = run(pytester, "-k", "area_m2 or welfare")
+    result.assert_outcomes(passed=6)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--collect-only", "-q")
+    assert "henan/five-guarantees@2013::office.area_m2::boundary" in result.stdout.str()
+    assert "henan/five-guarantees@2013::equipment.computers::wording" in result.stdout.str()
+    assert "henan/five-guarantees::versions" not in result.stdout.str()  # pinned to @2013
+
+
+def test_inclusive_written_for_strict_is_caught(pytester: pytest.Pytester) -> None:
+    # The text says 不少于 60 (inclusive); a copy that wrote > passes its own boundary test but not the wording.
+    wrong = GUARANTEES.replace('key = "office.area_m2"\nop = ">="', 'key = "office.area_m2"\nop = ">"')
+    assert wrong != GUARANTEES
+    project(pytester, wrong)
+    result = run(pytester, "-k", "office.area_m2")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*henan/five-guarantees@2013::premises: the text says '不少于60平方米' (>= 60), the check is > 60*"])
+
+
+def test_a_threshold_of_6_instead_of_60_is_caught(pytester: pytest.Pytester) -> None:
+    wrong = GUARANTEES.replace('key = "office.area_m2"\nop = ">="\nvalue = 60', 'key = "office.area_m2"\nop = ">="\nvalue = 6')
+    assert wrong != GUARANTEES
+    project(pytester, wrong)
+    result = run(pytester, "-k", "office.area_m2")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*premises: the text says '不少于60平方米' (>= 60), the check is >= 6*"])
+
+
+def test_an_inverted_operator_is_caught(pytester: pytest.Pytester) -> None:
+    # Boundary and monotonicity follow the operator as written; the text is the independent source.
+    wrong = GUARANTEES.replace('key = "equipment.computers"\nop = ">="', 'key = "equipment.computers"\nop = "<="')
+    assert wrong != GUARANTEES
+    project(pytester, wrong)
+    result = run(pytester, "-k", "computers")
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    assert "henan/five-guarantees@2013::equipment.computers::wording" in out
+    assert "equipment-computers: the text says '至少有……3台' (>= 3), the check is <= 3" in out
+
+
+def test_a_counterexample_is_shrunk_and_shown(pytester: pytest.Pytester) -> None:
+    # A plugin kind that is not monotone: passes on 1–9 computers only. Hypothesis finds and shrinks it.
+    project(pytester, GUARANTEES.replace('key = "equipment.computers"\nop = ">="\nvalue = 3', 'key = "equipment.computers"\nop = "=="\nvalue = 3'))
+    result = run(pytester, "-k", "computers")
+    result.assert_outcomes(passed=1, failed=1)
+    assert "the check is == 3" in result.stdout.str()
+
+
+def test_a_broken_requires_is_reported_with_the_criterion(pytester: pytest.Pytester) -> None:
+    broken = GUARANTEES + '''
+[[criterion]]
+id = "also"
+kind = "requires"
+standard = "henan/five-guarantee"
+title = { zh = "另一个", en = "Another" }
+'''
+    project(pytester, broken)
+    result = run(pytester)
+    assert result.ret != 0
+    assert "std.toml:409: criterion[also].standard: requires unknown standard 'henan/five-guarantee'" in result.stderr.str()
+
+
+def test_example_cases_files_are_collected_and_a_wrong_expectation_is_named(pytester: pytest.Pytester) -> None:
+    project(pytester, GUARANTEES)
+    pytester.makefile(".cases.toml", mine='''
+standard = "henan/five-guarantees"
+
+[[case]]
+name = "60 m2 passes"
+as_of = 2014-01-01
+evidence = { office = { area_m2 = 60 } }
+criteria = { premises = "pass" }
+
+[[case]]
+name = "59 m2 wrongly expected to pass"
+as_of = 2014-01-01
+evidence = { office = { area_m2 = 59 } }
+criteria = { premises = "pass" }
+''')
+    pytester.makeini("""
+        [pytest]
+        fivegood_sources = mine
+        fivegood_entry_points = false
+    """)
+    result = run(pytester, "mine.cases.toml")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*case '59 m2 wrongly expected to pass': criterion premises: expected pass, got fail (Guaranteed premises 59 m² — 1 m² short of 60 m²)*"])
+
+
+def test_the_marker_generates_properties(pytester: pytest.Pytester) -> None:
+    project(pytester, GUARANTEES, standards="")
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.fivegood("henan/five-guarantees@2013")
+        def test_standard(fivegood_property):
+            fivegood_property.run()
+    """)
+    result = run(pytester, "-k", "area_m2 and not monotone")
+    result.assert_outcomes(passed=2)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--collect-only", "-q")
+    assert "test_standard[henan/five-guarantees@2013::office.area_m2::boundary]" in result.stdout.str()
+
+
+def test_unconfigured_projects_are_untouched(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_ok():\n    assert True\n")
+    run(pytester).assert_outcomes(passed=1)
