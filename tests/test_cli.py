@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -98,3 +99,95 @@ def test_test_command_reports_a_malformed_cases_file(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert f"{bad}:3: case[0].as_of: expected a date such as 2013-01-25 (unquoted), got 'soon'" in run.stderr
     assert "no standard" in run.stderr
+
+
+@pytest.mark.parametrize("fmt, marker", [("markdown", "## ❌ Good support"), ("html", '<div class="verdict v-fail" id="verdict">'), ("junit", '<testsuite name="henan/county-five-good@2013"')])
+def test_check_report_formats(tmp_path: Path, fmt: str, marker: str) -> None:
+    out = tmp_path / f"report.{fmt}"
+    run = fivegood("check", str(ROOT / "examples/henan/narrow-miss.toml"), "-s", "henan/county-five-good", "--as-of", "2014-01-01", "-f", fmt, "-o", str(out))
+    assert run.returncode == 1, run.stderr
+    text = out.read_text(encoding="utf-8")
+    assert marker in text
+    if fmt == "junit":
+        import xml.etree.ElementTree as ET
+
+        suite = ET.fromstring(text).find("testsuite")
+        assert suite is not None and suite.get("failures") == "2"
+        failed = [c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None]
+        assert [n.split(":")[0] for n in failed] == ["art5-growth-computed", "art19-five-guarantees"]  # type: ignore[union-attr]
+    if fmt == "html":
+        assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in text and "<script" not in text
+
+
+def test_show_lists_criteria_with_thresholds_and_interpretations() -> None:
+    run = fivegood("show", "henan/five-guarantees@2013")
+    assert run.returncode == 0
+    assert "premises · threshold ≥ 60 m² ← office.area_m2 · Guaranteed premises" in run.stdout
+    assert "⤷ \"At least\" (至少) governs both amounts" in run.stdout
+
+
+def test_template_lists_every_key_and_checks_as_incomplete(tmp_path: Path) -> None:
+    out = tmp_path / "blank.toml"
+    run = fivegood("template", "-s", "henan/county-five-good", "--as-of", "2014-01-01", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "# 办公用房面积 / office area — an area in m² ≥ 0, m²" in text
+    assert "#   used by henan/five-guarantees@2013 premises (≥ 60 m²)" in text  # keys of the required standard too
+    assert "# art1-team = true" in text
+    filled = text.replace("# area_m2 = 0", "area_m2 = 59")
+    out.write_text(filled, encoding="utf-8")
+    run = fivegood("check", str(out), "-s", "henan/five-guarantees", "--as-of", "2014-01-01", "-f", "json")
+    assert run.returncode == 1 and json.loads(run.stdout)["failed"] == ["premises"]
+
+
+def test_diff_between_versions() -> None:
+    run = fivegood("diff", "henan/five-guarantees@2012", "henan/five-guarantees@2013")
+    assert run.returncode == 0
+    assert "~ premises" in run.stdout and "threshold: '> 0 m²' → '≥ 60 m²'" in run.stdout
+    assert "+ activities-villages" in run.stdout and "- equipment" not in run.stdout
+    same = fivegood("diff", "henan/five-guarantees@2013", "henan/five-guarantees@2013")
+    assert same.stdout.strip() == "no differences"
+
+
+def test_validate_lists_every_problem(tmp_path: Path) -> None:
+    good = ROOT / "standards/henan/five-guarantees-2013.toml"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(good.read_text(encoding="utf-8").replace("value = 60\n", 'value = "60"\n').replace('op = ">="\nvalue = 3', 'op = "=>"\nvalue = 3', 1)
+                   .replace('id = "henan/five-guarantees"', 'id = "test/copy"'), encoding="utf-8")
+    run = fivegood("validate", str(good), str(bad))
+    assert run.returncode == 1
+    lines = run.stdout.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert any(f"{bad}:" in line and "value: expected a number, got '60'" in line for line in lines)
+    assert any("op: expected one of" in line for line in lines)
+    assert fivegood("validate", str(good)).stdout.strip() == "1 valid"
+
+
+def test_batch_streams_rows_and_summarises(tmp_path: Path) -> None:
+    rows, summary, report = tmp_path / "rows.csv", tmp_path / "summary.json", tmp_path / "dash.html"
+    run = fivegood("batch", str(ROOT / "examples/ningbo/batch.jsonl"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12",
+                   "-f", "csv", "-o", str(rows), "--summary", str(summary), "--report", str(report))
+    assert run.returncode == 0, run.stderr
+    table = list(csv.DictReader(rows.open(encoding="utf-8")))
+    assert [r["verdict"] for r in table] == ["pass", "pass", "pass", "fail", "error", "pass", "error"]
+    assert table[4]["line"] == "5" and "malformed JSON" in table[4]["error"]
+    assert f"{ROOT / 'examples/ningbo/batch.jsonl'}:7: staff.headcount" in run.stderr
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert data["counts"] == {"pass": 4, "fail": 1, "incomplete": 0, "error": 2}
+    assert {t["district"]: (t["certified"], t["amount"]) for t in data["totals"]} == {"jiangbei": (2, "30000"), "yinzhou": (1, "20000")}
+    premises = next(c for c in data["criteria"] if c["id"] == "has-premises")
+    assert premises["counts"]["fail"] == 1 and premises["pass_rate"] == "0.8000"
+    assert "summary: 7 records: pass 4, fail 1, incomplete 0, error 2" in run.stderr
+    assert 'id="criteria"' in report.read_text(encoding="utf-8")
+
+
+def test_batch_with_jobs_gives_the_same_rows(tmp_path: Path) -> None:
+    one = fivegood("batch", str(ROOT / "examples/ningbo/batch.csv"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12")
+    two = fivegood("batch", str(ROOT / "examples/ningbo/batch.csv"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12", "--jobs", "2")
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 5
+
+
+def test_chinese_messages(tmp_path: Path) -> None:
+    run = fivegood("check", "missing.toml", "-s", "sample/office", "--lang", "zh")
+    assert run.returncode == 2 and "fivegood: 错误: missing.toml: no such file" in run.stderr

@@ -22,12 +22,13 @@ from .evidence import Subject, load_evidence
 from .metrics import BoundMetric, Measured, Metric
 from .model import CriterionDef, RewardScheme, StandardDef, Text
 from .plugin import FolderPlugin, PackagePlugin, hookimpl
-from .results import CriterionResult, Decision, Outcome, Result, RewardResult, StandardInfo
+from .results import Assessment, CriterionResult, Decision, Outcome, Result, RewardResult, StandardInfo
 from .rewards import RewardCalculator
 from .schema import BuildError, Field
 from .verdict import Overall, Verdict
 
 __all__ = [
+    "Assessment",
     "BoundMetric",
     "BuildContext",
     "BuildError",

@@ -34,6 +34,7 @@ from .verdict import Overall, Verdict
 from .vocabulary import ATTEST_PREFIX, Vocabulary
 
 _OPCODE = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "=="}
+_VERDICTS = {int(v): v for v in Verdict}
 
 
 @attrs.frozen
@@ -73,12 +74,23 @@ class CompiledStandard:
         self.context = context
         self.nodes = tuple(n for r in roots for n in r.walk())
         self.source_code, decide = generate(self)
+        self._every: Any = None
         #: ``decide(evidence, as_of) -> Decision``: the generated fast path.
         self.decide: DecideFn = decide
 
     def explain(self, r: Reader, ctx: EvalContext) -> tuple[CriterionResult, ...]:
         """Every criterion's result, explained."""
         return tuple(_explain(n, r, ctx) for n in self.roots)
+
+    def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Verdict, tuple[Verdict, ...]]:
+        """The criteria verdict and every node's verdict (in :attr:`nodes` order), on the fast path.
+
+        Nodes under an advisory group are reported as advisory. Generated on first use.
+        """
+        if self._every is None:
+            self._every = generate(self, every=True)[1]
+        root, codes = self._every(evidence, on)
+        return _VERDICTS[root], tuple(_VERDICTS[c] for c in codes)
 
 
 def compile_standard(
@@ -302,8 +314,12 @@ def _emit_collect(e: Emitter, nodes: Sequence[Node], var: Mapping[int, str], gat
         e.depth -= 1
 
 
-def generate(standard: CompiledStandard) -> tuple[str, DecideFn]:
-    """Generate and compile the fast decision function of ``standard``."""
+def generate(standard: CompiledStandard, every: bool = False) -> tuple[str, Any]:
+    """Generate and compile the fast decision function of ``standard``.
+
+    With ``every``, the function returns instead ``(root code, codes of every
+    node in standard.nodes order)``, for statistics over many records.
+    """
     e = Emitter(standard.vocabulary)
     seen: dict[tuple[int, tuple[str, ...], tuple[str, ...]], Decision] = {}
 
@@ -334,6 +350,9 @@ def generate(standard: CompiledStandard) -> tuple[str, DecideFn]:
     tops = [var[id(r)] for r in standard.roots]
     e.line(f"m = {' | '.join(tops)}")
     e.line("root = 4 if m & 4 else 2 if m & 2 else 1 if m & 1 else 8")
+    if every:
+        # Nodes under an advisory group get no code; they count as advisory too.
+        e.line(f"return root, ({''.join(f'{var[id(n)]}, ' if id(n) in var else '16, ' for n in standard.nodes)})")
     e.line("failed = []")
     e.line("unknown = []")
     _emit_collect(e, standard.roots, var, gates, 4, "failed")
@@ -348,6 +367,5 @@ def generate(standard: CompiledStandard) -> tuple[str, DecideFn]:
     source = f"def decide(ev, on, {bound}):\n" + "\n".join(e.prologue + e.body) + "\n"
     namespace = dict(e.namespace)
     exec(compile(source, f"<fivegood {standard.defn.ref}>", "exec"), namespace)  # noqa: S102 - source built from identifiers only
-    decide: DecideFn = namespace["decide"]
-    return source, decide
+    return source, namespace["decide"]
 

@@ -141,3 +141,30 @@ def write_docs(engine: Engine, directory: Path, jurisdictions: Iterable[str] | N
         path.write_text(render_vocabulary(engine), encoding="utf-8")
         written.append(path)
     return written
+
+
+def render_standard_text(compiled: CompiledStandard, lang: str = "en") -> str:
+    """The criteria tree for a terminal: citation, id, kind, threshold, title, and how the text is read."""
+    s = compiled.defn
+    out = [f"{s.ref} — {s.title.get(lang)}" + (f" ({s.document})" if s.document else ""),
+           f"{s.issuer.get(lang)} · {s.effective_from} – {s.effective_until or '…'} · {s.subject_kind} · {s.jurisdiction}", ""]
+
+    def walk(node: Node, depth: int) -> None:
+        d = node.defn
+        pad = "  " * depth
+        cite = f"[{d.citation}] " if d.citation else ""
+        rule = f" {node.check.threshold}" if node.check.threshold and not isinstance(node.check, Group) else ""
+        keys = f" ← {', '.join(node.check.inputs)}" if node.check.inputs else ""
+        mark = " (assumed)" if d.assumed else ""
+        out.append(f"{pad}{cite}{d.id} · {_kind(node)}{rule}{keys} · {d.title.get(lang)}{mark}")
+        if d.interpretation:
+            out.append(f"{pad}    ⤷ {d.interpretation.get(lang)}")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for root in compiled.roots:
+        walk(root, 0)
+    for r in s.rewards:
+        amount = f"{r.params['amount']} {r.currency}" if r.calculator == "fixed" else f"calculator {r.calculator}"
+        out.append(f"reward {r.id}: {r.payer.get(lang)} → {amount} ({', '.join(f'{k}={v}' for k, v in r.applies_to.items())})")
+    return "\n".join(out) + "\n"

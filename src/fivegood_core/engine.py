@@ -22,7 +22,7 @@ from .loader import load_standard, load_vocabulary
 from .metrics import Metric
 from .model import StandardDef
 from .plugin import PluginInfo, collect, make_manager, plugin_infos
-from .results import Decision, Result, RewardResult, StandardInfo
+from .results import Assessment, Decision, Result, StandardInfo
 from .rewards import RewardCalculator, reward_for
 from .verdict import Overall, all_of, mask
 from .vocabulary import EvidenceKey, Vocabulary
@@ -204,6 +204,38 @@ class Engine:
             # Evaluating them would never end; the other standards stay usable.
             self._by_id.pop(sid, None)
 
+    def validate(self, paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
+        """Every problem of the given standard files against this engine's kinds, metrics and vocabulary.
+
+        Nothing is registered. A ``requires`` must name an installed standard
+        or one of the files given.
+        """
+        problems: list[Problem] = []
+        loaded: list[CompiledStandard] = []
+        for path in paths:
+            name = str(path)
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except OSError as exc:
+                problems.append(Problem(name, None, None, f"cannot be read: {exc.strerror or exc}"))
+                continue
+            try:
+                defn = load_standard(text, name, self.kinds, self.vocabulary, self.calculators)
+                loaded.append(compile_standard(defn, self.kinds, self.metrics, self.vocabulary, self._context))
+            except StandardError as exc:
+                problems.extend(exc.problems)
+        known = {sid: {v.defn.version for v in vs} for sid, vs in self._by_id.items()}
+        for c in loaded:
+            known.setdefault(c.defn.id, set()).add(c.defn.version)
+        for c in loaded:
+            for n in c.nodes:
+                if isinstance(n.check, Requires):
+                    target, version = _name(n.check.ref)
+                    if target not in known or (version and version not in known[target]):
+                        problems.append(Problem(c.defn.source, n.defn.line, f"criterion[{n.defn.id}].standard",
+                                                f"requires unknown standard {n.check.ref!r}"))
+        return problems
+
     # --- lookup ------------------------------------------------------------------------------
 
     def standards(self) -> list[StandardDef]:
@@ -296,12 +328,13 @@ class Engine:
         return compiled.decide(evidence, on)
 
     def assess(self, evidence: Any, standard: str | CompiledStandard, as_of: dt.date | None = None,
-               *, source: str | None = None, line: int | None = None) -> tuple[Decision, RewardResult | None]:
+               *, source: str | None = None, line: int | None = None, every: bool = False) -> Assessment:
         """The fast verdict and the reward it earns, for evidence given as in :meth:`evaluate`.
 
         Unlike :meth:`decide`, the evidence is checked in full (unknown keys are
         ignored, bad values are errors), as batch input should be. ``source``
-        and ``line`` say where the evidence came from, for error messages.
+        and ``line`` say where the evidence came from, for error messages;
+        ``every`` adds every criterion's verdict (for statistics).
         """
         on = as_of or dt.date.today()
         compiled = self.get(standard, on) if isinstance(standard, str) else standard
@@ -310,7 +343,8 @@ class Engine:
             decision = compiled.decide(doc, on)
             subject = subject_of(doc, source)
             reader = Reader(doc, self.vocabulary, source)
-            return decision, reward_for(compiled.defn.rewards, decision.verdict, subject, reader, on, self.calculators)
+            reward = reward_for(compiled.defn.rewards, decision.verdict, subject, reader, on, self.calculators)
+            return Assessment(decision, reward, compiled.verdicts(doc, on)[1] if every else ())
         except EvidenceError as exc:
             where = source or "<evidence>"
             raise EvidenceError([Problem(p.file or where, p.line or line, p.key, p.message) for p in exc.problems]) from None

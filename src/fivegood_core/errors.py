@@ -39,6 +39,10 @@ class ProblemsError(FivegoodError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
+        # Rebuilt from the problems, not the message, when sent to or from a worker process.
+        return type(self), (self.problems,)
+
     @property
     def first(self) -> Problem:
         """The first problem, for callers that show a single line."""

@@ -294,3 +294,13 @@ class Decision:
     verdict: Overall
     failed: tuple[str, ...]
     unknown: tuple[str, ...]
+
+
+@attrs.frozen
+class Assessment:
+    """A fast decision with the reward it earns (and, when asked for, every criterion's verdict)."""
+
+    decision: Decision
+    reward: RewardResult | None
+    #: Every criterion's verdict in the compiled standard's node order (empty unless requested).
+    verdicts: tuple[Verdict, ...] = ()
