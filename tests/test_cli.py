@@ -188,6 +188,66 @@ def test_batch_with_jobs_gives_the_same_rows(tmp_path: Path) -> None:
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 5
 
 
-def test_chinese_messages(tmp_path: Path) -> None:
-    run = fivegood("check", "missing.toml", "-s", "sample/office", "--lang", "zh")
-    assert run.returncode == 2 and "fivegood: 错误: missing.toml: no such file" in run.stderr
+@pytest.mark.parametrize(
+    "args, english, chinese",
+    [
+        (("check", "missing.toml", "-s", "sample/office"), "error: missing.toml: no such file", "错误: missing.toml: 文件不存在"),
+        (("check", str(SAMPLE), "-s", "sample/office", "--as-of", "2019-01-01"), "no version of sample/office is in force on 2019-01-01",
+         "sample/office 在 2019-01-01 没有生效的版本(版本:2020: 2020-01-01 – 2024-01-01; 2024: 2024-01-01 – open)"),
+        (("check", str(SAMPLE), "-s", "sample/nothing"), "unknown standard 'sample/nothing'", "未知标准 'sample/nothing'"),
+    ],
+)
+def test_messages_in_both_languages(args: tuple[str, ...], english: str, chinese: str) -> None:
+    en = fivegood(*args, "--lang", "en")
+    zh = fivegood(*args, "--lang", "zh")
+    assert en.returncode == zh.returncode == 2
+    assert english in en.stderr and chinese in zh.stderr, zh.stderr
+
+
+def test_a_bad_value_in_chinese(tmp_path: Path) -> None:
+    evidence = tmp_path / "bad.toml"
+    evidence.write_text('[office]\narea_m2 = "big"\n', encoding="utf-8")
+    run = fivegood("check", str(evidence), "-s", "sample/office", "--lang", "zh")
+    assert f"fivegood: 错误: {evidence}: office.area_m2: 应为不小于 0 的面积(平方米),实际为 str 'big'" in run.stderr
+
+
+def test_malformed_toml_evidence_names_its_line(tmp_path: Path) -> None:
+    evidence = tmp_path / "bad.toml"
+    evidence.write_text("[office]\narea_m2 = 60\n[staff\nheadcount = 5\n", encoding="utf-8")
+    run = fivegood("check", str(evidence), "-s", "sample/office")
+    assert run.returncode == 2
+    assert f"fivegood: error: {evidence}:3: malformed TOML" in run.stderr
+
+
+def test_docs_command_writes_pages_matching_the_committed_ones(tmp_path: Path) -> None:
+    run = fivegood("docs", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    page = tmp_path / "standards" / "henan-five-guarantees-2013.md"
+    assert page.read_text(encoding="utf-8") == (ROOT / "docs/standards/henan-five-guarantees-2013.md").read_text(encoding="utf-8")
+    assert (tmp_path / "vocabulary.md").read_text(encoding="utf-8") == (ROOT / "docs/vocabulary.md").read_text(encoding="utf-8")
+
+
+def test_batch_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    primary, secondary = pty.openpty()
+    exe = shutil.which("fivegood") or str(Path(sys.executable).parent / "fivegood")
+    done = subprocess.run([exe, "batch", str(ROOT / "examples/ningbo/batch.csv"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12",
+                           "-o", str(tmp_path / "rows.jsonl")], stderr=secondary, stdout=subprocess.DEVNULL, timeout=60,
+                          env={"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8", "TERM": "xterm"})
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(primary)
+    assert done.returncode == 0
+    text = seen.decode("utf-8", "replace")
+    assert "fivegood batch" in text and "5/?" in text.replace(" ", "")
+    assert "summary: 5 records" in text

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator, Sequence
 
 from .engine import Engine
-from .errors import FivegoodError, StandardError
+from .errors import FivegoodError
 from .verdict import Overall
 
 EXIT = {Overall.PASS: 0, Overall.FAIL: 1, Overall.INCOMPLETE: 3}
@@ -46,6 +46,14 @@ def _default_lang() -> str:
 
 def _say(key: str, lang: str) -> str:
     return WORDS[key][lang]
+
+
+def _localise(message: str, lang: str) -> str:
+    if lang != "zh":
+        return message
+    from .messages import to_chinese
+
+    return to_chinese(message)
 
 
 def _date(text: str) -> dt.date:
@@ -117,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
 def _engine(lang: str) -> Engine:
     engine = Engine.from_entry_points()
     for error in engine.errors:
-        print(f"fivegood: {_say('warning', lang)}: {error}", file=sys.stderr)
+        print(f"fivegood: {_say('warning', lang)}: {_localise(error, lang)}", file=sys.stderr)
     return engine
 
 
@@ -238,7 +246,7 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
             else:
                 out.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
             if row.error:
-                print(f"fivegood: {_say('error', lang)}: {row.error}", file=sys.stderr)
+                print(f"fivegood: {_say('error', lang)}: {_localise(row.error, lang)}", file=sys.stderr)
     finally:
         if args.output:
             out.close()
@@ -283,7 +291,7 @@ def _validate(args: argparse.Namespace, lang: str) -> int:
     engine = _engine(lang)
     problems = engine.validate(args.files)
     for problem in problems:
-        print(problem)
+        print(_localise(str(problem), lang))
     if problems:
         return 1
     print(f"{len(args.files)} {_say('valid', lang)}")
@@ -334,13 +342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader stopped early (`| head`): not an error worth a message.
         sys.stderr.close()
         return 1
-    except StandardError as exc:
-        for problem in exc.problems:
-            print(f"fivegood: {_say('error', lang)}: {problem}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except (FivegoodError, OSError) as exc:
         for line in str(exc).splitlines():
-            print(f"fivegood: {_say('error', lang)}: {line}", file=sys.stderr)
+            print(f"fivegood: {_say('error', lang)}: {_localise(line, lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 
