@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--output", "-o", default=None, help="write the report to this file instead of standard output")
 
     sub.add_parser("list", parents=[common], help="list installed standards, their versions, dates and plugins")
+    sub.add_parser("plugins", parents=[common], help="list plugins: version, hooks implemented, standards provided")
 
     show = sub.add_parser("show", parents=[common], help="show a standard's criteria with citations, thresholds and interpretations")
     show.add_argument("standard", help="ID or ID@VERSION")
@@ -123,7 +124,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _engine(lang: str) -> Engine:
-    engine = Engine.from_entry_points()
+    # FIVEGOOD_PLUGINS=henan,ningbo loads only those plugins; FIVEGOOD_TRACE=1 traces every hook call.
+    only = os.environ.get("FIVEGOOD_PLUGINS")
+    trace = sys.stderr.write if os.environ.get("FIVEGOOD_TRACE") else None
+    engine = Engine.from_entry_points(only=[p.strip() for p in only.split(",") if p.strip()] if only else None, trace=trace)
     for error in engine.errors:
         print(f"fivegood: {_say('warning', lang)}: {_localise(error, lang)}", file=sys.stderr)
     return engine
@@ -162,6 +166,18 @@ def _list(args: argparse.Namespace, lang: str) -> int:
         until = s.effective_until or "…"
         print(f"{s.ref:40} {s.effective_from} – {until!s:10}  {s.jurisdiction:10} {s.provider or '-':10} {s.title.get(lang)}")
     return 0
+
+
+def _plugins(args: argparse.Namespace, lang: str) -> int:
+    engine = _engine(lang)
+    for info in engine.plugins:
+        provided = [s.ref for s in engine.standards() if s.provider == info.name]
+        where = f"{info.distribution} {info.version}" if info.distribution else "registered directly"
+        print(f"{info.name} ({where})")
+        print(f"    hooks: {', '.join(h.removeprefix('fivegood_') for h in info.hooks) or '-'}")
+        if provided:
+            print(f"    standards: {', '.join(provided)}")
+    return 1 if engine.errors else 0
 
 
 def _show(args: argparse.Namespace, lang: str) -> int:
@@ -328,7 +344,7 @@ def _docs(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-COMMANDS = {"check": _check, "list": _list, "show": _show, "template": _template, "batch": _batch,
+COMMANDS = {"check": _check, "list": _list, "plugins": _plugins, "show": _show, "template": _template, "batch": _batch,
             "diff": _diff, "validate": _validate, "test": _test, "docs": _docs}
 
 

@@ -73,42 +73,46 @@ def _name(ref: str) -> tuple[str, str | None]:
 class Engine:
     """Standards from plugins, ready to evaluate. Create with :meth:`from_entry_points` or :meth:`from_plugins`."""
 
-    def __init__(self, plugins: Iterable[Any] = (), *, entry_points: bool = True, strict: bool = True) -> None:
-        pm, errors, dists = make_manager(plugins, entry_points)
-        self._problems: list[Problem] = []
+    def __init__(self, plugins: Iterable[Any] = (), *, entry_points: bool = True, strict: bool = True,
+                 only: Iterable[str] | None = None, trace: Any = None) -> None:
+        pm, errors, dists = make_manager(plugins, entry_points, only, trace)
+        self._problems: list[tuple[str | None, Problem]] = []
         self.plugins: tuple[PluginInfo, ...] = tuple(plugin_infos(pm, dists))
-        self.kinds: dict[str, CheckKind] = self._unique(collect(pm, "fivegood_check_kinds", errors), "check kind")
-        self.metrics: dict[str, Metric] = self._unique(collect(pm, "fivegood_metrics", errors), "metric")
-        self.calculators: dict[str, RewardCalculator] = self._unique(collect(pm, "fivegood_reward_calculators", errors), "reward calculator")
-        self.vocabulary = self._vocabulary(collect(pm, "fivegood_vocabulary", errors))
+        self.kinds: dict[str, CheckKind] = self._unique(collect(pm, "fivegood_check_kinds", errors, trace), "check kind")
+        self.metrics: dict[str, Metric] = self._unique(collect(pm, "fivegood_metrics", errors, trace), "metric")
+        self.calculators: dict[str, RewardCalculator] = self._unique(collect(pm, "fivegood_reward_calculators", errors, trace), "reward calculator")
+        self.vocabulary = self._vocabulary(collect(pm, "fivegood_vocabulary", errors, trace))
         self._by_id: dict[str, list[CompiledStandard]] = {}
         self._contexts: dict[tuple[dt.date, int | None], EvalContext] = {}
         self._case_files: list[str] = []
+        self._withdrawn: set[str] = set()
         self._providers: dict[str, str] = {}
-        for provider, source in collect(pm, "fivegood_standard_sources", errors):
+        for provider, source in collect(pm, "fivegood_standard_sources", errors, trace):
             self._load_source(provider, source)
         self._check_versions()
         self._check_requires()
-        self.errors: tuple[str, ...] = tuple(errors) + tuple(str(p) for p in self._problems)
+        #: Every problem met while loading, one line each, naming the plugin it came from.
+        self.errors: tuple[str, ...] = tuple(errors) + tuple(f"plugin {who!r}: {p}" if who else str(p) for who, p in self._problems)
         #: Example-case files (``*.cases.toml``) found among the standard sources.
         self.case_files: tuple[str, ...] = tuple(self._case_files)
         if strict and errors:
             raise PluginError("\n".join(errors))
         if strict and self._problems:
-            raise StandardError(self._problems)
+            raise StandardError([p for _, p in self._problems])
         self.engine_info = {"fivegood": dists["fivegood_core"][1] or "unknown"}
         self.engine_info.update({name: version for name, (_, version) in dists.items() if version and name != "fivegood_core"})
 
     # --- construction ------------------------------------------------------------------------
 
     @classmethod
-    def from_entry_points(cls, *, strict: bool = False) -> "Engine":
-        """Every installed plugin of the ``fivegood`` entry-point group.
+    def from_entry_points(cls, *, strict: bool = False, only: Iterable[str] | None = None, trace: Any = None) -> "Engine":
+        """Every installed plugin of the ``fivegood`` entry-point group (or those named in ``only``).
 
         Not strict by default: a broken plugin or standard is listed in
-        :attr:`errors` and the rest still load.
+        :attr:`errors` and the rest still load. ``trace`` receives every hook
+        call (``sys.stderr.write``).
         """
-        return cls(entry_points=True, strict=strict)
+        return cls(entry_points=True, strict=strict, only=only, trace=trace)
 
     @classmethod
     def from_plugins(cls, plugins: Iterable[Any], *, entry_points: bool = False, strict: bool = True) -> "Engine":
@@ -120,7 +124,7 @@ class Engine:
         owner: dict[str, str] = {}
         for provider, item in items:
             if item.name in out:
-                self._problems.append(Problem(None, None, None, f"{what} {item.name!r} is defined by both {owner[item.name]!r} and {provider!r}"))
+                self._problems.append((provider, Problem(None, None, None, f"{what} {item.name!r} is defined by both {owner[item.name]!r} and {provider!r}")))
                 continue
             out[item.name], owner[item.name] = item, provider
         return out
@@ -132,20 +136,20 @@ class Engine:
                 for name, text in _toml_files(source):
                     entries.extend(load_vocabulary(text, name, provider))
             except StandardError as exc:
-                self._problems.extend(exc.problems)
+                self._problems.extend((provider, p) for p in exc.problems)
             except OSError as exc:
-                self._problems.append(Problem(str(source), None, None, f"vocabulary of plugin {provider!r} cannot be read: {exc}"))
+                self._problems.append((provider, Problem(str(source), None, None, f"vocabulary cannot be read: {exc}")))
         try:
             return Vocabulary.merge(entries)
         except ValueError as exc:
-            self._problems.append(Problem(None, None, None, str(exc)))
+            self._problems.append((None, Problem(None, None, None, str(exc))))
             return Vocabulary({e.key: e for e in entries})
 
     def _load_source(self, provider: str, source: Any) -> None:
         try:
             files = list(_toml_files(source))
         except OSError as exc:
-            self._problems.append(Problem(str(source), None, None, f"standard source of plugin {provider!r} cannot be read: {exc}"))
+            self._problems.append((provider, Problem(str(source), None, None, f"standard source cannot be read: {exc}")))
             return
         for name, text in files:
             if name.endswith(CASE_SUFFIX):
@@ -156,13 +160,18 @@ class Engine:
                 defn = load_standard(text, name, self.kinds, self.vocabulary, self.calculators, provider)
                 compiled = compile_standard(defn, self.kinds, self.metrics, self.vocabulary, self._context)
             except StandardError as exc:
-                self._problems.extend(exc.problems)
+                self._problems.extend((provider, p) for p in exc.problems)
                 continue
             versions = self._by_id.setdefault(defn.id, [])
             clash = next((v for v in versions if v.defn.version == defn.version), None)
-            if clash is not None:
-                self._problems.append(Problem(name, None, "standard.version",
-                                              f"{defn.ref} is also defined in {clash.defn.source} (plugin {clash.defn.provider!r})"))
+            if clash is not None or defn.ref in self._withdrawn:
+                # Neither claimant wins: which plugin loads first must not decide what a standard says.
+                other = f"{clash.defn.source} (plugin {clash.defn.provider!r})" if clash else "another plugin"
+                self._problems.append((provider, Problem(name, None, "standard.version",
+                                                         f"{defn.ref} is also defined in {other}; neither is used")))
+                if clash is not None:
+                    versions.remove(clash)
+                    self._withdrawn.add(defn.ref)
                 continue
             versions.append(compiled)
 
@@ -172,9 +181,9 @@ class Engine:
             for a, b in zip(versions, versions[1:]):
                 if a.defn.effective_until is None or a.defn.effective_until > b.defn.effective_from:
                     until = a.defn.effective_until or "open-ended"
-                    self._problems.append(Problem(b.defn.source, None, "standard.effective_from",
+                    self._problems.append((b.defn.provider, Problem(b.defn.source, None, "standard.effective_from",
                                                   f"{b.defn.ref} from {b.defn.effective_from} overlaps {a.defn.ref} "
-                                                  f"({a.defn.effective_from} until {until}); set effective_until on {a.defn.ref}"))
+                                                  f"({a.defn.effective_from} until {until}); set effective_until on {a.defn.ref}")))
 
     def _check_requires(self) -> None:
         edges: dict[str, set[str]] = {}
@@ -186,8 +195,8 @@ class Engine:
                         continue
                     target, version = _name(n.check.ref)
                     if target not in self._by_id or (version and not any(x.defn.version == version for x in self._by_id[target])):
-                        self._problems.append(Problem(v.defn.source, n.defn.line, f"criterion[{n.defn.id}].standard",
-                                                      f"requires unknown standard {n.check.ref!r}"))
+                        self._problems.append((v.defn.provider, Problem(v.defn.source, n.defn.line, f"criterion[{n.defn.id}].standard",
+                                                                        f"requires unknown standard {n.check.ref!r}")))
                         continue
                     edges.setdefault(sid, set()).add(target)
                     where.setdefault((sid, target), (v.defn.source, n.defn.line))
@@ -198,7 +207,7 @@ class Engine:
                 continue
             if not in_cycle.intersection(cycle):
                 src, line = where[(sid, cycle[1])]
-                self._problems.append(Problem(src, line, "standard", f"requires cycle: {' → '.join(cycle)}"))
+                self._problems.append((None, Problem(src, line, "standard", f"requires cycle: {' → '.join(cycle)}")))
             in_cycle.update(cycle)
         for sid in in_cycle:
             # Evaluating them would never end; the other standards stay usable.

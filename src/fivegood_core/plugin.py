@@ -74,9 +74,12 @@ class FolderPlugin:
         return [self.folder]
 
 
-def make_manager(plugins: Iterable[Any] = (), entry_points: bool = True) -> tuple[pluggy.PluginManager, list[str], dict[str, tuple[str | None, str | None]]]:
+def make_manager(plugins: Iterable[Any] = (), entry_points: bool = True, only: Iterable[str] | None = None,
+                 trace: Any = None) -> tuple[pluggy.PluginManager, list[str], dict[str, tuple[str | None, str | None]]]:
     """A plugin manager with the built-ins, the given plugins and (optionally) the entry points.
 
+    ``only`` limits the entry points loaded to those names; ``trace`` is a
+    writer (``sys.stderr.write``) told of every plugin registered.
     Returns the manager, the errors met loading entry points (one line each,
     naming the plugin), and each plugin's distribution name and version.
     """
@@ -84,6 +87,7 @@ def make_manager(plugins: Iterable[Any] = (), entry_points: bool = True) -> tupl
 
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
+    wanted = set(only) if only is not None else None
     dists: dict[str, tuple[str | None, str | None]] = {}
     errors: list[str] = []
     pm.register(builtins, name="fivegood_core")
@@ -94,13 +98,17 @@ def make_manager(plugins: Iterable[Any] = (), entry_points: bool = True) -> tupl
             continue
         pm.register(plugin, name=name)
         dists[name] = (None, None)
+        if trace is not None:
+            trace(f"fivegood: registered plugin {name!r} ({plugin!r})\n")
     if entry_points:
         for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            if pm.has_plugin(ep.name):
+            if pm.has_plugin(ep.name) or (wanted is not None and ep.name not in wanted):
                 continue
             try:
                 plugin = ep.load()
                 pm.register(plugin, name=ep.name)
+                if trace is not None:
+                    trace(f"fivegood: registered plugin {ep.name!r} from entry point {ep.value}\n")
             except Exception as exc:  # a broken plugin must not take the others down
                 errors.append(f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {exc}")
                 continue
@@ -117,11 +125,12 @@ def _version(dist: str) -> str | None:
         return None
 
 
-def collect(pm: pluggy.PluginManager, hook: str, errors: list[str]) -> list[tuple[str, Any]]:
+def collect(pm: pluggy.PluginManager, hook: str, errors: list[str], trace: Any = None) -> list[tuple[str, Any]]:
     """Call ``hook`` on every plugin separately; returns (plugin name, item) pairs.
 
     A plugin whose hook raises or returns something other than a list is
     reported in ``errors`` and skipped; the other plugins still count.
+    ``trace`` (a writer) is told of every call and what it returned.
     """
     out: list[tuple[str, Any]] = []
     caller: pluggy.HookCaller = getattr(pm.hook, hook)
@@ -131,6 +140,8 @@ def collect(pm: pluggy.PluginManager, hook: str, errors: list[str]) -> list[tupl
         except Exception as exc:
             errors.append(f"plugin {impl.plugin_name!r}: hook {hook} raised {type(exc).__name__}: {exc}")
             continue
+        if trace is not None:
+            trace(f"fivegood: {impl.plugin_name}.{hook}() -> {items!r}\n")
         if items is None:
             continue
         if not isinstance(items, (list, tuple)):
