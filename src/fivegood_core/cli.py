@@ -88,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", parents=[common], help="list installed standards, their versions, dates and plugins")
     sub.add_parser("plugins", parents=[common], help="list plugins: version, hooks implemented, standards provided")
 
+    new = sub.add_parser("new-plugin", parents=[common], help="scaffold an installable jurisdiction plugin that passes its own tests")
+    new.add_argument("name", help="jurisdiction name, e.g. xinzheng (the package is fivegood-NAME)")
+    new.add_argument("--standard", default="example", help="name of the first standard (its id is NAME/STANDARD)")
+    new.add_argument("--directory", "-d", default=".", help="where to create the package folder")
+
     show = sub.add_parser("show", parents=[common], help="show a standard's criteria with citations, thresholds and interpretations")
     show.add_argument("standard", help="ID or ID@VERSION")
     dated(show)
@@ -178,6 +183,15 @@ def _plugins(args: argparse.Namespace, lang: str) -> int:
         if provided:
             print(f"    standards: {', '.join(provided)}")
     return 1 if engine.errors else 0
+
+
+def _new_plugin(args: argparse.Namespace, lang: str) -> int:
+    from .scaffold import new_plugin
+
+    root = new_plugin(args.name, Path(args.directory), args.standard)
+    print(root)
+    print(f'next: cd {root} && pip install -e ".[test]" && pytest')
+    return 0
 
 
 def _show(args: argparse.Namespace, lang: str) -> int:
@@ -344,7 +358,7 @@ def _docs(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-COMMANDS = {"check": _check, "list": _list, "plugins": _plugins, "show": _show, "template": _template, "batch": _batch,
+COMMANDS = {"check": _check, "list": _list, "plugins": _plugins, "new-plugin": _new_plugin, "show": _show, "template": _template, "batch": _batch,
             "diff": _diff, "validate": _validate, "test": _test, "docs": _docs}
 
 

@@ -144,6 +144,7 @@ def _result(node: Node, outcome: Outcome, children: tuple[CriterionResult, ...] 
         interpretation=d.interpretation,
         assumed=d.assumed,
         missing=outcome.missing,
+        overlay=d.overlay,
     )
 
 

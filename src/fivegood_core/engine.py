@@ -18,7 +18,7 @@ from .checks import CheckKind, EvalContext, Requires
 from .compiler import CompiledStandard, compile_standard
 from .errors import EvidenceError, PluginError, Problem, ResolutionError, StandardError
 from .evidence import Reader, check_document, load_evidence, subject_of
-from .loader import load_standard, load_vocabulary
+from .loader import load_standard, load_vocabulary, merge_overlay
 from .metrics import Metric
 from .model import StandardDef
 from .plugin import PluginInfo, collect, make_manager, plugin_infos
@@ -87,8 +87,10 @@ class Engine:
         self._case_files: list[str] = []
         self._withdrawn: set[str] = set()
         self._providers: dict[str, str] = {}
+        self._overlays: list[tuple[str, StandardDef]] = []
         for provider, source in collect(pm, "fivegood_standard_sources", errors, trace):
             self._load_source(provider, source)
+        self._merge_overlays()
         self._check_versions()
         self._check_requires()
         #: Every problem met while loading, one line each, naming the plugin it came from.
@@ -158,22 +160,52 @@ class Engine:
                 continue
             try:
                 defn = load_standard(text, name, self.kinds, self.vocabulary, self.calculators, provider)
+                if defn.extends is not None:
+                    self._overlays.append((provider, defn))  # merged once every base is loaded
+                    continue
                 compiled = compile_standard(defn, self.kinds, self.metrics, self.vocabulary, self._context)
             except StandardError as exc:
                 self._problems.extend((provider, p) for p in exc.problems)
                 continue
-            versions = self._by_id.setdefault(defn.id, [])
-            clash = next((v for v in versions if v.defn.version == defn.version), None)
-            if clash is not None or defn.ref in self._withdrawn:
-                # Neither claimant wins: which plugin loads first must not decide what a standard says.
-                other = f"{clash.defn.source} (plugin {clash.defn.provider!r})" if clash else "another plugin"
-                self._problems.append((provider, Problem(name, None, "standard.version",
-                                                         f"{defn.ref} is also defined in {other}; neither is used")))
-                if clash is not None:
-                    versions.remove(clash)
-                    self._withdrawn.add(defn.ref)
-                continue
-            versions.append(compiled)
+            self._register(provider, name, defn, compiled)
+
+    def _register(self, provider: str, name: str, defn: StandardDef, compiled: CompiledStandard) -> None:
+        versions = self._by_id.setdefault(defn.id, [])
+        clash = next((v for v in versions if v.defn.version == defn.version), None)
+        if clash is not None or defn.ref in self._withdrawn:
+            # Neither claimant wins: which plugin loads first must not decide what a standard says.
+            other = f"{clash.defn.source} (plugin {clash.defn.provider!r})" if clash else "another plugin"
+            self._problems.append((provider, Problem(name, None, "standard.version",
+                                                     f"{defn.ref} is also defined in {other}; neither is used")))
+            if clash is not None:
+                versions.remove(clash)
+                self._withdrawn.add(defn.ref)
+            return
+        versions.append(compiled)
+
+    def _merge_overlays(self) -> None:
+        # An overlay may extend another overlay, so merge in rounds until nothing more resolves.
+        pending = list(self._overlays)
+        while pending:
+            left = []
+            for provider, defn in pending:
+                base_id, _, version = (defn.extends or "").partition("@")
+                base = next((v for v in self._by_id.get(base_id, []) if v.defn.version == version), None)
+                if base is None:
+                    left.append((provider, defn))
+                    continue
+                try:
+                    merged = merge_overlay(base.defn, defn, self.kinds, self.vocabulary)
+                    compiled = compile_standard(merged, self.kinds, self.metrics, self.vocabulary, self._context)
+                except StandardError as exc:
+                    self._problems.extend((provider, p) for p in exc.problems)
+                    continue
+                self._register(provider, defn.source, merged, compiled)
+            if len(left) == len(pending):
+                for provider, defn in left:
+                    self._problems.append((provider, Problem(defn.source, None, "standard.extends", f"extends unknown standard {defn.extends!r}")))
+                break
+            pending = left
 
     def _check_versions(self) -> None:
         for versions in self._by_id.values():

@@ -6,9 +6,11 @@ entry-point group::
 
     # pyproject.toml of a jurisdiction's package
     [project.entry-points.fivegood]
-    xinzheng = "fivegood_xinzheng"
+    xinzheng = "fivegood_xinzheng:plugin"
 
-or, in an embedding program, explicitly: ``Engine.from_plugins([module])``.
+where ``plugin = PackagePlugin(__name__)`` serves the package's ``standards/``
+folder and ``vocabulary.toml`` (``fivegood new-plugin`` writes all of this);
+or, in an embedding program, explicitly: ``Engine.from_plugins([plugin])``.
 The engine's own check kinds, metrics and reward calculators are provided by
 ``fivegood_core.builtins`` through these same hooks.
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Mapping
 
+import attrs
+
 from .checks import CheckKind
 from .errors import Problem, StandardError
-from .model import CriterionDef, RewardScheme, StandardDef
-from .schema import Field, check_table
+from .model import CriterionDef, OverlayDef, RewardScheme, StandardDef
+from .schema import TYPES as SCHEMA_TYPES
+from .schema import Field, Invalid, check_table
 from .tomlfile import TomlDocument, TomlSyntaxError, parse_toml
 from .vocabulary import KEY_PATTERN, TYPES, EvidenceKey, Vocabulary
 
@@ -35,7 +38,13 @@ STANDARD_FIELDS = (
     Field("issued", "date", False, "date of issue"),
     Field("supersedes", "string", False, "version this one replaces"),
     Field("notes", "text", False, "notes for readers: sources, what is inferred"),
+    Field("extends", "standard", False, "ID@VERSION of a standard this one overlays (see docs/authoring.md)"),
 )
+
+OVERLAY_OPS = ("tighten", "replace", "add", "drop")
+OVERLAY_FIELD = Field("overlay", "string", False, "in an overlay: tighten, replace, add or drop")
+#: Criterion fields a "tighten" may change besides the kind's own.
+_TEXT_FIELDS = ("title", "citation", "text", "summary", "interpretation", "assumed")
 
 CRITERION_FIELDS = (
     Field("id", "id", True, "unique id within the standard"),
@@ -101,7 +110,15 @@ def load_standard(
     head = check_table(doc, ("standard",), data.get("standard", {}), STANDARD_FIELDS, problems, what="[standard] table")
     if head.get("effective_until") and head.get("effective_from") and head["effective_until"] <= head["effective_from"]:
         problems.append(doc.problem(("standard", "effective_until"), "must be after effective_from"))
-    criteria = _criteria(doc, data.get("criterion"), kinds, vocabulary, problems)
+    extends = head.get("extends")
+    if extends is not None and "@" not in extends:
+        problems.append(doc.problem(("standard", "extends"), "expected a pinned base, ID@VERSION, so the overlay cannot change under it"))
+    overlays: tuple[OverlayDef, ...] = ()
+    if extends is not None:
+        overlays = _overlays(doc, data.get("criterion"), kinds, vocabulary, problems)
+        criteria: tuple[CriterionDef, ...] = ()
+    else:
+        criteria = _criteria(doc, data.get("criterion"), kinds, vocabulary, problems)
     rewards = _rewards(doc, data.get("reward", []), calculators, problems)
     if problems:
         raise StandardError(problems)
@@ -123,10 +140,108 @@ def load_standard(
         source=name,
         content_hash="sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest(),
         provider=provider,
+        extends=extends,
+        overlays=overlays,
     )
 
 
-def _criteria(doc: TomlDocument, raw: Any, kinds: Mapping[str, CheckKind], vocabulary: Vocabulary, problems: list[Problem]) -> tuple[CriterionDef, ...]:
+def _overlays(doc: TomlDocument, raw: Any, kinds: Mapping[str, CheckKind], vocabulary: Vocabulary, problems: list[Problem]) -> tuple[OverlayDef, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(doc.name, None, "criterion", "an overlay needs at least one [[criterion]] with overlay = …"))
+        return ()
+    out: list[OverlayDef] = []
+    for i, table in enumerate(raw):
+        path = ("criterion", i)
+        if not isinstance(table, dict):
+            problems.append(doc.problem(path, "expected a table"))
+            continue
+        op, cid = table.get("overlay"), table.get("id")
+        line = doc.index.line_of(path)
+        if op not in OVERLAY_OPS:
+            problems.append(doc.problem(path + ("overlay",), f"expected one of {', '.join(OVERLAY_OPS)} in an overlay, got {op!r}"))
+            continue
+        if not isinstance(cid, str):
+            problems.append(doc.problem(path, "missing required key 'id'"))
+            continue
+        if op == "drop":
+            extra = set(table) - {"id", "overlay"}
+            if extra:
+                problems.append(doc.problem(path + (sorted(extra)[0],), "a drop takes only id and overlay"))
+            out.append(OverlayDef(op, cid, line))
+        elif op == "tighten":
+            out.append(OverlayDef(op, cid, line, fields={k: v for k, v in table.items() if k not in ("id", "overlay")}))
+        else:
+            found = _criteria(doc, [table], kinds, vocabulary, problems, overlay=True, index=i)
+            if found:
+                out.append(OverlayDef(op, cid, line, criterion=attrs.evolve(found[0], overlay=op)))
+    return tuple(out)
+
+
+def merge_overlay(base: StandardDef, overlay: StandardDef, kinds: Mapping[str, CheckKind], vocabulary: Vocabulary) -> StandardDef:
+    """The overlay's standard: the base's criteria, tightened, replaced, added to and dropped as it says."""
+    problems: list[Problem] = []
+    criteria = list(base.criteria)
+
+    def where(o: OverlayDef, key: str = "") -> tuple[str, int | None, str]:
+        return overlay.source, o.line, f"criterion[{o.id}]" + (f".{key}" if key else "")
+
+    def below(cid: str) -> set[str]:
+        found = {cid}
+        for c in criteria:
+            if c.parent in found:
+                found.add(c.id)
+        return found
+
+    for o in overlay.overlays:
+        ids = [c.id for c in criteria]
+        if o.op != "add" and o.id not in ids:
+            problems.append(Problem(*where(o), f"{o.op}s criterion {o.id!r}, which {base.ref} does not have"))
+            continue
+        if o.op == "drop":
+            gone = below(o.id)
+            criteria = [c for c in criteria if c.id not in gone]
+        elif o.op == "replace":
+            old = criteria[ids.index(o.id)]
+            assert o.criterion is not None
+            criteria[ids.index(o.id)] = attrs.evolve(o.criterion, parent=o.criterion.parent or old.parent)
+        elif o.op == "add":
+            assert o.criterion is not None
+            if o.id in ids:
+                problems.append(Problem(*where(o), f"{base.ref} already has {o.id!r}; use overlay = \"replace\""))
+                continue
+            parent = o.criterion.parent
+            if parent is not None and parent not in ids:
+                problems.append(Problem(*where(o, "parent"), f"unknown parent {parent!r} in {base.ref}"))
+                continue
+            if parent is not None and not kinds[criteria[ids.index(parent)].kind].group:
+                problems.append(Problem(*where(o, "parent"), f"parent {parent!r} is not a group"))
+                continue
+            at = max(ids.index(x) for x in below(parent)) + 1 if parent else len(criteria)
+            criteria.insert(at, o.criterion)
+        else:
+            old = criteria[ids.index(o.id)]
+            fields = {f.name: f for f in kinds[old.kind].fields} | {f.name: f for f in CRITERION_FIELDS if f.name in _TEXT_FIELDS}
+            changes: dict[str, Any] = {}
+            for key, value in o.fields.items():
+                field = fields.get(key)
+                if field is None:
+                    problems.append(Problem(*where(o, key), f"a {old.kind} criterion has no field {key!r} to tighten (fields: {', '.join(sorted(fields))})"))
+                    continue
+                try:
+                    changes[key] = SCHEMA_TYPES[field.type](value, vocabulary)
+                except Invalid as exc:
+                    problems.append(Problem(*where(o, key), f"{exc}, got {value!r}"))
+            common = {k: v for k, v in changes.items() if k in _TEXT_FIELDS}
+            params = {**old.params, **{k: v for k, v in changes.items() if k not in _TEXT_FIELDS}}
+            criteria[ids.index(o.id)] = attrs.evolve(old, params=params, overlay="tighten", line=o.line, **common)
+    if problems:
+        raise StandardError(problems)
+    return attrs.evolve(overlay, criteria=tuple(criteria), rewards=overlay.rewards or base.rewards,
+                        subject_kind=overlay.subject_kind, overlays=())
+
+
+def _criteria(doc: TomlDocument, raw: Any, kinds: Mapping[str, CheckKind], vocabulary: Vocabulary, problems: list[Problem],
+              overlay: bool = False, index: int = 0) -> tuple[CriterionDef, ...]:
     if raw is None:
         problems.append(Problem(doc.name, None, "criterion", "a standard needs at least one [[criterion]]"))
         return ()
@@ -136,13 +251,13 @@ def _criteria(doc: TomlDocument, raw: Any, kinds: Mapping[str, CheckKind], vocab
     out: list[CriterionDef] = []
     depth: dict[str, int] = {}
     children: dict[str, int] = {}
-    for i, table in enumerate(raw):
+    for i, table in enumerate(raw, start=index):
         path = ("criterion", i)
         kind_name = table.get("kind") if isinstance(table, dict) else None
         kind = kinds.get(kind_name) if isinstance(kind_name, str) else None
         if isinstance(table, dict) and kind_name is not None and kind is None:
             problems.append(doc.problem(path + ("kind",), f"unknown check kind {kind_name!r} (known: {', '.join(sorted(kinds))})"))
-        fields = CRITERION_FIELDS + (kind.fields if kind else ())
+        fields = CRITERION_FIELDS + (kind.fields if kind else ()) + ((OVERLAY_FIELD,) if overlay else ())
         before = len(problems)
         values = check_table(doc, path, table, fields, problems, vocabulary, what=f"criterion of kind {kind_name!r}" if kind else "criterion")
         if len(problems) > before or kind is None:
@@ -154,7 +269,7 @@ def _criteria(doc: TomlDocument, raw: Any, kinds: Mapping[str, CheckKind], vocab
         if cid in depth:
             problems.append(doc.problem(path + ("id",), f"duplicate criterion id {cid!r}"))
             continue
-        if parent is not None:
+        if parent is not None and not overlay:  # an overlay's parents are in its base, checked when merged
             if parent not in depth:
                 problems.append(doc.problem(path + ("parent",), f"unknown parent {parent!r}: a parent must be defined before its children"))
                 continue
@@ -167,7 +282,7 @@ def _criteria(doc: TomlDocument, raw: Any, kinds: Mapping[str, CheckKind], vocab
         if depth[cid] > MAX_DEPTH:
             problems.append(doc.problem(path + ("parent",), f"criteria nested deeper than {MAX_DEPTH} levels"))
             continue
-        common = {f.name for f in CRITERION_FIELDS}
+        common = {f.name for f in CRITERION_FIELDS} | {"overlay"}
         out.append(
             CriterionDef(
                 id=cid,
@@ -184,7 +299,7 @@ def _criteria(doc: TomlDocument, raw: Any, kinds: Mapping[str, CheckKind], vocab
             )
         )
     for c in out:
-        if kinds[c.kind].group and not children.get(c.id):
+        if kinds[c.kind].group and not children.get(c.id) and not overlay:
             problems.append(Problem(doc.name, c.line, f"criterion[{c.id}]", f"a {c.kind} group needs at least one child (parent = {c.id!r})"))
     return tuple(out)
 

@@ -52,6 +52,8 @@ class CriterionDef:
     interpretation: Text | None = None
     assumed: bool = False
     line: int | None = None
+    #: How an overlay changed this criterion: "tighten", "replace" or "add" (None: as in the base).
+    overlay: str | None = None
 
 
 @attrs.frozen
@@ -77,6 +79,19 @@ class RewardScheme:
 
 
 @attrs.frozen
+class OverlayDef:
+    """One entry of an overlay standard: what it does to which criterion of the base."""
+
+    op: str
+    id: str
+    line: int | None
+    #: The full criterion, for "replace" and "add".
+    criterion: CriterionDef | None = None
+    #: The fields to change, as written, for "tighten" (checked against the base criterion's kind).
+    fields: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
 class StandardDef:
     """One version of a standard, validated, with where it came from."""
 
@@ -97,6 +112,9 @@ class StandardDef:
     notes: Text | None = None
     rewards: tuple[RewardScheme, ...] = ()
     provider: str | None = None
+    #: ``ID@VERSION`` of the standard this one overlays, and its overlay entries (before merging).
+    extends: str | None = None
+    overlays: tuple[OverlayDef, ...] = ()
 
     @property
     def ref(self) -> str:

@@ -39,7 +39,8 @@ def _lines(c: CriterionResult, lang: str, colour: bool, depth: int, out: list[st
     pad = "  " * depth
     cite = f"[{c.citation}] " if c.citation else ""
     mark = _paint(_MARK[c.verdict], c.verdict, colour)
-    out.append(f"{pad}{mark} {cite}{c.id}: {c.reason.get(lang)}")
+    origin = f" [{c.overlay}]" if c.overlay else ""
+    out.append(f"{pad}{mark} {cite}{c.id}{origin}: {c.reason.get(lang)}")
     if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN):
         out.append(f"{pad}    → {_LABEL[lang]['gap']}: {c.gap.get(lang)}")
     if c.interpretation is not None:

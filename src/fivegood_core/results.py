@@ -76,6 +76,8 @@ class CriterionResult:
     interpretation: Text | None = None
     assumed: bool = False
     missing: tuple[str, ...] = ()
+    #: How an overlay changed this criterion ("tighten", "replace", "add"), or None.
+    overlay: str | None = None
 
     def walk(self) -> "list[CriterionResult]":
         """This result and all below it, depth first (nested standards excluded)."""
@@ -101,6 +103,7 @@ class CriterionResult:
             "missing": list(self.missing),
             "interpretation": self.interpretation.to_json() if self.interpretation else None,
             "assumed": self.assumed,
+            "overlay": self.overlay,
             "children": [c.to_json() for c in self.children],
             "requires": self.nested.to_json() if self.nested else None,
         }
@@ -123,6 +126,7 @@ class CriterionResult:
             missing=tuple(d.get("missing", ())),
             interpretation=Text.from_json(d["interpretation"]) if d.get("interpretation") else None,
             assumed=bool(d.get("assumed", False)),
+            overlay=d.get("overlay"),
             children=tuple(cls.from_json(c) for c in d.get("children", ())),
             nested=Result.from_json(d["requires"]) if d.get("requires") else None,
         )
