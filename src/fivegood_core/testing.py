@@ -243,7 +243,8 @@ def wording_problem(compiled: CompiledStandard, criterion_id: str) -> str | None
         return (f"{compiled.defn.ref}::{d.id}: the text {d.text!r} states no comparison and number that can be read, "
                 "and the criterion gives no interpretation")
     if reading.op != check.op or reading.value != Fraction(check.limit):
-        return (f"{compiled.defn.ref}::{d.id}: the text says {reading.phrase!r} ({reading.op} {reading.value}), "
+        stated = (Decimal(reading.value.numerator) / Decimal(reading.value.denominator)).normalize()
+        return (f"{compiled.defn.ref}::{d.id}: the text says {reading.phrase!r} ({reading.op} {stated:f}), "
                 f"the check is {check.op} {check.limit}")
     return None
 
