@@ -76,12 +76,80 @@ def test_a_wrong_copy_fails_and_names_the_criterion(pytester: pytest.Pytester, t
     assert failing in out and message in out
 
 
+BUGGY = '''
+from fivegood_core import Check, CheckKind, Outcome, Text, Verdict, hookimpl
+
+
+class Quota(Check):
+    inputs = ("members.enterprise",)
+
+    def explain(self, r, ctx):
+        n = r.get("members.enterprise")
+        if n is None:
+            return Outcome(Verdict.UNKNOWN, Text("缺", "missing"), missing=self.inputs)
+        return Outcome(Verdict.PASS if n >= 5 else Verdict.FAIL, Text("配额", "quota"))
+
+    def verdict(self, r, ctx):
+        n = r.get("members.enterprise")
+        return Verdict.UNKNOWN if n is None else Verdict.PASS if n > 5 else Verdict.FAIL
+
+
+class Plugin:
+    __name__ = "buggy"
+
+    @hookimpl
+    def fivegood_check_kinds(self):
+        return [CheckKind("quota", "members quota", (), lambda p, ctx: Quota())]
+
+
+plugin = Plugin()
+'''
+
+QUOTA_STANDARD = '''
+[standard]
+id = "test/quota"
+version = "1"
+title = { zh = "配额", en = "Quota" }
+issuer = { zh = "测试", en = "Test" }
+subject_kind = "county_federation"
+jurisdiction = "test"
+effective_from = 2000-01-01
+
+[[criterion]]
+id = "quota"
+kind = "quota"
+title = { zh = "配额", en = "Quota" }
+'''
+
+
 def test_a_counterexample_is_shrunk_and_shown(pytester: pytest.Pytester) -> None:
-    # A plugin kind that is not monotone: passes on 1–9 computers only. Hypothesis finds and shrinks it.
-    project(pytester, GUARANTEES.replace('key = "equipment.computers"\nop = ">="\nvalue = 3', 'key = "equipment.computers"\nop = "=="\nvalue = 3'))
-    result = run(pytester, "-k", "computers")
-    result.assert_outcomes(passed=1, failed=1)
-    assert "the check is == 3" in result.stdout.str()
+    # A plugin kind under development whose fast verdict disagrees with its explanation at 5 members:
+    # hypothesis finds the disagreement and shrinks it to the boundary.
+    pytester.makepyfile(buggy=BUGGY)
+    folder = pytester.mkdir("mine")
+    (folder / "std.toml").write_text(QUOTA_STANDARD, encoding="utf-8")
+    pytester.makeini("""
+        [pytest]
+        fivegood_standards = test/quota
+        fivegood_sources = mine
+        fivegood_plugins = buggy:plugin
+        fivegood_entry_points = false
+    """)
+    pytester.syspathinsert()
+    result = run(pytester, "-k", "fast-path")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "test/quota@1: the fast path gives ('fail', ('quota',), ()), the explained evaluation ('pass', (), ())" in out
+    assert "Failing test case" in out or "Falsifying example" in out
+    assert "'members.enterprise': 5" in out  # shrunk to the boundary where the two disagree
+
+
+def test_unread_wordings_are_listed_in_the_summary(pytester: pytest.Pytester) -> None:
+    project(pytester, GUARANTEES)
+    result = run(pytester, "-k", "welfare and wording")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*fivegood: thresholds read by interpretation, not from their wording*",
+                                 'henan/five-guarantees@2013::activities-welfare: "Once a year" is read as at least once a year.'])
 
 
 def test_a_broken_requires_is_reported_with_the_criterion(pytester: pytest.Pytester) -> None:

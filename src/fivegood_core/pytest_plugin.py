@@ -38,6 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("fivegood_cases", '"bundled" to run installed *.cases.toml, or paths of cases files', type="linelist", default=[])
     parser.addini("fivegood_sources", "folders of extra standard files, relative to the rootdir", type="linelist", default=[])
     parser.addini("fivegood_entry_points", "load installed fivegood plugins (default true)", type="bool", default=True)
+    parser.addini("fivegood_plugins", "plugins to register, as module:attribute (a plugin under development)", type="linelist", default=[])
     parser.addoption("--fivegood", action="store_true", default=False,
                      help="add the configured fivegood properties and cases even when test paths are given")
 
@@ -50,11 +51,17 @@ def engine_for(config: pytest.Config) -> Any:
     """The engine the configuration describes (built once per session)."""
     engine = config.stash.get(_ENGINE, None)
     if engine is None:
+        import importlib
+
         from .engine import Engine
         from .plugin import FolderPlugin
 
         root = Path(str(config.rootpath))
-        plugins = [FolderPlugin(root / folder, f"fivegood_sources:{folder}") for folder in config.getini("fivegood_sources")]
+        plugins: list[Any] = [FolderPlugin(root / folder, f"fivegood_sources:{folder}") for folder in config.getini("fivegood_sources")]
+        for spec in config.getini("fivegood_plugins"):
+            module, _, attribute = spec.partition(":")
+            loaded = importlib.import_module(module)
+            plugins.append(getattr(loaded, attribute) if attribute else loaded)
         engine = Engine(plugins, entry_points=config.getini("fivegood_entry_points"), strict=True)
         config.stash[_ENGINE] = engine
     return engine
@@ -142,6 +149,22 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
                 items.append(CaseItem.from_parent(session, name=f"{Path(name).name}::{case.name}", case=case))
     except (FivegoodError, LookupError) as exc:
         raise pytest.UsageError(f"fivegood: {exc}") from None
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    # The criteria whose text could not be read mechanically, with how each says it is read.
+    engine = config.stash.get(_ENGINE, None)
+    standards = config.getini("fivegood_standards")
+    if engine is None or not standards:
+        return
+    from .testing import unread_wordings
+
+    lines = [line for s in engine.standards() if any(s.id == w.partition("@")[0] for w in standards)
+             for line in unread_wordings(engine.get(s.ref))]
+    if lines:
+        terminalreporter.section("fivegood: thresholds read by interpretation, not from their wording")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

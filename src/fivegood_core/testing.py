@@ -409,7 +409,9 @@ def prop_fast_path(engine: Any, compiled: CompiledStandard) -> None:
     def agree(doc: dict[str, Any]) -> None:
         result = engine.evaluate(doc, compiled, _as_of(compiled))
         decision = engine.decide(doc, compiled, _as_of(compiled))
-        assert (decision.verdict, decision.failed, decision.unknown) == (result.verdict, result.failed, result.unknown)
+        fast = (decision.verdict.value, decision.failed, decision.unknown)
+        explained = (result.verdict.value, result.failed, result.unknown)
+        assert fast == explained, f"{compiled.defn.ref}: the fast path gives {fast}, the explained evaluation {explained}"
 
     agree()
 
