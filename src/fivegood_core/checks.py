@@ -112,7 +112,7 @@ class Group(abc.ABC):
 
     def describe(self, verdict: Verdict, children: Sequence[tuple[Text, Verdict]]) -> Outcome:
         """Explain the combined verdict; ``children`` are (title, verdict) pairs."""
-        return Outcome(verdict, _count_reason(verdict, children))
+        return Outcome(verdict, _count_reason(children))
 
 
 @attrs.frozen
@@ -126,7 +126,7 @@ class CheckKind:
     group: bool = False
 
 
-def _count_reason(verdict: Verdict, children: Sequence[tuple[Text, Verdict]]) -> Text:
+def _count_reason(children: Sequence[tuple[Text, Verdict]]) -> Text:
     counts = {v: sum(1 for _, cv in children if cv is v) for v in (Verdict.PASS, Verdict.FAIL, Verdict.UNKNOWN)}
     zh = f"{counts[Verdict.PASS]} 项达标,{counts[Verdict.FAIL]} 项未达标,{counts[Verdict.UNKNOWN]} 项缺少证据"
     en = f"{counts[Verdict.PASS]} met, {counts[Verdict.FAIL]} not met, {counts[Verdict.UNKNOWN]} missing evidence"

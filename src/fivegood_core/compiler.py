@@ -65,7 +65,11 @@ ContextFactory = Callable[[dt.date, "int | None"], EvalContext]
 
 
 class CompiledStandard:
-    """A standard version ready to evaluate: no parsing or lookups left to do per organisation."""
+    """A standard version ready to evaluate: no parsing or lookups left to do per organisation.
+
+    ``decide(evidence, as_of)`` is the generated function itself; its further
+    parameters carry its constants, so it must be called with exactly two.
+    """
 
     def __init__(self, defn: StandardDef, roots: tuple[Node, ...], vocabulary: Vocabulary, context: ContextFactory) -> None:
         self.defn = defn
@@ -190,8 +194,7 @@ def _bad_year(found: Any) -> None:
 class Emitter:
     """Builds the generated function's source and its namespace of bound constants."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
-        self.vocabulary = vocabulary
+    def __init__(self) -> None:
         self.namespace: dict[str, Any] = {}
         self.prologue: list[str] = []
         self.body: list[str] = []
@@ -321,7 +324,7 @@ def generate(standard: CompiledStandard, every: bool = False) -> tuple[str, Any]
     With ``every``, the function returns instead ``(root code, codes of every
     node in standard.nodes order)``, for statistics over many records.
     """
-    e = Emitter(standard.vocabulary)
+    e = Emitter()
     seen: dict[tuple[int, tuple[str, ...], tuple[str, ...]], Decision] = {}
 
     def remember(key: tuple[int, tuple[str, ...], tuple[str, ...]]) -> Decision:

@@ -1,4 +1,5 @@
-"""Rendering results for people: a plain-text report grouped by dimension and article.
+"""Rendering results for people: text for a terminal, Markdown, a self-contained HTML scorecard,
+JUnit XML for CI systems, and an HTML dashboard of a batch.
 
 JSON comes from :meth:`Result.to_json`; this module only formats for reading.
 """
