@@ -163,11 +163,8 @@ def _explain(node: Node, r: Reader, ctx: EvalContext) -> CriterionResult:
     if gate is not None:
         return _result(node, gate, children)
     verdict = check.combine([c.verdict for c in children])
-    outcome = check.describe(verdict, [(c.title, c.verdict) for c in children])
-    values: dict[str, Any] = {}
-    for c in children:
-        values.update(c.values)
-    return _result(node, attrs.evolve(outcome, values=values), children)
+    # A group's values are its children's: each child result carries its own, once.
+    return _result(node, check.describe(verdict, [(c.title, c.verdict) for c in children]), children)
 
 
 # --- generated fast path -----------------------------------------------------------------------

@@ -69,7 +69,7 @@ def mask(verdicts: Iterable[Verdict]) -> int:
     """OR the verdicts together."""
     m = 0
     for v in verdicts:
-        m |= v
+        m |= int(v)  # plain ints: IntFlag's own | goes through the enum machinery
     return m
 
 
