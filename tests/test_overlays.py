@@ -124,3 +124,14 @@ value = 3
     engine = make_engine(OVERLAY, second, plugins=(fivegood_henan.plugin,))
     result = engine.evaluate({"activities": {"training": 2}}, "zhengzhou/strict", ON)
     assert result.find("zz-training").verdict is Verdict.FAIL and result.find("zz-training").threshold == "≥ 3"
+
+
+def test_validate_merges_an_overlay_onto_its_installed_base(tmp_path: Path) -> None:
+    engine = Engine.from_plugins([fivegood_henan.plugin], strict=True)
+    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good.write_text(OVERLAY, encoding="utf-8")
+    bad.write_text(OVERLAY.replace('id = "art16"', 'id = "art99"'), encoding="utf-8")
+    assert engine.validate([good]) == []
+    problems = [str(p) for p in engine.validate([bad])]
+    assert len(problems) == 1 and problems[0].startswith(f"{bad}:")
+    assert problems[0].endswith("criterion[art99]: drops criterion 'art99', which henan/county-five-good@2013 does not have")

@@ -70,6 +70,17 @@ def _name(ref: str) -> tuple[str, str | None]:
     return base, version or None
 
 
+def _requirements(compiled: CompiledStandard, known: Mapping[str, set[str]]) -> Iterator[tuple[str, Any, Problem | None]]:
+    """Each ``requires`` of ``compiled``: (target id, node, the problem if ``known`` versions cannot satisfy it)."""
+    for n in compiled.nodes:
+        if isinstance(n.check, Requires):
+            target, version = _name(n.check.ref)
+            ok = target in known and (version is None or version in known[target])
+            problem = None if ok else Problem(compiled.defn.source, n.defn.line, f"criterion[{n.defn.id}].standard",
+                                              f"requires unknown standard {n.check.ref!r}")
+            yield target, n, problem
+
+
 class Engine:
     """Standards from plugins, ready to evaluate. Create with :meth:`from_entry_points` or :meth:`from_plugins`."""
 
@@ -86,7 +97,6 @@ class Engine:
         self._contexts: dict[tuple[dt.date, int | None], EvalContext] = {}
         self._case_files: list[str] = []
         self._withdrawn: set[str] = set()
-        self._providers: dict[str, str] = {}
         self._overlays: list[tuple[str, StandardDef]] = []
         for provider, source in collect(pm, "fivegood_standard_sources", errors, trace):
             self._load_source(provider, source)
@@ -169,9 +179,21 @@ class Engine:
                 continue
             self._register(provider, name, defn, compiled)
 
+    def _find(self, sid: str, version: str | None) -> CompiledStandard | None:
+        """The loaded version ``sid@version``, if there is one."""
+        return next((v for v in self._by_id.get(sid, ()) if v.defn.version == version), None)
+
+    def _known(self) -> dict[str, set[str]]:
+        return {sid: {v.defn.version for v in vs} for sid, vs in self._by_id.items()}
+
+    def _overlaid(self, base: CompiledStandard, defn: StandardDef) -> CompiledStandard:
+        """``defn`` (an overlay) merged onto ``base`` and compiled; raises StandardError."""
+        merged = merge_overlay(base.defn, defn, self.kinds, self.vocabulary)
+        return compile_standard(merged, self.kinds, self.metrics, self.vocabulary, self._context)
+
     def _register(self, provider: str, name: str, defn: StandardDef, compiled: CompiledStandard) -> None:
         versions = self._by_id.setdefault(defn.id, [])
-        clash = next((v for v in versions if v.defn.version == defn.version), None)
+        clash = self._find(defn.id, defn.version)
         if clash is not None or defn.ref in self._withdrawn:
             # Neither claimant wins: which plugin loads first must not decide what a standard says.
             other = f"{clash.defn.source} (plugin {clash.defn.provider!r})" if clash else "another plugin"
@@ -189,18 +211,16 @@ class Engine:
         while pending:
             left = []
             for provider, defn in pending:
-                base_id, _, version = (defn.extends or "").partition("@")
-                base = next((v for v in self._by_id.get(base_id, []) if v.defn.version == version), None)
+                base = self._find(*_name(defn.extends or ""))
                 if base is None:
                     left.append((provider, defn))
                     continue
                 try:
-                    merged = merge_overlay(base.defn, defn, self.kinds, self.vocabulary)
-                    compiled = compile_standard(merged, self.kinds, self.metrics, self.vocabulary, self._context)
+                    compiled = self._overlaid(base, defn)
                 except StandardError as exc:
                     self._problems.extend((provider, p) for p in exc.problems)
                     continue
-                self._register(provider, defn.source, merged, compiled)
+                self._register(provider, defn.source, compiled.defn, compiled)
             if len(left) == len(pending):
                 for provider, defn in left:
                     self._problems.append((provider, Problem(defn.source, None, "standard.extends", f"extends unknown standard {defn.extends!r}")))
@@ -220,15 +240,12 @@ class Engine:
     def _check_requires(self) -> None:
         edges: dict[str, set[str]] = {}
         where: dict[tuple[str, str], tuple[str, int | None]] = {}
+        known = self._known()
         for sid, versions in self._by_id.items():
             for v in versions:
-                for n in v.nodes:
-                    if not isinstance(n.check, Requires):
-                        continue
-                    target, version = _name(n.check.ref)
-                    if target not in self._by_id or (version and not any(x.defn.version == version for x in self._by_id[target])):
-                        self._problems.append((v.defn.provider, Problem(v.defn.source, n.defn.line, f"criterion[{n.defn.id}].standard",
-                                                                        f"requires unknown standard {n.check.ref!r}")))
+                for target, n, problem in _requirements(v, known):
+                    if problem is not None:
+                        self._problems.append((v.defn.provider, problem))
                         continue
                     edges.setdefault(sid, set()).add(target)
                     where.setdefault((sid, target), (v.defn.source, n.defn.line))
@@ -249,7 +266,7 @@ class Engine:
         """Every problem of the given standard files against this engine's kinds, metrics and vocabulary.
 
         Nothing is registered. A ``requires`` must name an installed standard
-        or one of the files given.
+        or one of the files given; an overlay is merged onto its installed base.
         """
         problems: list[Problem] = []
         loaded: list[CompiledStandard] = []
@@ -262,19 +279,18 @@ class Engine:
                 continue
             try:
                 defn = load_standard(text, name, self.kinds, self.vocabulary, self.calculators)
-                loaded.append(compile_standard(defn, self.kinds, self.metrics, self.vocabulary, self._context))
+                if defn.extends is None:
+                    loaded.append(compile_standard(defn, self.kinds, self.metrics, self.vocabulary, self._context))
+                elif (base := self._find(*_name(defn.extends))) is None:
+                    problems.append(Problem(name, None, "standard.extends", f"extends unknown standard {defn.extends!r}"))
+                else:
+                    loaded.append(self._overlaid(base, defn))
             except StandardError as exc:
                 problems.extend(exc.problems)
-        known = {sid: {v.defn.version for v in vs} for sid, vs in self._by_id.items()}
+        known = self._known()
         for c in loaded:
             known.setdefault(c.defn.id, set()).add(c.defn.version)
-        for c in loaded:
-            for n in c.nodes:
-                if isinstance(n.check, Requires):
-                    target, version = _name(n.check.ref)
-                    if target not in known or (version and version not in known[target]):
-                        problems.append(Problem(c.defn.source, n.defn.line, f"criterion[{n.defn.id}].standard",
-                                                f"requires unknown standard {n.check.ref!r}"))
+        problems.extend(p for c in loaded for _, _, p in _requirements(c, known) if p is not None)
         return problems
 
     # --- lookup ------------------------------------------------------------------------------
@@ -291,9 +307,9 @@ class Engine:
             known = ", ".join(sorted(self._by_id)) or "none"
             raise ResolutionError(f"unknown standard {sid!r} (installed: {known})")
         if version is not None:
-            for v in versions:
-                if v.defn.version == version:
-                    return v
+            found = self._find(sid, version)
+            if found is not None:
+                return found
             raise ResolutionError(f"{sid} has no version {version!r} (versions: {', '.join(v.defn.version for v in versions)})")
         on = as_of or dt.date.today()
         i = bisect.bisect_right([v.defn.effective_from for v in versions], on) - 1
