@@ -46,11 +46,8 @@ def _lines(c: CriterionResult, lang: str, colour: bool, depth: int, out: list[st
         out.append(f"{pad}    → {_LABEL[lang]['gap']}: {c.gap.get(lang)}")
     if c.interpretation is not None:
         out.append(f"{pad}    ({c.interpretation.get(lang)})")
-    for child in c.children:
+    for child in c.below:
         _lines(child, lang, colour, depth + 1, out)
-    if c.nested is not None:
-        for child in c.nested.criteria:
-            _lines(child, lang, colour, depth + 1, out)
 
 
 def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
@@ -98,11 +95,8 @@ def _md_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> None:
         reason += f" — **{c.gap.get(lang)}**"
     title = ("&nbsp;&nbsp;" * depth) + c.title.get(lang)
     out.append(f"| {_MD_MARK[c.verdict]} | {_cell(c.citation)} | {_cell(title)} | {_cell(c.observed)} | {_cell(c.threshold)} | {_cell(reason)} |")
-    for child in c.children:
+    for child in c.below:
         _md_rows(child, lang, depth + 1, out)
-    if c.nested is not None:
-        for child in c.nested.criteria:
-            _md_rows(child, lang, depth + 1, out)
 
 
 def render_markdown(result: Result, lang: str = "en") -> str:
@@ -221,11 +215,8 @@ def _html_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> Non
         f"<td>{escape(c.citation or '')}</td><td{pad}>{escape(c.title.get(lang))} <small>({escape(c.id)})</small></td>"
         f"<td>{escape(c.observed or '')}</td><td>{escape(c.threshold or '')}</td><td>{escape(c.reason.get(lang))}{gap}{note}</td></tr>"
     )
-    for child in c.children:
+    for child in c.below:
         _html_rows(child, lang, depth + 1, out)
-    if c.nested is not None:
-        for child in c.nested.criteria:
-            _html_rows(child, lang, depth + 1, out)
 
 
 def _page(title: str, body: list[str], lang: str) -> str:

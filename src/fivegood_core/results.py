@@ -79,6 +79,11 @@ class CriterionResult:
     #: How an overlay changed this criterion ("tighten", "replace", "add"), or None.
     overlay: str | None = None
 
+    @property
+    def below(self) -> "tuple[CriterionResult, ...]":
+        """What a report shows under this criterion: its children, or the required standard's criteria."""
+        return self.children + (self.nested.criteria if self.nested is not None else ())
+
     def walk(self) -> "list[CriterionResult]":
         """This result and all below it, depth first (nested standards excluded)."""
         out = [self]
