@@ -114,3 +114,22 @@ def test_every_lower_bound_flips_exactly_at_its_limit(node: Any) -> None:
     assert verdict[at - step] is Verdict.FAIL
     assert verdict[at + step] is Verdict.PASS
     assert verdict[at] is (Verdict.PASS if check.op == ">=" else Verdict.FAIL)
+
+
+@given(EVIDENCE)
+def test_every_verdict_pass_agrees_with_decide_and_explain(doc: dict[str, Any]) -> None:
+    decision, codes = KITCHEN.verdicts(doc, ON)
+    assert decision == ENGINE.decide(doc, KITCHEN, ON)
+    explained: dict[str, Verdict] = {}
+
+    def note(c: Any, inherited: Verdict | None) -> None:
+        # Statistics count everything under a group that does not apply as not applicable.
+        explained[c.id] = inherited or c.verdict
+        for child in c.children:
+            note(child, inherited or (Verdict.NOT_APPLICABLE if c.verdict is Verdict.NOT_APPLICABLE else None))
+
+    for top in ENGINE.evaluate(doc, KITCHEN, ON).criteria:
+        note(top, None)
+    for node, verdict in zip(KITCHEN.nodes, codes):
+        if verdict is not Verdict.ADVISORY:  # nodes under an advisory group get no fast-path code
+            assert verdict is explained[node.defn.id], node.defn.id

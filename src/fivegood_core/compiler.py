@@ -86,15 +86,17 @@ class CompiledStandard:
         """Every criterion's result, explained."""
         return tuple(_explain(n, r, ctx) for n in self.roots)
 
-    def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Verdict, tuple[Verdict, ...]]:
-        """The criteria verdict and every node's verdict (in :attr:`nodes` order), on the fast path.
+    def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Decision, tuple[Verdict, ...]]:
+        """The decision and every node's verdict (in :attr:`nodes` order), in one pass of the fast path.
 
-        Nodes under an advisory group are reported as advisory. Generated on first use.
+        For statistics: nodes under an advisory group are reported as advisory, and
+        nodes under a group that does not apply as not applicable (the explained
+        result shows what they would be). Generated on first use.
         """
         if self._every is None:
             self._every = generate(self, every=True)[1]
-        root, codes = self._every(evidence, on)
-        return _VERDICTS[root], tuple(_VERDICTS[c] for c in codes)
+        decision, codes = self._every(evidence, on)
+        return decision, tuple(_VERDICTS[c] for c in codes)
 
 
 def compile_standard(
@@ -318,8 +320,8 @@ def _emit_collect(e: Emitter, nodes: Sequence[Node], var: Mapping[int, str], gat
 def generate(standard: CompiledStandard, every: bool = False) -> tuple[str, Any]:
     """Generate and compile the fast decision function of ``standard``.
 
-    With ``every``, the function returns instead ``(root code, codes of every
-    node in standard.nodes order)``, for statistics over many records.
+    With ``every``, the function returns ``(decision, codes of every node in
+    standard.nodes order)``, for statistics over many records.
     """
     e = Emitter()
     seen: dict[tuple[int, tuple[str, ...], tuple[str, ...]], Decision] = {}
@@ -351,18 +353,21 @@ def generate(standard: CompiledStandard, every: bool = False) -> tuple[str, Any]
     tops = [var[id(r)] for r in standard.roots]
     e.line(f"m = {' | '.join(tops)}")
     e.line("root = 4 if m & 4 else 2 if m & 2 else 1 if m & 1 else 8")
-    if every:
-        # Nodes under an advisory group get no code; they count as advisory too.
-        e.line(f"return root, ({''.join(f'{var[id(n)]}, ' if id(n) in var else '16, ' for n in standard.nodes)})")
     e.line("failed = []")
     e.line("unknown = []")
     _emit_collect(e, standard.roots, var, gates, 4, "failed")
     _emit_collect(e, standard.roots, var, gates, 2, "unknown")
     # Decisions are immutable, so identical ones are shared rather than rebuilt.
-    e.line("if not failed and not unknown: return _PLAIN[root]")
-    e.line("key = (root, tuple(failed), tuple(unknown))")
-    e.line("found = _SEEN.get(key)")
-    e.line("return found if found is not None else _remember(key)")
+    e.line("if not failed and not unknown: found = _PLAIN[root]")
+    e.line("else:")
+    e.line("    key = (root, tuple(failed), tuple(unknown))")
+    e.line("    found = _SEEN.get(key)")
+    e.line("    if found is None: found = _remember(key)")
+    if every:
+        # Nodes under an advisory group get no code; they count as advisory too.
+        e.line(f"return found, ({''.join(f'{var[id(n)]}, ' if id(n) in var else '16, ' for n in standard.nodes)})")
+    else:
+        e.line("return found")
     # Constants become default arguments: locals are the fastest names Python has.
     bound = ", ".join(f"{name}={name}" for name in e.namespace)
     source = f"def decide(ev, on, {bound}):\n" + "\n".join(e.prologue + e.body) + "\n"

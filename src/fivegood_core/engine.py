@@ -397,11 +397,12 @@ class Engine:
         compiled = self.get(standard, on) if isinstance(standard, str) else standard
         try:
             doc, source, _ = self._document(evidence, source)
-            decision = compiled.decide(doc, on)
+            # With `every`, one pass gives both the decision and each criterion's verdict.
+            decision, verdicts = compiled.verdicts(doc, on) if every else (compiled.decide(doc, on), ())
             subject = subject_of(doc, source)
             reader = Reader(doc, self.vocabulary, source)
             reward = reward_for(compiled.defn.rewards, decision.verdict, subject, reader, on, self.calculators)
-            return Assessment(decision, reward, compiled.verdicts(doc, on)[1] if every else ())
+            return Assessment(decision, reward, verdicts)
         except EvidenceError as exc:
             where = source or "<evidence>"
             raise EvidenceError([Problem(p.file or where, p.line or line, p.key, p.message) for p in exc.problems]) from None
