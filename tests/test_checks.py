@@ -8,8 +8,8 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import standard
 from fivegood_core import Engine, Overall, Result, Verdict
+from helpers import standard
 
 ON = dt.date(2014, 1, 1)
 

@@ -191,6 +191,21 @@ def test_validate_lists_every_problem(tmp_path: Path) -> None:
     assert fivegood("validate", str(good)).stdout.strip() == "1 valid"
 
 
+def test_validate_reads_each_threshold_against_its_own_sentence(tmp_path: Path) -> None:
+    good = ROOT / "standards/henan/five-guarantees-2013.toml"
+    text = good.read_text(encoding="utf-8").replace('id = "henan/five-guarantees"', 'id = "test/wording"')
+    # 不少于60平方米 written as "more than 60": every type and key is right, only the reading is wrong.
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(text.replace('key = "office.area_m2"\nop = ">="', 'key = "office.area_m2"\nop = ">"'), encoding="utf-8")
+    assert wrong.read_text(encoding="utf-8") != text
+    run = fivegood("validate", str(wrong))
+    assert run.returncode == 1
+    line = text[: text.index('key = "office.area_m2"')].count("\n")
+    assert f"{wrong}:" in run.stdout and "criterion[premises].text" in run.stdout
+    assert "the text says '不少于60平方米' (>= 60), the check is > 60" in run.stdout
+    assert abs(int(run.stdout.split(":")[1]) - line) < 10
+
+
 def test_batch_streams_rows_and_summarises(tmp_path: Path) -> None:
     rows, summary, report = tmp_path / "rows.csv", tmp_path / "summary.json", tmp_path / "dash.html"
     run = fivegood(

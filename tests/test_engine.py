@@ -13,7 +13,6 @@ import attrs
 import pytest
 from hypothesis import given
 
-from conftest import standard
 from fivegood_core import (
     Check,
     CheckKind,
@@ -35,6 +34,7 @@ from fivegood_core import (
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.kinds.contract import BoundMetric
 from fivegood_core.testing import evidence
+from helpers import standard
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "sample" / "county.toml"
 

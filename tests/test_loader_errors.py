@@ -7,8 +7,8 @@ from typing import Callable
 
 import pytest
 
-from conftest import standard
 from fivegood_core import Engine, StandardError
+from helpers import standard
 
 GOOD = """
 [[criterion]]

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import standard
 from fivegood_core import Engine, Overall, RewardCalculator, RewardResult, RewardScheme, Subject, Text, hookimpl
 from fivegood_core.batch import evaluate_batch, read_records
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.testing import evidence
+from helpers import standard
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "ningbo"
 REF = "ningbo/five-have-five-good"

@@ -9,8 +9,8 @@ from typing import Callable
 import fivegood_henan
 import pytest
 
-from conftest import standard
 from fivegood_core import Engine, Overall, StandardError, Verdict, load_evidence
+from helpers import standard
 
 ROOT = Path(__file__).parent.parent
 ON = dt.date(2015, 1, 1)
