@@ -51,7 +51,7 @@ def _say(key: str, lang: str) -> str:
 def _localise(message: str, lang: str) -> str:
     if lang != "zh":
         return message
-    from fivegood_core.words.catalogue import to_chinese
+    from fivegood_core.words.phrases import to_chinese
 
     return to_chinese(message)
 

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 import attrs
 
 from fivegood_core.evidence.reader import Reader
+from fivegood_core.kinds import display
 from fivegood_core.kinds.contract import BoundMetric, BuildContext, Check, EvalContext, missing
 from fivegood_core.kinds.emit import Emitter
 from fivegood_core.kinds.metrics import latest_year
@@ -22,7 +23,6 @@ from fivegood_core.model.results import Outcome
 from fivegood_core.model.verdict import Verdict
 from fivegood_core.model.vocabulary import attestation_key
 from fivegood_core.reading.schema import BuildError, Field
-from fivegood_core.words import display
 
 # --- thresholds on a key or a metric -----------------------------------------------------------
 
