@@ -356,3 +356,17 @@ def test_list_values_with_control_characters_are_bad_evidence() -> None:
     doc = '{"local": {"leading_industries": ["红枣\\u001b[31m"]}}'
     run = fivegood("check", "-", "-s", "henan/county-five-good", "--as-of", ON, stdin=doc)
     assert run.returncode == 2 and "control characters are not text" in run.stderr
+
+
+def test_a_real_gap_never_reads_as_zero(engine: Engine) -> None:
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from fivegood_core.kinds import display
+
+    doc = {"office": {"area_m2": Decimal("59.99999")}, "finance": {"working_funds": Decimal("59999.999")}}
+    result = engine.evaluate(doc, "henan/five-guarantees", dt.date(2014, 1, 1))
+    assert result.find("premises").gap.en == "0.00001 m² short of 60 m²"  # type: ignore[union-attr]
+    assert result.find("funds-working").gap.en == "¥0.001 short of ¥60,000"  # type: ignore[union-attr]
+    assert result.find("funds-working").observed == "¥59,999.999"
+    assert display.fmt(Fraction(-1, 10**6), "area") == "0 m²"

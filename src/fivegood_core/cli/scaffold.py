@@ -40,7 +40,7 @@ requires-python = ">=3.10"
 dependencies = ["fivegood"]
 
 [project.optional-dependencies]
-test = ["pytest>=7.4", "hypothesis>=6.90"]
+test = ["fivegood[testing]"]
 
 # How the fivegood engine finds this plugin: no change to fivegood itself.
 [project.entry-points.fivegood]
