@@ -15,6 +15,7 @@ from fivegood_core.batch.rows import BatchRow, assess_record
 from fivegood_core.errors import ResolutionError
 from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.evaluation.evaluator import Evaluator
+from fivegood_core.words.catalogue import say
 
 #: Records sent to a worker at a time: large enough to amortise the hand-over, small enough to keep memory flat.
 CHUNK = 256
@@ -23,7 +24,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _no_lookup(ref: str, on: dt.date | None) -> CompiledStandard:
-    raise ResolutionError(f"a batch worker evaluates only the standard it was given, not {ref!r}")
+    raise ResolutionError(say("batch.worker_other_standard", ref=repr(ref)))
 
 
 def _worker_start(compiled: CompiledStandard, on: dt.date, source: str, every: bool) -> None:

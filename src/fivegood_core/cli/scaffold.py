@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from fivegood_core.errors import FivegoodError
+from fivegood_core.words.catalogue import say
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -171,12 +172,12 @@ def test_the_sample_passes():
 def new_plugin(name: str, directory: Path, standard: str = "example", year: int | None = None) -> Path:
     """Write the plugin package ``fivegood-NAME`` under ``directory``; returns its folder."""
     if not NAME.match(name):
-        raise FivegoodError(f"plugin name {name!r}: expected lower-case letters, digits and '_', starting with a letter")
+        raise FivegoodError(say("scaffold.plugin_name", name=repr(name)))
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", standard):
-        raise FivegoodError(f"standard name {standard!r}: expected lower-case letters, digits, '-' and '_'")
+        raise FivegoodError(say("scaffold.standard_name", name=repr(standard)))
     root = directory / f"fivegood-{name.replace('_', '-')}"
     if root.exists():
-        raise FivegoodError(f"{root}: already exists; choose another name or folder")
+        raise FivegoodError(say("scaffold.exists", root=root))
     for relative, text in _files(name, standard, year or dt.date.today().year).items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

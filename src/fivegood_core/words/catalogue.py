@@ -252,6 +252,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "catalogue.vocabulary_unreadable": ("vocabulary cannot be read: {error}", "字段表无法读取:{error}"),
     "catalogue.source_unreadable": ("standard source cannot be read: {error}", "标准来源无法读取:{error}"),
+    "catalogue.problem": ("{problem}", "{problem}"),
+    "catalogue.another_plugin": ("another plugin", "另一个插件"),
+    "catalogue.source_of_plugin": ("{source} (plugin {plugin})", "{source}(插件 {plugin})"),
     "catalogue.version_defined_twice": ("{ref} is also defined in {other}; neither is used", "{ref} 也在 {other} 中定义;两者均不使用"),
     "catalogue.extends_unknown": ("extends unknown standard {ref}", "所扩展的标准 {ref} 不存在"),
     "catalogue.versions_overlap": (
