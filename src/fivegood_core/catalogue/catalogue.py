@@ -166,7 +166,7 @@ class Catalogue:
             except StandardError as exc:
                 self._problems.extend((provider, p) for p in exc.problems)
             except OSError as exc:
-                self._problems.append((provider, Problem(str(source), None, None, say("catalogue.vocabulary_unreadable", error=exc))))
+                self._problems.append((provider, Problem(str(source), None, None, say("catalogue.vocabulary_unreadable", error=str(exc)))))
         try:
             return Vocabulary.merge(entries)
         except TypeClash as exc:
@@ -177,7 +177,7 @@ class Catalogue:
         try:
             files = list(toml_files(source))
         except OSError as exc:
-            self._problems.append((provider, Problem(str(source), None, None, say("catalogue.source_unreadable", error=exc))))
+            self._problems.append((provider, Problem(str(source), None, None, say("catalogue.source_unreadable", error=str(exc)))))
             return
         for name, text in files:
             if name.endswith(CASE_SUFFIX):
@@ -329,7 +329,7 @@ class Catalogue:
             try:
                 text = Path(path).read_text(encoding="utf-8")
             except OSError as exc:
-                problems.append(Problem(name, None, None, say("file.unreadable", error=exc.strerror or exc)))
+                problems.append(Problem(name, None, None, say("file.unreadable", error=str(exc.strerror or exc))))
                 continue
             try:
                 defn = load_standard(text, name, self.toolkit)
