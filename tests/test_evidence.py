@@ -44,11 +44,11 @@ def test_number_where_a_flag_belongs(engine: Engine) -> None:
 
 
 def test_non_table_where_a_table_belongs(engine: Engine) -> None:
-    assert "<evidence>: office: expected a table, got int" in error(engine, {"office": 60})
+    assert "<evidence>: office: expected a table, got 60" in error(engine, {"office": 60})
 
 
 def test_not_a_table_at_all(engine: Engine) -> None:
-    with pytest.raises(EvidenceError, match="expected a table of evidence, got list"):
+    with pytest.raises(EvidenceError, match=r"expected a table of evidence, got \[1, 2\]"):
         engine.evaluate([1, 2], REF, ON)
     with pytest.raises(EvidenceError, match=r"expected a table of evidence, got \[1, 2\]"):
         engine.decide([1, 2], REF, ON)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from typing import Any, Iterator, Union
 from fivegood_core.errors import EvidenceError, FivegoodError, Problem
 from fivegood_core.evidence.document import nest, parse_json_evidence
 from fivegood_core.model.vocabulary import BadValue, Vocabulary
+from fivegood_core.words.catalogue import say, shown
 
 #: A record as a reader yields it: its line (or row) number and the evidence, or the error reading it.
 Record = tuple[int, Union[dict[str, Any], FivegoodError]]
@@ -44,8 +45,8 @@ def read_csv(path: str | os.PathLike[str], vocabulary: Vocabulary) -> Iterator[R
                     flat[column] = _cell(column, cell.strip(), vocabulary)
                 except (BadValue, ValueError, ArithmeticError):
                     entry = vocabulary.get(column) or vocabulary.get(column.rsplit(".", 1)[0])
-                    expected = entry.type.expected if entry else "a value"
-                    problems.append(Problem(name, number, column, f"expected {expected}, got {cell!r}"))
+                    expected = entry.type.expected if entry else say("word.a_value")
+                    problems.append(Problem(name, number, column, say("value.expected_got", expected=expected, got=shown(cell))))
             if problems:
                 yield number, EvidenceError(problems)
                 continue
@@ -74,4 +75,4 @@ def read_records(path: str | os.PathLike[str], vocabulary: Vocabulary) -> Iterat
         return read_jsonl(path)
     if suffix == ".csv":
         return read_csv(path, vocabulary)
-    raise EvidenceError([Problem(str(path), None, None, "expected a .jsonl or .csv batch file")])
+    raise EvidenceError([Problem(str(path), None, None, say("batch.file_type"))])
