@@ -28,7 +28,7 @@ def error(engine: Engine, evidence: Any, fast: bool = True) -> str:
 
 def test_string_where_a_count_belongs(engine: Engine) -> None:
     msg = error(engine, {"staff": {"headcount": "6"}})
-    assert msg == "<evidence>: staff.headcount: expected a whole number ≥ 0, got \"6\""
+    assert msg == '<evidence>: staff.headcount: expected a whole number ≥ 0, got "6"'
 
 
 def test_negative_count(engine: Engine) -> None:

@@ -64,7 +64,7 @@ def test_mistyped_date(make_engine: Callable[..., Engine]) -> None:
 def test_string_where_number_belongs(make_engine: Callable[..., Engine]) -> None:
     text = standard(GOOD.replace("value = 60", 'value = "60"'))
     msg = only(make_engine, text)
-    assert f":{line_of(text, 'value =')}: criterion[0].value: expected a number, got \"60\"" in msg
+    assert f':{line_of(text, "value =")}: criterion[0].value: expected a number, got "60"' in msg
 
 
 def test_misspelt_key_is_an_error_with_a_suggestion(make_engine: Callable[..., Engine]) -> None:
