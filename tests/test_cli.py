@@ -11,15 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers import fivegood
+
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "examples" / "sample" / "county.toml"
-
-
-def fivegood(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("fivegood") or str(Path(sys.executable).parent / "fivegood")
-    return subprocess.run(
-        [exe, *args], capture_output=True, text=True, cwd=cwd, env={"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"}, timeout=60
-    )
 
 
 def test_check_pass_text() -> None:

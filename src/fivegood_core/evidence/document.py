@@ -74,7 +74,7 @@ def load_evidence(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise EvidenceError([Problem(name, None, None, say("evidence.not_utf8", byte=exc.start))]) from None
+        raise EvidenceError([Problem(name, None, None, say("file.not_utf8", byte=exc.start))]) from None
     suffix = p.suffix.lower()
     if suffix == ".json":
         return parse_json_evidence(text, name)

@@ -21,7 +21,7 @@ from fivegood_core.model.definitions import Text
 from fivegood_core.model.exact import Number, compare
 from fivegood_core.model.results import Outcome
 from fivegood_core.model.verdict import Verdict
-from fivegood_core.model.vocabulary import attestation_key
+from fivegood_core.model.vocabulary import MAX_MAGNITUDE, attestation_key
 from fivegood_core.reading.schema import BuildError, Field
 from fivegood_core.words.catalogue import say
 
@@ -90,12 +90,13 @@ class Threshold(Check):
         v = e.read(self.key)
         if v is None:
             return False
-        limit, op = e.const(self.limit), e.op(self.op)
+        limit, op, top = e.const(self.limit), e.op(self.op), e.const(MAX_MAGNITUDE)
         if nonneg and self.op in (">", ">=") and self.limit >= 0:
             # Passing implies v >= 0, so the sign check is needed only on the failing branch.
-            e.line(f"if {v}.__class__ is int: {out} = 1 if {v} {op} {limit} else 4 if {v} >= 0 else {e.slow(self)}")
+            e.line(f"if {v}.__class__ is int and {v} < {top}: {out} = 1 if {v} {op} {limit} else 4 if {v} >= 0 else {e.slow(self)}")
         else:
-            guard = f"{v}.__class__ is int" + (f" and {v} >= 0" if nonneg else "")
+            # Out-of-bounds integers take the slow path, which reports them as bad input.
+            guard = f"{v}.__class__ is int and " + (f"0 <= {v} < {top}" if nonneg else f"-{top} < {v} < {top}")
             e.line(f"if {guard}: {out} = 1 if {v} {op} {limit} else 4")
             e.line(f"elif {v} is None: {out} = 2")
             e.line(f"else: {out} = {e.slow(self)}")

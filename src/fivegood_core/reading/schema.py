@@ -18,12 +18,13 @@ import attrs
 
 from fivegood_core.errors import Problem
 from fivegood_core.model.definitions import Text
-from fivegood_core.model.vocabulary import KEY_PATTERN, Vocabulary
+from fivegood_core.model.vocabulary import KEY_PATTERN, MAX_MAGNITUDE, MAX_PLACES, BadValue, Vocabulary, bounded
 from fivegood_core.reading.tomlfile import KeyPath, TomlDocument
 from fivegood_core.words.catalogue import Message, Said, say, shown
 
 OPS = (">", ">=", "<", "<=", "==")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 STANDARD_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)+$")
 
 
@@ -76,12 +77,25 @@ def _bool(v: Any, _: Vocabulary | None) -> bool:
 def _integer(v: Any, _: Vocabulary | None) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
         raise Invalid(say("field.whole_number"))
+    if not -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
+        raise Invalid(say("field.whole_number_bounded"))
     return v
 
 
 def _number(v: Any, _: Vocabulary | None) -> int | Decimal:
     if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
         raise Invalid(say("field.number"))
+    try:
+        # The bounds of evidence hold for thresholds too: nan, inf and 1e-999999 are no limits.
+        return bounded(v, say("type.number"), v)
+    except BadValue:
+        raise Invalid(say("field.number_bounded", places=MAX_PLACES)) from None
+
+
+def _version(v: Any, _: Vocabulary | None) -> str:
+    # A version names files (docs/standards/ID-VERSION.md) and appears in ID@VERSION.
+    if not isinstance(v, str) or not VERSION_PATTERN.match(v):
+        raise Invalid(say("field.version"))
     return v
 
 
@@ -114,8 +128,8 @@ def _id(v: Any, _: Vocabulary | None) -> str:
 
 
 def _standard_ref(v: Any, _: Vocabulary | None) -> str:
-    base = v.split("@", 1)[0] if isinstance(v, str) else None
-    if base is None or not STANDARD_ID_PATTERN.match(base):
+    base, at, version = v.partition("@") if isinstance(v, str) else (None, "", "")
+    if base is None or not STANDARD_ID_PATTERN.match(base) or (at and not VERSION_PATTERN.match(version)):
         raise Invalid(say("field.standard_id"))
     return str(v)
 
@@ -143,6 +157,7 @@ TYPES: Mapping[str, Callable[[Any, Vocabulary | None], Any]] = {
     "key": _key,
     "keys": _keys,
     "id": _id,
+    "version": _version,
     "standard": _standard_ref,
     "table": _table,
     "strings": _strings,

@@ -134,6 +134,10 @@ def parse_toml(text: str, name: str) -> TomlDocument:
             line = getattr(exc, "lineno", None)
         detail = _ERROR_POS.sub("", msg).replace("(at end of document)", "at end of file").strip()
         raise TomlSyntaxError(Problem(name, line, None, say("toml.malformed", detail=detail))) from None
+    except RecursionError:
+        raise TomlSyntaxError(Problem(name, None, None, say("toml.malformed", detail=say("toml.nested_too_deeply")))) from None
+    except ValueError:  # an integer beyond Python's digit limit, raised by the parser itself
+        raise TomlSyntaxError(Problem(name, None, None, say("toml.malformed", detail=say("toml.too_many_digits")))) from None
     return TomlDocument(name, data, index_lines(text), text)
 
 

@@ -88,6 +88,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.show.holds": ("holds", "成立"),
     # --- values: what an evidence key's type expects, and what was given ----------------------
     "value.expected_got": ("expected {expected}, got {got}", "应为{expected},实际为 {got}"),
+    "value.expected_got_because": ("expected {expected}, got {got} ({detail})", "应为{expected},实际为 {got}({detail})"),
+    "value.out_of_bounds": (
+        "beyond what evidence accepts: below 10^15, with at most {places} decimal places",
+        "超出证据可接受的范围:须小于 10^15,小数不超过 {places} 位",
+    ),
     "type.count": ("a whole number ≥ 0", "不小于 0 的整数"),
     "type.amount": ("an amount of yuan ≥ 0", "不小于 0 的金额(元)"),
     "type.area": ("an area in m² ≥ 0", "不小于 0 的面积(平方米)"),
@@ -109,12 +114,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # --- reading standard files: TOML and the fields of its tables ------------------------------
     "toml.malformed": ("malformed TOML: {detail}", "TOML 格式错误:{detail}"),
+    "toml.nested_too_deeply": ("nested too deeply", "嵌套过深"),
+    "toml.too_many_digits": ("a number with more digits than any standard or evidence needs", "数字位数超出任何标准或证据所需"),
+    "source.too_large": ("is larger than {limit} bytes; not a standard", "大于 {limit} 字节;不是标准文件"),
     "field.invalid": ("{problem}, got {got}", "{problem},实际为 {got}"),
     "field.non_empty_string": ("expected a non-empty string", "应为非空字符串"),
     "field.text": ('expected a table {{ zh = "…", en = "…" }} with both languages', '应为含两种语言的表 {{ zh = "…", en = "…" }}'),
     "field.date": ("expected a date such as 2013-01-25 (unquoted)", "应为日期,如 2013-01-25(不加引号)"),
     "field.bool": ("expected true or false", "应为 true 或 false"),
     "field.whole_number": ("expected a whole number", "应为整数"),
+    "field.whole_number_bounded": ("expected a whole number below 10^15", "应为小于 10^15 的整数"),
+    "field.number_bounded": (
+        "expected a finite number below 10^15 with at most {places} decimal places",
+        "应为小于 10^15、小数不超过 {places} 位的有限数",
+    ),
+    "field.version": (
+        "expected a version label of letters, digits, '.', '-' and '_', such as \"2013\"",
+        "应为由字母、数字、'.'、'-' 和 '_' 组成的版本号,如 \"2013\"",
+    ),
     "field.number": ("expected a number", "应为数值"),
     "field.one_of": ("expected one of {options}", "应为以下之一:{options}"),
     "field.evidence_key": ('expected an evidence key such as "office.area_m2"', '应为证据字段,如 "office.area_m2"'),
@@ -222,7 +239,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evidence.no_such_file": ("no such file", "文件不存在"),
     "evidence.is_a_directory": ("is a directory, expected an evidence file", "是目录,应为证据文件"),
     "evidence.too_large": ("file is {size} bytes; at most {limit} are accepted", "文件大小为 {size} 字节;最多接受 {limit} 字节"),
-    "evidence.not_utf8": ("is not UTF-8 text (byte {byte})", "不是 UTF-8 文本(第 {byte} 字节)"),
+    "file.not_utf8": ("is not UTF-8 text (byte {byte})", "不是 UTF-8 文本(第 {byte} 字节)"),
     "evidence.file_type": ("expected a .toml or .json evidence file", "应为 .toml 或 .json 证据文件"),
     "evidence.malformed_json_at": ("malformed JSON: {detail} (column {column})", "JSON 格式错误:{detail}(第 {column} 列)"),
     "evidence.malformed_json": ("malformed JSON: {detail}", "JSON 格式错误:{detail}"),
@@ -277,6 +294,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "catalogue.requires_unknown": ("requires unknown standard {ref}", "所依据的标准 {ref} 不存在"),
     "catalogue.requires_cycle": ("requires cycle: {cycle}", "标准相互依据,形成循环:{cycle}"),
+    "catalogue.internal_error": (
+        "cannot be loaded: fivegood met an internal error ({error}); please report it",
+        "无法加载:fivegood 内部出错({error});请报告此问题",
+    ),
     "file.unreadable": ("cannot be read: {error}", "无法读取:{error}"),
     "wording.unread": (
         "the text {text} states no comparison and number that can be read, and the criterion gives no interpretation",
