@@ -101,6 +101,12 @@ def to_number(value: Any, expected: Said) -> int | Decimal:
     raise BadValue(expected, value)
 
 
+# Built once: numbers are read often, and what they expect is the same every time.
+_AT_LEAST_ZERO = say("type.number_at_least_zero")
+_A_NUMBER = say("type.number")
+_BY_YEAR = say("type.by_year_example")
+
+
 def _count(value: Any) -> int:
     if value.__class__ is not int or value < 0:
         raise BadValue(say("type.count"), value)
@@ -110,14 +116,14 @@ def _count(value: Any) -> int:
 
 
 def _nonneg(value: Any) -> int | Decimal:
-    number = to_number(value, say("type.number_at_least_zero"))
+    number = to_number(value, _AT_LEAST_ZERO)
     if number < 0:
-        raise BadValue(say("type.number_at_least_zero"), value)
+        raise BadValue(_AT_LEAST_ZERO, value)
     return number
 
 
 def _number(value: Any) -> int | Decimal:
-    return to_number(value, say("type.number"))
+    return to_number(value, _A_NUMBER)
 
 
 def _flag(value: Any) -> bool:
@@ -145,7 +151,7 @@ def _names(value: Any) -> tuple[str, ...]:
 
 
 def _by_year(value: Any) -> dict[int, int]:
-    expected = say("type.by_year_example")
+    expected = _BY_YEAR
     if value.__class__ is not dict:
         raise BadValue(expected, value)
     out: dict[int, int] = {}
