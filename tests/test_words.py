@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import pickle
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from fivegood_core import EvidenceError, Problem, ResolutionError, errors
+from fivegood_core.reading.schema import BuildError
 from fivegood_core.words.catalogue import CATALOGUE, UnknownMessage, placeholders, say, word
 from helpers import standard
 
@@ -171,3 +173,19 @@ def test_errors_read_in_chinese_with_lang_zh_and_in_english_without(
     assert english in en.stdout + en.stderr, en.stderr
     assert chinese in zh.stdout + zh.stderr, zh.stderr
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in en.stderr), en.stderr
+
+
+def test_a_batch_says_its_errors_in_the_language_asked_for_and_writes_them_in_english() -> None:
+    args = ("batch", str(ROOT / "examples/ningbo/batch.jsonl"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12")
+    zh = _fivegood(*args, "--lang", "zh")
+    assert zh.returncode == 0, zh.stderr
+    assert "JSON 格式错误" in zh.stderr and "malformed JSON" not in zh.stderr
+    errors = [json.loads(line)["error"] for line in zh.stdout.splitlines() if json.loads(line)["error"]]
+    assert len(errors) == 2 and any("malformed JSON" in e for e in errors), errors
+
+
+def test_a_plugins_own_plain_message_reads_the_same_in_both_languages() -> None:
+    error = BuildError("n", "n must be a prime number")
+    problem = Problem("x.toml", 4, "criterion[a].n", error.message)
+    assert problem.render("zh") == problem.render("en") == "x.toml:4: criterion[a].n: n must be a prime number"
+    assert BuildError("n", say("kind.at_least_one")).message.render("zh") == "应不小于 1"
