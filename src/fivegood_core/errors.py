@@ -6,7 +6,7 @@ derives from :class:`FivegoodError`; anything else escaping the engine is a bug.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Sequence, TypeVar
 
 import attrs
 
@@ -51,6 +51,9 @@ class FivegoodError(Exception):
         return type(self), (self.message,)
 
 
+_E = TypeVar("_E", bound="ProblemsError")
+
+
 class ProblemsError(FivegoodError):
     """An input had one or more problems; all of them are listed, not only the first."""
 
@@ -66,7 +69,7 @@ class ProblemsError(FivegoodError):
         # Rebuilt from the problems, not the message, when sent to or from a worker process.
         return type(self), (self.problems,)
 
-    def located(self, file: str | None, line: int | None = None) -> "ProblemsError":
+    def located(self: _E, file: str | None, line: int | None = None) -> _E:
         """The same error with ``file`` and ``line`` filled in where its problems do not say where they are."""
         return type(self)([Problem(p.file or file, p.line if p.line is not None else line, p.key, p.message) for p in self.problems])
 

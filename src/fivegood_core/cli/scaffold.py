@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from fivegood_core.errors import FivegoodError
-from fivegood_core.words.catalogue import say
+from fivegood_core.words.catalogue import Said, say
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -169,12 +169,29 @@ def test_the_sample_passes():
     }
 
 
+def _taken(name: str) -> Said | None:
+    """Why ``name`` cannot be used (its package or plugin exists already), or None."""
+    import importlib.metadata
+    import importlib.util
+
+    if name == "core":
+        return say("scaffold.taken_core")
+    if importlib.util.find_spec(f"fivegood_{name}") is not None:
+        return say("scaffold.taken_package", package=f"fivegood_{name}")
+    if any(ep.name == name for ep in importlib.metadata.entry_points(group="fivegood")):
+        return say("scaffold.taken_plugin")
+    return None
+
+
 def new_plugin(name: str, directory: Path, standard: str = "example", year: int | None = None) -> Path:
     """Write the plugin package ``fivegood-NAME`` under ``directory``; returns its folder."""
     if not NAME.match(name):
         raise FivegoodError(say("scaffold.plugin_name", name=repr(name)))
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", standard):
         raise FivegoodError(say("scaffold.standard_name", name=repr(standard)))
+    taken = _taken(name)
+    if taken:
+        raise FivegoodError(say("scaffold.name_taken", name=repr(name), reason=taken))
     root = directory / f"fivegood-{name.replace('_', '-')}"
     if root.exists():
         raise FivegoodError(say("scaffold.exists", root=root))

@@ -39,6 +39,8 @@ def key_path(key: str) -> tuple[str, ...]:
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_][a-z0-9_-]*)+$")
 _YEAR = re.compile(r"^[12][0-9]{3}$")
+#: Characters no name or text in evidence has: terminal escapes, line breaks, C1 controls.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 #: Evidence numbers are bounded at the edge. No count, sum of yuan or area of one
@@ -105,6 +107,7 @@ def to_number(value: Any, expected: Said) -> int | Decimal:
 _AT_LEAST_ZERO = say("type.number_at_least_zero")
 _A_NUMBER = say("type.number")
 _BY_YEAR = say("type.by_year_example")
+_NOT_TEXT = say("value.control_characters")
 
 
 def _count(value: Any) -> int:
@@ -135,6 +138,8 @@ def _flag(value: Any) -> bool:
 def _text(value: Any) -> str:
     if value.__class__ is not str:
         raise BadValue(say("type.text"), value)
+    if _CONTROL.search(value):
+        raise BadValue(say("type.text"), value, _NOT_TEXT)
     return value
 
 
@@ -147,6 +152,8 @@ def _year(value: Any) -> int:
 def _names(value: Any) -> tuple[str, ...]:
     if value.__class__ not in (list, tuple) or any(v.__class__ is not str for v in value):
         raise BadValue(say("type.names"), value)
+    if any(_CONTROL.search(v) for v in value):
+        raise BadValue(say("type.names"), value, _NOT_TEXT)
     return tuple(value)
 
 

@@ -52,6 +52,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.plugin_standards": ("standards", "标准"),
     "cli.bad_date": ("expected a date such as 2014-01-01, got {got}", "应为日期,如 2014-01-01,实际为 {got}"),
     "cli.bad_jobs": ("expected a whole number of processes ≥ 1, got {got}", "应为不小于 1 的进程数,实际为 {got}"),
+    "cli.os_error": ("{file}: {error}", "{file}:{error}"),
+    "cli.interrupted": ("interrupted; no output file was changed", "已中断;没有改动任何输出文件"),
+    "cli.output_is_input": (
+        "{output}: is also {input}; write the output to another file so that no input is lost",
+        "{output}:同时也是 {input};请将输出写到另一个文件,以免丢失输入",
+    ),
+    "cli.cannot_write": ("{file}: cannot be written: {error}", "{file}:无法写入:{error}"),
+    "cli.stdout_closed": ("standard output is closed; name a file with --output", "标准输出已关闭;请用 --output 指定文件"),
     "cli.no_such_file": ("{file}: no such file", "{file}: 文件不存在"),
     # --- reports: text, Markdown, HTML, JUnit, the batch dashboard -----------------------------
     "report.overall.pass": ("PASS", "达标"),
@@ -93,6 +101,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "beyond what evidence accepts: below 10^15, with at most {places} decimal places",
         "超出证据可接受的范围:须小于 10^15,小数不超过 {places} 位",
     ),
+    "value.control_characters": ("control characters are not text", "控制字符不是文本"),
     "type.count": ("a whole number ≥ 0", "不小于 0 的整数"),
     "type.amount": ("an amount of yuan ≥ 0", "不小于 0 的金额(元)"),
     "type.area": ("an area in m² ≥ 0", "不小于 0 的面积(平方米)"),
@@ -238,7 +247,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- evidence: files, their structure and the values in them ---------------------------------
     "evidence.no_such_file": ("no such file", "文件不存在"),
     "evidence.is_a_directory": ("is a directory, expected an evidence file", "是目录,应为证据文件"),
-    "evidence.too_large": ("file is {size} bytes; at most {limit} are accepted", "文件大小为 {size} 字节;最多接受 {limit} 字节"),
+    "evidence.too_large": ("is larger than {limit} bytes; at most {limit} are accepted", "大于 {limit} 字节;最多接受 {limit} 字节"),
+    "evidence.given_twice_in_table": ("is given twice in the same table", "在同一个表中重复给出"),
+    "evidence.subject_name": (
+        "expected a non-empty line of text (at most {limit} characters, no control characters)",
+        "应为非空的一行文字(至多 {limit} 个字符,不含控制字符)",
+    ),
     "file.not_utf8": ("is not UTF-8 text (byte {byte})", "不是 UTF-8 文本(第 {byte} 字节)"),
     "evidence.file_type": ("expected a .toml or .json evidence file", "应为 .toml 或 .json 证据文件"),
     "evidence.malformed_json_at": ("malformed JSON: {detail} (column {column})", "JSON 格式错误:{detail}(第 {column} 列)"),
@@ -248,6 +262,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evidence.given_twice": ("is given twice", "重复给出"),
     "evidence.too_many_values": ("more than {limit} values; not evidence of one organisation", "超过 {limit} 个值;不是一个组织的证据"),
     "evidence.too_deep": ("nested deeper than {depth} levels", "嵌套层数超过 {depth} 层"),
+    "batch.not_utf8_file": (
+        "is {encoding} text; expected UTF-8 (save it as UTF-8 and try again)",
+        "是 {encoding} 文本;应为 UTF-8(请另存为 UTF-8 后重试)",
+    ),
+    "batch.line_too_long": (
+        "the line is longer than {limit} bytes; not one organisation's evidence",
+        "该行超过 {limit} 字节;不是一个组织的证据",
+    ),
+    "batch.line_not_utf8": ("is not UTF-8 text (byte {byte} of the line)", "不是 UTF-8 文本(该行第 {byte} 字节)"),
+    "batch.csv_unreadable": ("cannot be read as CSV: {error}", "无法按 CSV 读取:{error}"),
+    "batch.csv_header_unreadable": ("the header cannot be read as CSV: {error}", "表头无法按 CSV 读取:{error}"),
+    "batch.column_twice": (
+        "the column appears twice in the header; which value counts would be a guess",
+        "该列在表头中出现两次;无法确定以哪个值为准",
+    ),
+    "batch.quote_runs_over": (
+        "a quoted cell runs from line {start} to line {end}; is a quote unbalanced?",
+        "带引号的单元格从第 {start} 行延续到第 {end} 行;是否引号不配对?",
+    ),
+    "batch.too_many_cells": ("the row has {cells} cells, the header {header}", "该行有 {cells} 个单元格,表头只有 {header} 个"),
+    "batch.cell_not_utf8": ("is not UTF-8 text", "不是 UTF-8 文本"),
+    "batch.cannot_send": (
+        "{ref} cannot be sent to worker processes ({error}); run with --jobs 1",
+        "{ref} 无法发送给工作进程({error});请用 --jobs 1 运行",
+    ),
+    "batch.worker_stopped": (
+        "a worker process stopped or could not start while evaluating {ref}; run with --jobs 1 to see why",
+        "评估 {ref} 时有工作进程中止或无法启动;请用 --jobs 1 运行以查看原因",
+    ),
     "batch.file_type": ("expected a .jsonl or .csv batch file", "应为 .jsonl 或 .csv 批量文件"),
     # --- evaluation: which version, and whether the evidence fits the standard -----------------
     "standard.unknown": ("unknown standard {id} (installed: {known})", "未知标准 {id}(已安装:{known})"),
@@ -327,6 +370,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "standard name {name}: expected lower-case letters, digits, '-' and '_'",
         "标准名称 {name}:应由小写字母、数字、'-' 和 '_' 组成",
     ),
+    "scaffold.name_taken": (
+        "plugin name {name}: {reason}; installing the new package would replace it, so choose another name",
+        "插件名称 {name}:{reason};安装新包会将其替换,请另选名称",
+    ),
+    "scaffold.taken_core": ("fivegood_core is fivegood's own package", "fivegood_core 是 fivegood 自身的包"),
+    "scaffold.taken_package": ("a package {package} is installed already", "已安装名为 {package} 的包"),
+    "scaffold.taken_plugin": ("an installed plugin has that name", "已有同名的已安装插件"),
     "scaffold.exists": ("{root}: already exists; choose another name or folder", "{root}:已存在;请换一个名称或文件夹"),
 }
 
