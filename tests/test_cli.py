@@ -51,7 +51,7 @@ def test_check_incomplete_in_chinese(tmp_path: Path) -> None:
         (("check", "missing.toml", "-s", "sample/office"), "fivegood: error: missing.toml: no such file"),
         (("check", str(SAMPLE), "-s", "sample/nothing"), "fivegood: error: unknown standard 'sample/nothing'"),
         (("check", str(SAMPLE), "-s", "sample/office", "--as-of", "2019-01-01"), "no version of sample/office is in force on 2019-01-01"),
-        (("check", str(SAMPLE), "-s", "sample/office", "--as-of", "yesterday"), "expected a date such as 2014-01-01, got 'yesterday'"),
+        (("check", str(SAMPLE), "-s", "sample/office", "--as-of", "yesterday"), 'expected a date such as 2014-01-01, got "yesterday"'),
         (("check", str(SAMPLE)), "the following arguments are required: --standard"),
     ],
 )
@@ -66,7 +66,7 @@ def test_bad_evidence_names_the_key(tmp_path: Path) -> None:
     evidence.write_text('[office]\narea_m2 = "big"\n', encoding="utf-8")
     run = fivegood("check", str(evidence), "-s", "sample/office")
     assert run.returncode == 2
-    assert f"fivegood: error: {evidence}: office.area_m2: expected an area in m² ≥ 0, got str 'big'" in run.stderr
+    assert f'fivegood: error: {evidence}: office.area_m2: expected an area in m² ≥ 0, got "big"' in run.stderr
 
 
 def test_list_shows_versions_and_dates() -> None:
@@ -97,7 +97,7 @@ def test_test_command_reports_a_malformed_cases_file(tmp_path: Path) -> None:
     bad.write_text('[[case]]\nname = "x"\nas_of = "soon"\nevidence = {}\n', encoding="utf-8")
     run = fivegood("test", str(bad))
     assert run.returncode == 2
-    assert f"{bad}:3: case[0].as_of: expected a date such as 2013-01-25 (unquoted), got 'soon'" in run.stderr
+    assert f'{bad}:3: case[0].as_of: expected a date such as 2013-01-25 (unquoted), got "soon"' in run.stderr
     assert "no standard" in run.stderr
 
 
@@ -181,7 +181,7 @@ def test_validate_lists_every_problem(tmp_path: Path) -> None:
     assert run.returncode == 1
     lines = run.stdout.strip().splitlines()
     assert len(lines) == 2, lines
-    assert any(f"{bad}:" in line and "value: expected a number, got '60'" in line for line in lines)
+    assert any(f"{bad}:" in line and 'value: expected a number, got "60"' in line for line in lines)
     assert any("op: expected one of" in line for line in lines)
     assert fivegood("validate", str(good)).stdout.strip() == "1 valid"
 
@@ -265,7 +265,7 @@ def test_a_bad_value_in_chinese(tmp_path: Path) -> None:
     evidence = tmp_path / "bad.toml"
     evidence.write_text('[office]\narea_m2 = "big"\n', encoding="utf-8")
     run = fivegood("check", str(evidence), "-s", "sample/office", "--lang", "zh")
-    assert f"fivegood: 错误: {evidence}: office.area_m2: 应为不小于 0 的面积(平方米),实际为 str 'big'" in run.stderr
+    assert f'fivegood: 错误: {evidence}: office.area_m2: 应为不小于 0 的面积(平方米),实际为 "big"' in run.stderr
 
 
 def test_malformed_toml_evidence_names_its_line(tmp_path: Path) -> None:

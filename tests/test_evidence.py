@@ -28,29 +28,29 @@ def error(engine: Engine, evidence: Any, fast: bool = True) -> str:
 
 def test_string_where_a_count_belongs(engine: Engine) -> None:
     msg = error(engine, {"staff": {"headcount": "6"}})
-    assert msg == "<evidence>: staff.headcount: expected a whole number ≥ 0, got str '6'"
+    assert msg == '<evidence>: staff.headcount: expected a whole number ≥ 0, got "6"'
 
 
 def test_negative_count(engine: Engine) -> None:
-    assert "equipment.computers: expected a whole number ≥ 0, got int -1" in error(engine, {"equipment": {"computers": -1}})
+    assert "equipment.computers: expected a whole number ≥ 0, got -1" in error(engine, {"equipment": {"computers": -1}})
 
 
 def test_boolean_is_not_a_number(engine: Engine) -> None:
-    assert "office.area_m2: expected an area in m² ≥ 0, got bool True" in error(engine, {"office": {"area_m2": True}})
+    assert "office.area_m2: expected an area in m² ≥ 0, got true" in error(engine, {"office": {"area_m2": True}})
 
 
 def test_number_where_a_flag_belongs(engine: Engine) -> None:
-    assert "finance.independent_account: expected true or false, got int 1" in error(engine, {"finance": {"independent_account": 1}})
+    assert "finance.independent_account: expected true or false, got 1" in error(engine, {"finance": {"independent_account": 1}})
 
 
 def test_non_table_where_a_table_belongs(engine: Engine) -> None:
-    assert "<evidence>: office: expected a table, got int" in error(engine, {"office": 60})
+    assert "<evidence>: office: expected a table, got 60" in error(engine, {"office": 60})
 
 
 def test_not_a_table_at_all(engine: Engine) -> None:
-    with pytest.raises(EvidenceError, match="expected a table of evidence, got list"):
+    with pytest.raises(EvidenceError, match=r"expected a table of evidence, got \[1, 2\]"):
         engine.evaluate([1, 2], REF, ON)
-    with pytest.raises(EvidenceError, match="expected a table of evidence, got list"):
+    with pytest.raises(EvidenceError, match=r"expected a table of evidence, got \[1, 2\]"):
         engine.decide([1, 2], REF, ON)  # type: ignore[arg-type]
 
 

@@ -64,7 +64,7 @@ def test_mistyped_date(make_engine: Callable[..., Engine]) -> None:
 def test_string_where_number_belongs(make_engine: Callable[..., Engine]) -> None:
     text = standard(GOOD.replace("value = 60", 'value = "60"'))
     msg = only(make_engine, text)
-    assert f":{line_of(text, 'value =')}: criterion[0].value: expected a number, got '60'" in msg
+    assert f':{line_of(text, "value =")}: criterion[0].value: expected a number, got "60"' in msg
 
 
 def test_misspelt_key_is_an_error_with_a_suggestion(make_engine: Callable[..., Engine]) -> None:
@@ -112,7 +112,7 @@ def test_unknown_evidence_key_with_suggestion(make_engine: Callable[..., Engine]
 def test_invalid_operator(make_engine: Callable[..., Engine]) -> None:
     text = standard(GOOD.replace('op = ">="', 'op = "=>"'))
     msg = only(make_engine, text)
-    assert "criterion[0].op: expected one of '>', '>=', '<', '<=', '==', got '=>'" in msg
+    assert "criterion[0].op: expected one of '>', '>=', '<', '<=', '==', got \"=>\"" in msg
 
 
 def test_overlapping_versions(make_engine: Callable[..., Engine]) -> None:

@@ -25,6 +25,7 @@ from fivegood_core.kinds.rewards import RewardCalculator
 from fivegood_core.model.definitions import StandardDef
 from fivegood_core.model.results import Assessment, Decision, Result
 from fivegood_core.model.vocabulary import Vocabulary
+from fivegood_core.words.catalogue import Said
 
 
 class Engine:
@@ -93,6 +94,11 @@ class Engine:
     def errors(self) -> tuple[str, ...]:
         """Every problem met while loading, one line each, naming the plugin it came from."""
         return self.catalogue.errors
+
+    @property
+    def error_messages(self) -> tuple[Said, ...]:
+        """The same problems as :attr:`errors`, as messages that render in English or Chinese (``m.render("zh")``)."""
+        return self.catalogue.error_messages
 
     @property
     def case_files(self) -> tuple[str, ...]:

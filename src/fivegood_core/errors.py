@@ -92,4 +92,16 @@ class ResolutionError(FivegoodError):
 
 
 class PluginError(FivegoodError):
-    """A plugin is broken: it failed to import, or a hook of it raised."""
+    """A plugin is broken: it failed to import, or a hook of it raised; one message a line."""
+
+    def __init__(self, message: Message = "", *more: Message) -> None:
+        self.messages: tuple[Message, ...] = (message, *more)
+        super().__init__(message)
+        self.args = ("\n".join(render(m) for m in self.messages),)
+
+    def render(self, lang: str = "en") -> str:
+        """Every message, one a line, in ``lang``."""
+        return "\n".join(render(m, lang) for m in self.messages)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), self.messages

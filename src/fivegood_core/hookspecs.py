@@ -88,6 +88,12 @@ def fivegood_check_kinds() -> list[CheckKind]:
     :class:`~fivegood_core.Group` (``group=True``: it has children).
     Two plugins defining the same kind name is an error.
 
+    When fields do not make sense together, ``build`` raises
+    ``BuildError(field, message)``. The engine's own kinds give a message of
+    the catalogue (``say(code, **params)``, in ``fivegood_core.words.catalogue``),
+    which reads in English or Chinese; a plugin may give a plain string, which
+    reads the same in both languages.
+
     Example::
 
         @hookimpl

@@ -23,6 +23,7 @@ from fivegood_core.batch.rows import BatchRow, assess_record
 from fivegood_core.errors import FivegoodError, ResolutionError
 from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.evaluation.evaluator import Evaluator
+from fivegood_core.words.catalogue import say
 
 #: Records sent to a worker at a time: large enough to amortise the hand-over, small enough to keep memory flat.
 CHUNK = 256
@@ -33,7 +34,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _no_lookup(ref: str, on: dt.date | None) -> CompiledStandard:
-    raise ResolutionError(f"a batch worker evaluates only the standard it was given, not {ref!r}")
+    raise ResolutionError(say("batch.worker_other_standard", ref=repr(ref)))
 
 
 def _worker_start(payload: bytes, on: dt.date, source: str, every: bool) -> None:
@@ -53,7 +54,7 @@ def parallel_rows(
     try:
         payload = pickle.dumps(compiled)
     except Exception as exc:  # noqa: BLE001 - e.g. a plugin's reward calculator defined as a lambda
-        raise FivegoodError(f"{compiled.defn.ref} cannot be sent to worker processes ({exc}); run with --jobs 1") from None
+        raise FivegoodError(say("batch.cannot_send", ref=compiled.defn.ref, error=str(exc))) from None
     numbered = (item if isinstance(item, tuple) else (position, item) for position, item in enumerate(records, start=1))
     chunks = iter(lambda: list(itertools.islice(numbered, CHUNK)), [])
     context = multiprocessing.get_context("spawn")
@@ -66,9 +67,7 @@ def parallel_rows(
             while pending and (chunk is None or len(pending) >= jobs * AHEAD):
                 yield from pending.popleft().result()
     except BrokenProcessPool:
-        raise FivegoodError(
-            f"a worker process stopped or could not start while evaluating {compiled.defn.ref}; run with --jobs 1 to see why"
-        ) from None
+        raise FivegoodError(say("batch.worker_stopped", ref=compiled.defn.ref)) from None
     finally:
         for future in pending:
             future.cancel()

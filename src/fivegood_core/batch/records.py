@@ -11,6 +11,7 @@ from typing import Any, BinaryIO, Iterator, Union
 from fivegood_core.errors import EvidenceError, FivegoodError, Problem
 from fivegood_core.evidence.document import nest, parse_json_evidence
 from fivegood_core.model.vocabulary import BadValue, Vocabulary
+from fivegood_core.words.catalogue import say, shown
 
 # CSV cells are bounded by MAX_RECORD like JSON lines; the csv module's own limit (131,072) is lower.
 csv.field_size_limit(1024 * 1024)
@@ -29,7 +30,7 @@ def _check_encoding(handle: BinaryIO, name: str) -> None:
     head = handle.peek(4)[:4] if hasattr(handle, "peek") else b""
     for bom, encoding in sorted(_BOMS.items(), key=lambda kv: -len(kv[0])):
         if head.startswith(bom):
-            raise EvidenceError([Problem(name, None, None, f"is {encoding} text; expected UTF-8 (save it as UTF-8 and try again)")])
+            raise EvidenceError([Problem(name, None, None, say("batch.not_utf8_file", encoding=encoding))])
 
 
 def _lines(handle: BinaryIO, name: str) -> Iterator[tuple[int, str | EvidenceError]]:
@@ -45,15 +46,13 @@ def _lines(handle: BinaryIO, name: str) -> Iterator[tuple[int, str | EvidenceErr
                 raw = handle.readline(MAX_RECORD)
             yield (
                 number,
-                EvidenceError(
-                    [Problem(name, number, None, f"the line is longer than {MAX_RECORD} bytes; not one organisation's evidence")]
-                ),
+                EvidenceError([Problem(name, number, None, say("batch.line_too_long", limit=MAX_RECORD))]),
             )
             continue
         try:
             yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            yield number, EvidenceError([Problem(name, number, None, f"is not UTF-8 text (byte {exc.start} of the line)")])
+            yield number, EvidenceError([Problem(name, number, None, say("batch.line_not_utf8", byte=exc.start))])
 
 
 _JSON_SPACE = " \t\r\n"
@@ -99,7 +98,7 @@ def read_csv(path: str | os.PathLike[str], vocabulary: Vocabulary) -> Iterator[R
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield reader.line_num, EvidenceError([Problem(name, reader.line_num, None, f"cannot be read as CSV: {exc}")])
+                yield reader.line_num, EvidenceError([Problem(name, reader.line_num, None, say("batch.csv_unreadable", error=str(exc)))])
                 previous = reader.line_num
                 continue
             start, previous = previous + 1, reader.line_num
@@ -114,43 +113,39 @@ def _header(reader: Any, name: str) -> list[str] | None:
     except StopIteration:
         return None
     except csv.Error as exc:
-        raise EvidenceError([Problem(name, 1, None, f"the header cannot be read as CSV: {exc}")]) from None
+        raise EvidenceError([Problem(name, 1, None, say("batch.csv_header_unreadable", error=str(exc)))]) from None
     header = [h.strip() for h in header]
     twice = sorted({h for h in header if header.count(h) > 1 and h})
     if twice:
-        raise EvidenceError([Problem(name, 1, twice[0], "the column appears twice in the header; which value counts would be a guess")])
+        raise EvidenceError([Problem(name, 1, twice[0], say("batch.column_twice"))])
     return header
 
 
 def _row(name: str, start: int, end: int, header: list[str], cells: list[str], vocabulary: Vocabulary) -> dict[str, Any] | EvidenceError:
     if end > start and any("\n" in c for c in cells):
-        return EvidenceError([Problem(name, start, None, f"a quoted cell runs from line {start} to line {end}; is a quote unbalanced?")])
+        return EvidenceError([Problem(name, start, None, say("batch.quote_runs_over", start=start, end=end))])
     if len(cells) > len(header):
-        return EvidenceError([Problem(name, start, None, f"the row has {len(cells)} cells, the header {len(header)}")])
+        return EvidenceError([Problem(name, start, None, say("batch.too_many_cells", cells=len(cells), header=len(header)))])
     flat: dict[str, Any] = {}
     problems: list[Problem] = []
     for column, cell in zip(header, cells):
         if not column or cell.strip() == "":
             continue
         if any("\udc80" <= ch <= "\udcff" for ch in cell):
-            problems.append(Problem(name, start, column, "is not UTF-8 text"))
+            problems.append(Problem(name, start, column, say("batch.cell_not_utf8")))
             continue
         try:
             flat[column] = _cell(column, cell.strip(), vocabulary)
         except (BadValue, ValueError, ArithmeticError):
             entry = vocabulary.get(column) or vocabulary.get(column.rsplit(".", 1)[0])
-            expected = entry.type.expected if entry else "a value"
-            problems.append(Problem(name, start, column, f"expected {expected}, got {_shown(cell)}"))
+            expected = entry.type.expected if entry else say("word.a_value")
+            problems.append(Problem(name, start, column, say("value.expected_got", expected=expected, got=shown(cell))))
     if problems:
         return EvidenceError(problems)
     try:
         return nest(flat)
     except EvidenceError as exc:
         return exc.located(name, start)
-
-
-def _shown(cell: str) -> str:
-    return repr(cell) if len(cell) <= 40 else repr(cell[:37] + "...")
 
 
 def _cell(column: str, cell: str, vocabulary: Vocabulary) -> Any:
@@ -172,4 +167,4 @@ def read_records(path: str | os.PathLike[str], vocabulary: Vocabulary) -> Iterat
         return read_jsonl(path)
     if suffix == ".csv":
         return read_csv(path, vocabulary)
-    raise EvidenceError([Problem(str(path), None, None, "expected a .jsonl or .csv batch file")])
+    raise EvidenceError([Problem(str(path), None, None, say("batch.file_type"))])

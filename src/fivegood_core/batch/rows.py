@@ -39,9 +39,16 @@ class BatchRow:
     failed: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
     reward: RewardResult | None = None
+    #: Why the record could not be evaluated, in English (as JSON and CSV write it).
     error: str | None = None
+    #: The error itself, to say why in another language (:meth:`error_in`); not compared, pickles with the row.
+    cause: FivegoodError | None = attrs.field(default=None, eq=False, repr=False)
     #: Every criterion's verdict, in the standard's node order (only when statistics were asked for).
     verdicts: tuple[Verdict, ...] = ()
+
+    def error_in(self, lang: str = "en") -> str | None:
+        """:attr:`error` in ``lang`` (``zh`` or ``en``), on one line."""
+        return _one_line(self.cause.render(lang)) if self.cause is not None else self.error
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form of the row."""
@@ -87,14 +94,14 @@ def assess_record(
 ) -> BatchRow:
     """One record's row; a record that cannot be read or evaluated becomes an error row."""
     if isinstance(evidence, FivegoodError):
-        return BatchRow(line, error=_one_line(evidence))
+        return BatchRow(line, error=_one_line(str(evidence)), cause=evidence)
     subject = evidence.get("subject") if isinstance(evidence, dict) else None
     sid = _text(subject.get("id")) if isinstance(subject, dict) else None
     district = _text(subject.get("district")) if isinstance(subject, dict) else None
     try:
         found = engine.assess(evidence, compiled, on, source=source, line=line, every=every)
     except FivegoodError as exc:
-        return BatchRow(line, sid, district, error=_one_line(exc))
+        return BatchRow(line, sid, district, error=_one_line(str(exc)), cause=exc.with_traceback(None))
     d = found.decision
     return BatchRow(line, sid, district, d.verdict, d.failed, d.unknown, found.reward, verdicts=found.verdicts)
 
@@ -112,5 +119,5 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _one_line(exc: Exception) -> str:
-    return "; ".join(str(exc).splitlines())
+def _one_line(text: str) -> str:
+    return "; ".join(text.splitlines())

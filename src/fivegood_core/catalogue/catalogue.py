@@ -23,13 +23,14 @@ from fivegood_core.evaluation.versions import Versions
 from fivegood_core.kinds.leaves import Requires
 from fivegood_core.model.definitions import StandardDef
 from fivegood_core.model.refs import StandardRef
-from fivegood_core.model.vocabulary import EvidenceKey, Vocabulary
+from fivegood_core.model.vocabulary import EvidenceKey, TypeClash, Vocabulary
 from fivegood_core.reading.loader import load_standard, load_vocabulary, merge_overlay
 from fivegood_core.reading.sources import CASE_SUFFIX, Unreadable, read_text, toml_files
+from fivegood_core.words.catalogue import Said, say
 
 
 def _internal(name: str, exc: Exception) -> Problem:
-    return Problem(name, None, None, f"cannot be loaded: fivegood met an internal error ({type(exc).__name__}: {exc}); please report it")
+    return Problem(name, None, None, say("catalogue.internal_error", error=f"{type(exc).__name__}: {exc}"))
 
 
 def _cycle_through(start: str, edges: Mapping[str, set[str]]) -> list[str] | None:
@@ -74,7 +75,10 @@ def _requirements(compiled: CompiledStandard, known: Mapping[str, set[str]]) -> 
                 None
                 if ok
                 else Problem(
-                    compiled.defn.source, n.defn.line, f"criterion[{n.defn.id}].standard", f"requires unknown standard {n.check.ref!r}"
+                    compiled.defn.source,
+                    n.defn.line,
+                    f"criterion[{n.defn.id}].standard",
+                    say("catalogue.requires_unknown", ref=repr(n.check.ref)),
                 )
             )
             yield ref.id, n, problem
@@ -96,9 +100,9 @@ class Catalogue:
         self._problems: list[tuple[str | None, Problem]] = []
         self.plugins: tuple[PluginInfo, ...] = tuple(plugin_infos(pm, dists))
         self.toolkit = Toolkit(
-            kinds=self._unique(collect(pm, "fivegood_check_kinds", errors, trace), "check kind"),
-            metrics=self._unique(collect(pm, "fivegood_metrics", errors, trace), "metric"),
-            calculators=self._unique(collect(pm, "fivegood_reward_calculators", errors, trace), "reward calculator"),
+            kinds=self._unique(collect(pm, "fivegood_check_kinds", errors, trace), say("word.check_kind")),
+            metrics=self._unique(collect(pm, "fivegood_metrics", errors, trace), say("word.metric")),
+            calculators=self._unique(collect(pm, "fivegood_reward_calculators", errors, trace), say("word.reward_calculator")),
             vocabulary=self._vocabulary(collect(pm, "fivegood_vocabulary", errors, trace)),
         )
         self._by_id: dict[str, list[CompiledStandard]] = {}
@@ -110,12 +114,16 @@ class Catalogue:
         self._merge_overlays()
         self._check_versions()
         self._check_requires()
-        #: Every problem met while loading, one line each, naming the plugin it came from.
-        self.errors: tuple[str, ...] = tuple(errors) + tuple(f"plugin {who!r}: {p}" if who else str(p) for who, p in self._problems)
+        #: Every problem met while loading, one message each naming the plugin it came from (renders in either language).
+        self.error_messages: tuple[Said, ...] = tuple(errors) + tuple(
+            say("plugin.problem", name=repr(who), problem=p) if who else say("catalogue.problem", problem=p) for who, p in self._problems
+        )
+        #: The same, one line each in English.
+        self.errors: tuple[str, ...] = tuple(str(m) for m in self.error_messages)
         #: Example-case files (``*.cases.toml``) found among the standard sources.
         self.case_files: tuple[str, ...] = tuple(self._case_files)
         if strict and errors:
-            raise PluginError("\n".join(errors))
+            raise PluginError(*errors)
         if strict and self._problems:
             raise StandardError([p for _, p in self._problems])
         #: The engine's and plugins' versions, recorded in every result.
@@ -141,13 +149,27 @@ class Catalogue:
 
     # --- loading -----------------------------------------------------------------------------
 
-    def _unique(self, items: list[tuple[str, Any]], what: str) -> dict[str, Any]:
+    def _unique(self, items: list[tuple[str, Any]], what: Said) -> dict[str, Any]:
         out: dict[str, Any] = {}
         owner: dict[str, str] = {}
         for provider, item in items:
             if item.name in out:
                 self._problems.append(
-                    (provider, Problem(None, None, None, f"{what} {item.name!r} is defined by both {owner[item.name]!r} and {provider!r}"))
+                    (
+                        provider,
+                        Problem(
+                            None,
+                            None,
+                            None,
+                            say(
+                                "catalogue.defined_twice",
+                                what=what,
+                                name=repr(item.name),
+                                owner=repr(owner[item.name]),
+                                provider=repr(provider),
+                            ),
+                        ),
+                    )
                 )
                 continue
             out[item.name], owner[item.name] = item, provider
@@ -159,24 +181,24 @@ class Catalogue:
             try:
                 for name, text in toml_files(source):
                     if isinstance(text, Unreadable):
-                        self._problems.append((provider, Problem(name, None, None, str(text))))
+                        self._problems.append((provider, Problem(name, None, None, text.message)))
                         continue
                     entries.extend(load_vocabulary(text, name, provider))
             except StandardError as exc:
                 self._problems.extend((provider, p) for p in exc.problems)
             except OSError as exc:
-                self._problems.append((provider, Problem(str(source), None, None, f"vocabulary cannot be read: {exc}")))
+                self._problems.append((provider, Problem(str(source), None, None, say("catalogue.vocabulary_unreadable", error=str(exc)))))
         try:
             return Vocabulary.merge(entries)
-        except ValueError as exc:
-            self._problems.append((None, Problem(None, None, None, str(exc))))
+        except TypeClash as exc:
+            self._problems.append((None, Problem(None, None, None, exc.message)))
             return Vocabulary({e.key: e for e in entries})
 
     def _load_source(self, provider: str, source: Any) -> None:
         try:
             files = list(toml_files(source))
         except OSError as exc:
-            self._problems.append((provider, Problem(str(source), None, None, f"standard source cannot be read: {exc}")))
+            self._problems.append((provider, Problem(str(source), None, None, say("catalogue.source_unreadable", error=str(exc)))))
             return
         for name, text in files:
             if name.endswith(CASE_SUFFIX):
@@ -184,7 +206,7 @@ class Catalogue:
                 self._case_files.append(name)
                 continue
             if isinstance(text, Unreadable):
-                self._problems.append((provider, Problem(name, None, None, str(text))))
+                self._problems.append((provider, Problem(name, None, None, text.message)))
                 continue
             try:
                 defn = load_standard(text, name, self.toolkit, provider)
@@ -216,9 +238,13 @@ class Catalogue:
         clash = self._find(StandardRef(defn.id, defn.version))
         if clash is not None or defn.ref in self._withdrawn:
             # Neither claimant wins: which plugin loads first must not decide what a standard says.
-            other = f"{clash.defn.source} (plugin {clash.defn.provider!r})" if clash else "another plugin"
+            other = (
+                say("catalogue.source_of_plugin", source=clash.defn.source, plugin=repr(clash.defn.provider))
+                if clash
+                else say("catalogue.another_plugin")
+            )
             self._problems.append(
-                (provider, Problem(name, None, "standard.version", f"{defn.ref} is also defined in {other}; neither is used"))
+                (provider, Problem(name, None, "standard.version", say("catalogue.version_defined_twice", ref=defn.ref, other=other)))
             )
             if clash is not None:
                 versions.remove(clash)
@@ -245,7 +271,7 @@ class Catalogue:
             if len(left) == len(pending):
                 for provider, defn in left:
                     self._problems.append(
-                        (provider, Problem(defn.source, None, "standard.extends", f"extends unknown standard {defn.extends!r}"))
+                        (provider, Problem(defn.source, None, "standard.extends", say("catalogue.extends_unknown", ref=repr(defn.extends))))
                     )
                 break
             pending = left
@@ -255,7 +281,7 @@ class Catalogue:
             versions.sort(key=lambda v: v.defn.effective_from)
             for a, b in zip(versions, versions[1:]):
                 if a.defn.effective_until is None or a.defn.effective_until > b.defn.effective_from:
-                    until = a.defn.effective_until or "open-ended"
+                    until = a.defn.effective_until or say("word.open_ended")
                     self._problems.append(
                         (
                             b.defn.provider,
@@ -263,8 +289,14 @@ class Catalogue:
                                 b.defn.source,
                                 None,
                                 "standard.effective_from",
-                                f"{b.defn.ref} from {b.defn.effective_from} overlaps {a.defn.ref} "
-                                f"({a.defn.effective_from} until {until}); set effective_until on {a.defn.ref}",
+                                say(
+                                    "catalogue.versions_overlap",
+                                    ref=b.defn.ref,
+                                    start=b.defn.effective_from,
+                                    other=a.defn.ref,
+                                    other_start=a.defn.effective_from,
+                                    until=until,
+                                ),
                             ),
                         )
                     )
@@ -284,7 +316,7 @@ class Catalogue:
         cycles, in_cycle = _cycles(edges)
         for cycle in cycles:
             src, line = where[(cycle[0], cycle[1])]
-            self._problems.append((None, Problem(src, line, "standard", f"requires cycle: {' → '.join(cycle)}")))
+            self._problems.append((None, Problem(src, line, "standard", say("catalogue.requires_cycle", cycle=" → ".join(cycle)))))
         for sid in in_cycle:
             # Evaluating them would never end; the other standards stay usable.
             self._by_id.pop(sid, None)
@@ -321,14 +353,14 @@ class Catalogue:
             try:
                 text = read_text(Path(path))
             except Unreadable as exc:
-                problems.append(Problem(name, None, None, str(exc)))
+                problems.append(Problem(name, None, None, exc.message))
                 continue
             try:
                 defn = load_standard(text, name, self.toolkit)
                 if defn.extends is None:
                     loaded.append(compile_standard(defn, self.toolkit))
                 elif (base := self.versions.find(StandardRef.parse(defn.extends))) is None:
-                    problems.append(Problem(name, None, "standard.extends", f"extends unknown standard {defn.extends!r}"))
+                    problems.append(Problem(name, None, "standard.extends", say("catalogue.extends_unknown", ref=repr(defn.extends))))
                 else:
                     loaded.append(self._overlaid(base, defn))
             except StandardError as exc:
@@ -353,7 +385,7 @@ class Catalogue:
             at = next(((a, b) for a, b in zip(cycle, cycle[1:]) if (a, b) in where), None)
             if at is not None:
                 src, line = where[at]
-                problems.append(Problem(src, line, "standard", f"requires cycle: {' → '.join(cycle)}"))
+                problems.append(Problem(src, line, "standard", say("catalogue.requires_cycle", cycle=" → ".join(cycle))))
         problems.extend(p for c in loaded for p in wording_problems(c))
         return problems
 

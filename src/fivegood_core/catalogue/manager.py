@@ -10,6 +10,7 @@ import pluggy
 
 from fivegood_core import hookspecs
 from fivegood_core.catalogue import builtins
+from fivegood_core.words.catalogue import Said, say
 
 ENTRY_POINT_GROUP = "fivegood"
 
@@ -28,19 +29,19 @@ class PluginInfo:
 
 def make_manager(
     plugins: Iterable[Any] = (), entry_points: bool = True, only: Iterable[str] | None = None, trace: Any = None
-) -> tuple[pluggy.PluginManager, list[str], dict[str, tuple[str | None, str | None]]]:
+) -> tuple[pluggy.PluginManager, list[Said], dict[str, tuple[str | None, str | None]]]:
     """A plugin manager with the built-ins, the given plugins and (optionally) the entry points.
 
     ``only`` limits the entry points loaded to those names; ``trace`` is a
     writer (``sys.stderr.write``) told of every plugin registered.
-    Returns the manager, the errors met loading entry points (one line each,
-    naming the plugin), and each plugin's distribution name and version.
+    Returns the manager, the errors met loading entry points (one message
+    each, naming the plugin), and each plugin's distribution name and version.
     """
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     wanted = set(only) if only is not None else None
     dists: dict[str, tuple[str | None, str | None]] = {}
-    errors: list[str] = []
+    errors: list[Said] = []
     pm.register(builtins, name="fivegood_core")
     dists["fivegood_core"] = ("fivegood", _version("fivegood"))
     for plugin in plugins:
@@ -61,16 +62,14 @@ def make_manager(
                 if trace is not None:
                     trace(f"fivegood: registered plugin {ep.name!r} from entry point {ep.value}\n")
             except Exception as exc:  # a broken plugin must not take the others down
-                errors.append(f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {exc}")
+                errors.append(say("plugin.failed_to_load", name=repr(ep.name), value=ep.value, error=f"{type(exc).__name__}: {exc}"))
                 continue
             dist = ep.dist.name if ep.dist else None
             dists[ep.name] = (dist, ep.dist.version if ep.dist else None)
         if wanted is not None:
             found = {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
             for name in sorted(wanted - found):
-                errors.append(
-                    f"plugin {name!r} is named in FIVEGOOD_PLUGINS but not installed (installed: {', '.join(sorted(found)) or 'none'})"
-                )
+                errors.append(say("plugin.not_installed", name=repr(name), installed=", ".join(sorted(found)) or "-"))
     pm.check_pending()
     return pm, errors, dists
 
@@ -89,7 +88,7 @@ def _version(dist: str) -> str | None:
 REFUSED_OPTIONS = ("tryfirst", "trylast", "wrapper", "hookwrapper")
 
 
-def collect(pm: pluggy.PluginManager, hook: str, errors: list[str], trace: Any = None) -> list[tuple[str, Any]]:
+def collect(pm: pluggy.PluginManager, hook: str, errors: list[Said], trace: Any = None) -> list[tuple[str, Any]]:
     """Call ``hook`` through pluggy on every plugin separately; returns (plugin name, item) pairs.
 
     Each plugin's implementation is called through a pluggy subset caller, so
@@ -104,16 +103,13 @@ def collect(pm: pluggy.PluginManager, hook: str, errors: list[str], trace: Any =
     for impl in caller.get_hookimpls():  # registration order (pluggy calls them in reverse)
         options = [o for o in REFUSED_OPTIONS if getattr(impl, o, False)]
         if options:
-            errors.append(
-                f"plugin {impl.plugin_name!r}: hook {hook} is marked {', '.join(options)}; "
-                f"fivegood calls each plugin's hook on its own, so ordering and wrapper options are refused"
-            )
+            errors.append(say("plugin.option_refused", name=repr(impl.plugin_name), hook=hook, options=", ".join(options)))
             continue
         others = [p for name, p in plugins.items() if name != impl.plugin_name]
         try:
             returned = pm.subset_hook_caller(hook, remove_plugins=others)()
         except Exception as exc:
-            errors.append(f"plugin {impl.plugin_name!r}: hook {hook} raised {type(exc).__name__}: {exc}")
+            errors.append(say("plugin.hook_raised", name=repr(impl.plugin_name), hook=hook, error=f"{type(exc).__name__}: {exc}"))
             continue
         items = returned[0] if returned else None
         if trace is not None:
@@ -121,7 +117,7 @@ def collect(pm: pluggy.PluginManager, hook: str, errors: list[str], trace: Any =
         if items is None:
             continue
         if not isinstance(items, (list, tuple)):
-            errors.append(f"plugin {impl.plugin_name!r}: hook {hook} returned {type(items).__name__}, expected a list")
+            errors.append(say("plugin.hook_returned", name=repr(impl.plugin_name), hook=hook, got=type(items).__name__))
             continue
         out.extend((impl.plugin_name, item) for item in items)
     return out

@@ -18,6 +18,7 @@ from fivegood_core.errors import Problem
 from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.evaluation.tree import Node
 from fivegood_core.kinds.leaves import Threshold
+from fivegood_core.words.catalogue import Said, say
 
 #: Chinese comparison words and the operator each states.
 WORDING_OPS = (
@@ -76,7 +77,7 @@ def wording_problem(compiled: CompiledStandard, criterion_id: str) -> str | None
     return None if problem is None else f"{compiled.defn.ref}::{node.defn.id}: {problem}"
 
 
-def _disagreement(node: Node) -> str | None:
+def _disagreement(node: Node) -> Said | None:
     check = node.check
     assert isinstance(check, Threshold)
     d = node.defn
@@ -84,10 +85,10 @@ def _disagreement(node: Node) -> str | None:
     if reading is None:
         if d.interpretation is not None or d.assumed:
             return None
-        return f"the text {d.text!r} states no comparison and number that can be read, and the criterion gives no interpretation"
+        return say("wording.unread", text=repr(d.text))
     if reading.op != check.op or reading.value != Fraction(check.limit):
         stated = (Decimal(reading.value.numerator) / Decimal(reading.value.denominator)).normalize()
-        return f"the text says {reading.phrase!r} ({reading.op} {stated:f}), the check is {check.op} {check.limit}"
+        return say("wording.disagrees", phrase=repr(reading.phrase), op=reading.op, stated=f"{stated:f}", check=f"{check.op} {check.limit}")
     return None
 
 

@@ -21,21 +21,10 @@ from fivegood_core.engine import Engine
 from fivegood_core.errors import FivegoodError
 from fivegood_core.model.verdict import Overall
 from fivegood_core.version import __version__
+from fivegood_core.words.catalogue import say, shown, word
 
 EXIT = {Overall.PASS: 0, Overall.FAIL: 1, Overall.INCOMPLETE: 3}
 EXIT_BAD_INPUT = 2
-
-#: The command line's own words; what the engine reports keeps its English detail (file, key, expected).
-WORDS = {
-    "error": {"en": "error", "zh": "错误"},
-    "warning": {"en": "warning", "zh": "警告"},
-    "records": {"en": "records", "zh": "条记录"},
-    "summary": {"en": "summary", "zh": "汇总"},
-    "rewards": {"en": "rewards", "zh": "奖励"},
-    "pass_rate": {"en": "pass rate per criterion (of records where it was decided)", "zh": "各指标通过率(以有结论的记录计)"},
-    "no_changes": {"en": "no differences", "zh": "无差异"},
-    "valid": {"en": "valid", "zh": "有效"},
-}
 
 
 def _default_lang() -> str:
@@ -46,28 +35,16 @@ def _default_lang() -> str:
     return "en"
 
 
-def _say(key: str, lang: str) -> str:
-    return WORDS[key][lang]
-
-
-def _localise(message: str, lang: str) -> str:
-    if lang != "zh":
-        return message
-    from fivegood_core.words.phrases import to_chinese
-
-    return to_chinese(message)
-
-
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date such as 2014-01-01, got {text!r}") from None
+        raise argparse.ArgumentTypeError(str(say("cli.bad_date", got=shown(text)))) from None
 
 
 def _jobs(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of processes ≥ 1, got {text!r}")
+        raise argparse.ArgumentTypeError(str(say("cli.bad_jobs", got=shown(text))))
     return int(text)
 
 
@@ -142,8 +119,8 @@ def _engine(lang: str) -> Engine:
     only = os.environ.get("FIVEGOOD_PLUGINS")
     trace = sys.stderr.write if os.environ.get("FIVEGOOD_TRACE") else None
     engine = Engine.from_entry_points(only=[p.strip() for p in only.split(",") if p.strip()] if only else None, trace=trace)
-    for error in engine.errors:
-        print(f"fivegood: {_say('warning', lang)}: {_localise(error, lang)}", file=sys.stderr)
+    for error in engine.error_messages:
+        print(f"fivegood: {word('word.warning', lang)}: {error.render(lang)}", file=sys.stderr)
     return engine
 
 
@@ -185,11 +162,11 @@ def _plugins(args: argparse.Namespace, lang: str) -> int:
     engine = _engine(lang)
     for info in engine.plugins:
         provided = [s.ref for s in engine.standards() if s.provider == info.name]
-        where = f"{info.distribution} {info.version}" if info.distribution else "registered directly"
+        where = f"{info.distribution} {info.version}" if info.distribution else word("cli.plugin_registered_directly", lang)
         print(f"{info.name} ({where})")
-        print(f"    hooks: {', '.join(h.removeprefix('fivegood_') for h in info.hooks) or '-'}")
+        print(f"    {word('cli.plugin_hooks', lang)}: {', '.join(h.removeprefix('fivegood_') for h in info.hooks) or '-'}")
         if provided:
-            print(f"    standards: {', '.join(provided)}")
+            print(f"    {word('cli.plugin_standards', lang)}: {', '.join(provided)}")
     return 1 if engine.errors else 0
 
 
@@ -198,7 +175,7 @@ def _new_plugin(args: argparse.Namespace, lang: str) -> int:
 
     root = new_plugin(args.name, Path(args.directory), args.standard)
     print(root)
-    print(f'next: cd {root} && pip install -e ".[test]" && pytest')
+    print(say("cli.next_steps", root=root).render(lang))
     return 0
 
 
@@ -255,7 +232,7 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
     on = args.as_of or dt.date.today()
     compiled = engine.get(args.standard, on)
     if not Path(args.input).exists():
-        raise FivegoodError(f"{args.input}: no such file")
+        raise FivegoodError(say("cli.no_such_file", file=args.input))
     tally = Tally(compiled, on)
     # Rows go to a temporary file renamed into place at the end: an interrupted run leaves no half output.
     with destination(args.output, newline="") as out:
@@ -269,7 +246,7 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
             else:
                 out.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
             if row.error:
-                print(f"fivegood: {_say('error', lang)}: {_localise(row.error, lang)}", file=sys.stderr)
+                print(f"fivegood: {word('word.error', lang)}: {row.error_in(lang)}", file=sys.stderr)
     summary = tally.summary()
     _print_summary(summary, lang)
     if args.summary:
@@ -286,17 +263,19 @@ def _print_summary(summary: Any, lang: str) -> None:
     err = sys.stderr
     total = sum(summary.counts.values())
     counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
-    print(f"{_say('summary', lang)}: {total} {_say('records', lang)}: {counts}", file=err)
+    print(f"{word('word.summary', lang)}: {total} {word('word.records', lang)}: {counts}", file=err)
     decided = [c for c in summary.criteria if c.pass_rate is not None]
     if decided:
-        print(f"{_say('pass_rate', lang)}:", file=err)
+        print(f"{word('cli.pass_rate', lang)}:", file=err)
         for c in decided:
             print(
                 f"  {c.id:40} {float(c.pass_rate) * 100:6.1f}%  ({c.counts.get('pass', 0)}/{c.counts.get('pass', 0) + c.counts.get('fail', 0)})",
                 file=err,
             )
     for t in summary.totals:
-        print(f"{_say('rewards', lang)}: {t.district or '-'}: {t.payer.get(lang)}: {t.certified} × → {t.amount} {t.currency}", file=err)
+        print(
+            f"{word('word.rewards', lang)}: {t.district or '-'}: {t.payer.get(lang)}: {t.certified} × → {t.amount} {t.currency}", file=err
+        )
 
 
 def _diff(args: argparse.Namespace, lang: str) -> int:
@@ -307,7 +286,7 @@ def _diff(args: argparse.Namespace, lang: str) -> int:
     for change in changes:
         print(change)
     if not changes:
-        print(_say("no_changes", lang))
+        print(word("cli.no_changes", lang))
     return 0
 
 
@@ -315,10 +294,10 @@ def _validate(args: argparse.Namespace, lang: str) -> int:
     engine = _engine(lang)
     problems = engine.validate(args.files)
     for problem in problems:
-        print(_localise(str(problem), lang))
+        print(problem.render(lang))
     if problems:
         return 1
-    print(f"{len(args.files)} {_say('valid', lang)}")
+    print(f"{len(args.files)} {word('word.valid', lang)}")
     return 0
 
 
@@ -335,11 +314,11 @@ def _test(args: argparse.Namespace, lang: str) -> int:
                 failed += 1
                 print(f"✘ {path.name}: {case.name}")
                 for m in mismatches:
-                    print(f"    {m.what}: expected {m.expected}, got {m.actual}")
+                    print(f"    {say('cli.case_mismatch', what=m.what, expected=m.expected, actual=m.actual).render(lang)}")
             else:
                 passed += 1
                 print(f"✔ {path.name}: {case.name}")
-    print(f"{passed} passed, {failed} failed")
+    print(say("cli.cases_tally", passed=passed, failed=failed).render(lang))
     return 1 if failed else 0
 
 
@@ -380,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if isinstance(exc, BrokenPipeError):
                 raise
             # Every message names where: an error without a file name came from writing standard output.
-            raise FivegoodError(f"{exc.filename or '<stdout>'}: {exc.strerror or exc}") from None
+            raise FivegoodError(say("cli.os_error", file=exc.filename or "<stdout>", error=str(exc.strerror or exc))) from None
     except BrokenPipeError:
         # The reader stopped early (`| head`): not an error worth a message. Standard output is
         # pointed at nothing so that the interpreter's final flush does not complain either.
@@ -388,11 +367,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
-        print(f"fivegood: {_say('error', lang)}: interrupted; no output file was changed", file=sys.stderr)
+        print(f"fivegood: {word('word.error', lang)}: {word('cli.interrupted', lang)}", file=sys.stderr)
         return 130
     except (FivegoodError, OSError) as exc:
-        for line in str(exc).splitlines():
-            print(f"fivegood: {_say('error', lang)}: {_localise(line, lang)}", file=sys.stderr)
+        message = exc.render(lang) if isinstance(exc, FivegoodError) else str(exc)
+        for line in message.splitlines():
+            print(f"fivegood: {word('word.error', lang)}: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

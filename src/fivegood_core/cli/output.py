@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from fivegood_core.errors import FivegoodError
+from fivegood_core.words.catalogue import say
 
 
 def refuse_overwriting(outputs: Iterable[str | None], inputs: Iterable[str]) -> None:
@@ -27,7 +28,7 @@ def refuse_overwriting(outputs: Iterable[str | None], inputs: Iterable[str]) -> 
         target = Path(output)
         for name, other in seen:
             if _same(target, other):
-                raise FivegoodError(f"{output}: is also {name}; write the output to another file so that no input is lost")
+                raise FivegoodError(say("cli.output_is_input", output=output, input=name))
         seen.append((output, target))
 
 
@@ -45,7 +46,7 @@ def atomic(path: str, newline: str | None = None) -> Iterator[IO[str]]:
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent if str(target.parent) else ".")
     except OSError as exc:
-        raise FivegoodError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+        raise FivegoodError(say("cli.cannot_write", file=path, error=str(exc.strerror or exc))) from None
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -55,7 +56,7 @@ def atomic(path: str, newline: str | None = None) -> Iterator[IO[str]]:
         os.replace(temporary, target)
     except OSError as exc:
         _remove(temporary)
-        raise FivegoodError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+        raise FivegoodError(say("cli.cannot_write", file=path, error=str(exc.strerror or exc))) from None
     except BaseException:
         _remove(temporary)
         raise
@@ -69,7 +70,7 @@ def _remove(path: str) -> None:
 def stdout() -> IO[str]:
     """Standard output, or a clear error when the caller closed it."""
     if sys.stdout is None:
-        raise FivegoodError("standard output is closed; name a file with --output")
+        raise FivegoodError(say("cli.stdout_closed"))
     return sys.stdout
 
 
@@ -87,4 +88,4 @@ def destination(path: str | None, newline: str | None = None) -> Iterator[IO[str
     except BrokenPipeError:
         raise
     except OSError as exc:
-        raise FivegoodError(f"<stdout>: cannot be written: {exc.strerror or exc}") from None
+        raise FivegoodError(say("cli.cannot_write", file="<stdout>", error=str(exc.strerror or exc))) from None

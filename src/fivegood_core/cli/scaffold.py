@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from fivegood_core.errors import FivegoodError
+from fivegood_core.words.catalogue import Said, say
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -168,32 +169,32 @@ def test_the_sample_passes():
     }
 
 
-def _taken(name: str) -> str | None:
+def _taken(name: str) -> Said | None:
     """Why ``name`` cannot be used (its package or plugin exists already), or None."""
     import importlib.metadata
     import importlib.util
 
     if name == "core":
-        return "fivegood_core is fivegood's own package"
+        return say("scaffold.taken_core")
     if importlib.util.find_spec(f"fivegood_{name}") is not None:
-        return f"a package fivegood_{name} is installed already"
+        return say("scaffold.taken_package", package=f"fivegood_{name}")
     if any(ep.name == name for ep in importlib.metadata.entry_points(group="fivegood")):
-        return "an installed plugin has that name"
+        return say("scaffold.taken_plugin")
     return None
 
 
 def new_plugin(name: str, directory: Path, standard: str = "example", year: int | None = None) -> Path:
     """Write the plugin package ``fivegood-NAME`` under ``directory``; returns its folder."""
     if not NAME.match(name):
-        raise FivegoodError(f"plugin name {name!r}: expected lower-case letters, digits and '_', starting with a letter")
+        raise FivegoodError(say("scaffold.plugin_name", name=repr(name)))
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", standard):
-        raise FivegoodError(f"standard name {standard!r}: expected lower-case letters, digits, '-' and '_'")
+        raise FivegoodError(say("scaffold.standard_name", name=repr(standard)))
     taken = _taken(name)
     if taken:
-        raise FivegoodError(f"plugin name {name!r}: {taken}; installing the new package would replace it, so choose another name")
+        raise FivegoodError(say("scaffold.name_taken", name=repr(name), reason=taken))
     root = directory / f"fivegood-{name.replace('_', '-')}"
     if root.exists():
-        raise FivegoodError(f"{root}: already exists; choose another name or folder")
+        raise FivegoodError(say("scaffold.exists", root=root))
     for relative, text in _files(name, standard, year or dt.date.today().year).items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

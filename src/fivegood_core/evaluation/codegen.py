@@ -22,6 +22,7 @@ from fivegood_core.model.definitions import StandardDef
 from fivegood_core.model.results import Decision
 from fivegood_core.model.verdict import PRECEDENCE, Overall, Verdict, decisive, mask_expression
 from fivegood_core.model.vocabulary import Vocabulary
+from fivegood_core.words.catalogue import say, shown
 
 
 class Tree(Protocol):
@@ -56,15 +57,17 @@ def _slow(check: Check, evidence: dict[str, Any], ctx: EvalContext, vocabulary: 
 def _section(value: Any, name: str) -> dict[str, Any]:
     if value is None:
         return {}
-    raise EvidenceError([Problem(None, None, name, f"expected a table, got {type(value).__name__}")])
+    raise EvidenceError([Problem(None, None, name, say("evidence.expected_table", got=shown(value)))])
 
 
 def _wrong_subject(found: Any, expected: str) -> None:
-    raise EvidenceError([Problem(None, None, "subject.kind", f"this standard applies to {expected!r}, the evidence is for {found!r}")])
+    raise EvidenceError(
+        [Problem(None, None, "subject.kind", say("evidence.for_another_subject", expected=repr(expected), found=repr(found)))]
+    )
 
 
 def _bad_year(found: Any) -> None:
-    raise EvidenceError([Problem(None, None, "subject.year", f"expected a year such as 2013, got {found!r}")])
+    raise EvidenceError([Problem(None, None, "subject.year", say("value.expected_got", expected=say("type.year"), got=shown(found)))])
 
 
 def _assign(e: Emitter, node: Node, var: dict[int, str]) -> None:

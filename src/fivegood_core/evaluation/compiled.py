@@ -32,6 +32,7 @@ from fivegood_core.model.definitions import StandardDef
 from fivegood_core.model.results import Assessment, CriterionResult, Decision, Result, StandardInfo
 from fivegood_core.model.verdict import Overall, Verdict, all_of, mask
 from fivegood_core.model.vocabulary import Vocabulary
+from fivegood_core.words.catalogue import say
 
 #: How many (as-of date, assessment year) evaluation contexts a standard keeps.
 CONTEXT_CACHE = 4096
@@ -115,7 +116,7 @@ class CompiledStandard:
                         reader.source,
                         None,
                         "subject.kind",
-                        f"{defn.ref} applies to {defn.subject_kind!r}, the evidence is for {subject.kind!r}",
+                        say("evidence.for_another_subject_of", ref=defn.ref, expected=repr(defn.subject_kind), found=repr(subject.kind)),
                     )
                 ]
             )

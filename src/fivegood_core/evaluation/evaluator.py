@@ -18,6 +18,7 @@ from fivegood_core.evidence.reader import Reader
 from fivegood_core.model.dates import as_of_or_today
 from fivegood_core.model.results import Assessment, Decision, Result
 from fivegood_core.model.vocabulary import Vocabulary
+from fivegood_core.words.catalogue import say, shown
 
 Resolve = Callable[[str, "dt.date | None"], CompiledStandard]
 
@@ -67,7 +68,7 @@ class Evaluator:
         on = as_of_or_today(as_of)
         compiled = standard if standard.__class__ is CompiledStandard else self._standard(standard, on)
         if evidence.__class__ is not dict:
-            raise EvidenceError([Problem(None, None, None, f"expected a table of evidence, got {type(evidence).__name__}")])
+            raise EvidenceError([Problem(None, None, None, say("evidence.expected_table_of_evidence", got=shown(evidence)))])
         return compiled.decide(evidence, on)
 
     def assess(

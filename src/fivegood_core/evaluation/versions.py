@@ -10,6 +10,7 @@ from fivegood_core.errors import ResolutionError
 from fivegood_core.model.dates import as_of_or_today
 from fivegood_core.model.definitions import StandardDef
 from fivegood_core.model.refs import StandardRef
+from fivegood_core.words.catalogue import say
 
 
 class Defined(Protocol):
@@ -64,15 +65,17 @@ class Versions(Generic[V]):
         versions = self._by_id.get(ref.id)
         if not versions:
             known = ", ".join(sorted(self._by_id)) or "none"
-            raise ResolutionError(f"unknown standard {ref.id!r} (installed: {known})")
+            raise ResolutionError(say("standard.unknown", id=repr(ref.id), known=known))
         if ref.version is not None:
             found = self.find(ref)
             if found is not None:
                 return found
-            raise ResolutionError(f"{ref.id} has no version {ref.version!r} (versions: {', '.join(v.defn.version for v in versions)})")
+            raise ResolutionError(
+                say("standard.no_such_version", id=ref.id, version=repr(ref.version), versions=", ".join(v.defn.version for v in versions))
+            )
         on = as_of_or_today(as_of)
         i = bisect.bisect_right([v.defn.effective_from for v in versions], on) - 1
         if i >= 0 and versions[i].defn.in_force(on):
             return versions[i]
         spans = "; ".join(f"{v.defn.version}: {v.defn.effective_from} – {v.defn.effective_until or 'open'}" for v in versions)
-        raise ResolutionError(f"no version of {ref.id} is in force on {on} ({spans})")
+        raise ResolutionError(say("standard.not_in_force", id=ref.id, on=on, spans=spans))

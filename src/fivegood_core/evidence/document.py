@@ -23,6 +23,7 @@ from fivegood_core.errors import EvidenceError, Problem
 from fivegood_core.model.subject import Subject
 from fivegood_core.model.vocabulary import BadValue, Vocabulary
 from fivegood_core.reading.tomlfile import TomlSyntaxError, parse_toml
+from fivegood_core.words.catalogue import say, shown
 
 #: Larger evidence files are refused before parsing.
 MAX_BYTES = 8 * 1024 * 1024
@@ -44,13 +45,13 @@ def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
         for i, part in enumerate(parts[:-1]):
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                raise EvidenceError([Problem(None, None, ".".join(parts[: i + 1]), "is both a value and a table")])
+                raise EvidenceError([Problem(None, None, ".".join(parts[: i + 1]), say("evidence.value_and_table"))])
             node = child
         last = parts[-1]
         if isinstance(node.get(last), dict) and isinstance(value, dict):
             node[last].update(value)
         elif last in node:
-            raise EvidenceError([Problem(None, None, str(dotted), "is given twice")])
+            raise EvidenceError([Problem(None, None, str(dotted), say("evidence.given_twice"))])
         else:
             node[last] = value
     return out
@@ -75,22 +76,22 @@ def load_evidence(path: str | os.PathLike[str]) -> dict[str, Any]:
         p = Path(path)
         suffix = p.suffix.lower()
         if p.is_dir():
-            raise EvidenceError([Problem(name, None, None, "is a directory, expected an evidence file")])
+            raise EvidenceError([Problem(name, None, None, say("evidence.is_a_directory"))])
         if suffix not in (".json", ".toml"):
-            raise EvidenceError([Problem(name, None, None, "expected a .toml or .json evidence file")])
+            raise EvidenceError([Problem(name, None, None, say("evidence.file_type"))])
         try:
             with open(p, "rb") as handle:
                 raw = _bounded_read(handle, name)
         except FileNotFoundError:
-            raise EvidenceError([Problem(name, None, None, "no such file")]) from None
+            raise EvidenceError([Problem(name, None, None, say("evidence.no_such_file"))]) from None
         except IsADirectoryError:
-            raise EvidenceError([Problem(name, None, None, "is a directory, expected an evidence file")]) from None
+            raise EvidenceError([Problem(name, None, None, say("evidence.is_a_directory"))]) from None
         except OSError as exc:
-            raise EvidenceError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from None
+            raise EvidenceError([Problem(name, None, None, say("file.unreadable", error=exc.strerror))]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise EvidenceError([Problem(name, None, None, f"is not UTF-8 text (byte {exc.start})")]) from None
+        raise EvidenceError([Problem(name, None, None, say("file.not_utf8", byte=exc.start))]) from None
     if suffix == ".json":
         return parse_json_evidence(text, name)
     return parse_toml_evidence(text, name)
@@ -99,7 +100,7 @@ def load_evidence(path: str | os.PathLike[str]) -> dict[str, Any]:
 def _bounded_read(handle: BinaryIO, name: str) -> bytes:
     raw = handle.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
-        raise EvidenceError([Problem(name, None, None, f"is larger than {MAX_BYTES} bytes; at most {MAX_BYTES} are accepted")])
+        raise EvidenceError([Problem(name, None, None, say("evidence.too_large", limit=MAX_BYTES))])
     return raw
 
 
@@ -116,13 +117,15 @@ def parse_json_evidence(text: str, name: str = "<json>") -> dict[str, Any]:
     try:
         doc = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
-        raise EvidenceError([Problem(name, exc.lineno, None, f"malformed JSON: {exc.msg} (column {exc.colno})")]) from None
+        raise EvidenceError(
+            [Problem(name, exc.lineno, None, say("evidence.malformed_json_at", detail=exc.msg, column=exc.colno))]
+        ) from None
     except _DuplicateKey as exc:
-        raise EvidenceError([Problem(name, None, str(exc), "is given twice in the same table")]) from None
+        raise EvidenceError([Problem(name, None, str(exc), say("evidence.given_twice_in_table"))]) from None
     except (ValueError, RecursionError) as exc:
-        raise EvidenceError([Problem(name, None, None, f"malformed JSON: {exc}")]) from None
+        raise EvidenceError([Problem(name, None, None, say("evidence.malformed_json", detail=str(exc)))]) from None
     if not isinstance(doc, dict):
-        raise EvidenceError([Problem(name, 1, None, f"expected a JSON object (a table of evidence), got {type(doc).__name__}")])
+        raise EvidenceError([Problem(name, 1, None, say("evidence.json_not_an_object", got=shown(doc)))])
     return doc
 
 
@@ -161,7 +164,7 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
     them (see :class:`~fivegood_core.evidence.reader.Reader`), so every type error names its key.
     """
     if not isinstance(doc, dict):
-        raise EvidenceError([Problem(source, None, None, f"expected a table of evidence, got {type(doc).__name__}")])
+        raise EvidenceError([Problem(source, None, None, say("evidence.expected_table_of_evidence", got=shown(doc)))])
     if _needs_nesting(doc):
         doc = nest(doc)
     warnings: list[str] = []
@@ -175,21 +178,21 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
         if table is None:
             continue
         if not isinstance(table, dict):
-            problems.append(Problem(source, None, section, f"expected a table, got {type(table).__name__}"))
+            problems.append(Problem(source, None, section, say("evidence.expected_table", got=shown(table))))
             continue
         for dotted, value, depth in _walk(table, section + ".", 2):
             count += 1
             if count > MAX_VALUES:
-                raise EvidenceError([Problem(source, None, None, f"more than {MAX_VALUES} values; not evidence of one organisation")])
+                raise EvidenceError([Problem(source, None, None, say("evidence.too_many_values", limit=MAX_VALUES))])
             if depth > MAX_DEPTH:
-                raise EvidenceError([Problem(source, None, dotted, f"nested deeper than {MAX_DEPTH} levels")])
+                raise EvidenceError([Problem(source, None, dotted, say("evidence.too_deep", depth=MAX_DEPTH))])
             known = vocabulary.get(dotted)
             if known is not None:
                 if value is not None:
                     try:
                         known.read(value)
                     except BadValue as exc:
-                        problems.append(Problem(source, None, dotted, str(exc)))
+                        problems.append(Problem(source, None, dotted, exc.message))
             elif isinstance(value, dict) and dotted in vocabulary.tables:
                 continue
             elif not _under_known(dotted, vocabulary):
@@ -213,7 +216,7 @@ def subject_of(doc: Mapping[str, Any], source: str = "<evidence>") -> Subject:
     """The ``[subject]`` table as a :class:`Subject`; wrong types are errors."""
     table = doc.get("subject") or {}
     if not isinstance(table, dict):
-        raise EvidenceError([Problem(source, None, "subject", "expected a table")])
+        raise EvidenceError([Problem(source, None, "subject", say("field.table"))])
     values: dict[str, Any] = {}
     for field in attrs.fields(Subject):
         value = table.get(field.name)
@@ -221,20 +224,15 @@ def subject_of(doc: Mapping[str, Any], source: str = "<evidence>") -> Subject:
             continue
         if field.name == "year":
             if value.__class__ is not int:
-                raise EvidenceError([Problem(source, None, "subject.year", f"expected a year such as 2013, got {value!r}")])
+                raise EvidenceError(
+                    [Problem(source, None, "subject.year", say("value.expected_got", expected=say("type.year"), got=shown(value)))]
+                )
         elif not isinstance(value, str):
-            raise EvidenceError([Problem(source, None, f"subject.{field.name}", f"expected a string, got {value!r}")])
+            raise EvidenceError(
+                [Problem(source, None, f"subject.{field.name}", say("value.expected_got", expected=say("type.text"), got=shown(value)))]
+            )
         elif not value.strip() or len(value) > MAX_NAME or _CONTROL.search(value):
             # A subject's id and names are printed in every report: no empty ones, no control characters.
-            raise EvidenceError(
-                [
-                    Problem(
-                        source,
-                        None,
-                        f"subject.{field.name}",
-                        f"expected a non-empty line of text (at most {MAX_NAME} characters, no control characters)",
-                    )
-                ]
-            )
+            raise EvidenceError([Problem(source, None, f"subject.{field.name}", say("evidence.subject_name", limit=MAX_NAME))])
         values[field.name] = value
     return Subject(**values)

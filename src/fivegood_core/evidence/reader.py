@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from fivegood_core.errors import EvidenceError, Problem
 from fivegood_core.model.vocabulary import BadValue, Vocabulary, key_path
+from fivegood_core.words.catalogue import say, shown
 
 
 class Reader:
@@ -35,7 +36,7 @@ class Reader:
                 try:
                     value = entry.read(value)
                 except BadValue as exc:
-                    raise EvidenceError([Problem(self.source, None, key, str(exc))]) from None
+                    raise EvidenceError([Problem(self.source, None, key, exc.message)]) from None
         self._cache[key] = value
         return value
 
@@ -45,7 +46,7 @@ class Reader:
         node: Any = self.doc
         for i, part in enumerate(parts):
             if not isinstance(node, dict):
-                raise EvidenceError([Problem(self.source, None, ".".join(parts[:i]), f"expected a table, got {type(node).__name__}")])
+                raise EvidenceError([Problem(self.source, None, ".".join(parts[:i]), say("evidence.expected_table", got=shown(node)))])
             node = node.get(part)
             if node is None:
                 return None

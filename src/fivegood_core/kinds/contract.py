@@ -27,6 +27,7 @@ from fivegood_core.model.results import Decision, Outcome, Result
 from fivegood_core.model.verdict import Verdict
 from fivegood_core.model.vocabulary import Vocabulary
 from fivegood_core.reading.schema import BuildError, Field
+from fivegood_core.words.catalogue import say
 
 if TYPE_CHECKING:
     from fivegood_core.kinds.emit import Emitter
@@ -68,7 +69,8 @@ class Metric:
         unknown = set(args) - set(self.args)
         if unknown:
             raise BuildError(
-                "args", f"unknown argument(s) {', '.join(sorted(unknown))} for metric {self.name!r} (allowed: {', '.join(self.args)})"
+                "args",
+                say("kind.metric_unknown_arguments", args=", ".join(sorted(unknown)), name=repr(self.name), allowed=", ".join(self.args)),
             )
         return self.bind_args(args, ctx)
 

@@ -19,6 +19,7 @@ from fivegood_core.model.definitions import Text
 from fivegood_core.model.results import Outcome
 from fivegood_core.model.verdict import PRECEDENCE, Verdict, all_of, at_least, decide_mask, mask, mask_expression
 from fivegood_core.reading.schema import BuildError
+from fivegood_core.words.catalogue import say
 
 
 class Precedence(Group):
@@ -92,16 +93,16 @@ def build_when(p: Mapping[str, Any], ctx: BuildContext) -> Group:
     """``kind = "when"``: ``when = { key = "…", expect = false }`` or ``{ key, op, value }``."""
     cond = dict(p["when"])
     if set(cond) - {"key", "expect", "op", "value"} or "key" not in cond:
-        raise BuildError("when", 'expected { key = "…", expect = true|false } or { key = "…", op = ">=", value = N }')
+        raise BuildError("when", say("kind.when_shape"))
     if cond["key"] not in ctx.vocabulary:
-        raise BuildError("when", f"unknown evidence key {cond['key']!r} in the condition")
+        raise BuildError("when", say("kind.when_unknown_key", key=repr(cond["key"])))
     kind = "flag" if "op" not in cond else "threshold"
     try:
         check = ctx.kinds[kind].build(cond, attrs.evolve(ctx, title=Text("条件", "condition")))
     except KeyError as exc:
-        raise BuildError("when", f"the condition lacks {exc}") from None
+        raise BuildError("when", say("kind.when_lacks", what=str(exc))) from None
     if not isinstance(check, Check):
-        raise BuildError("when", "a condition must be a single check")
+        raise BuildError("when", say("kind.when_single_check"))
     return When(check)
 
 
@@ -117,7 +118,7 @@ def build_optional(p: Mapping[str, Any], ctx: BuildContext) -> Group:
     """``kind = "optional"``: ``present = "flag key"`` says whether the provision is taken up."""
     entry = ctx.vocabulary.get(p["present"])
     if entry is None or entry.type.name != "flag":
-        raise BuildError("present", f"{p['present']} is not a flag")
+        raise BuildError("present", say("kind.not_a_flag", key=p["present"]))
     return Optional(Flag(Text("可选条款是否采用", "whether the optional provision is taken up"), p["present"]))
 
 
@@ -162,5 +163,5 @@ class _GroupBuilder:
 def build_at_least(p: Mapping[str, Any], ctx: BuildContext) -> Group:
     """``kind = "at_least"``: ``n`` children must hold."""
     if p["n"] < 1:
-        raise BuildError("n", "expected at least 1")
+        raise BuildError("n", say("kind.at_least_one"))
     return AtLeast(p["n"])

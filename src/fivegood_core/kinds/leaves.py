@@ -23,6 +23,7 @@ from fivegood_core.model.results import Outcome
 from fivegood_core.model.verdict import Verdict
 from fivegood_core.model.vocabulary import MAX_MAGNITUDE, attestation_key
 from fivegood_core.reading.schema import BuildError, Field
+from fivegood_core.words.catalogue import say
 
 # --- thresholds on a key or a metric -----------------------------------------------------------
 
@@ -116,17 +117,17 @@ def comparison_fields(value_doc: str) -> tuple[Field, ...]:
 def build_threshold(p: Mapping[str, Any], ctx: BuildContext) -> Check:
     """``kind = "threshold"``: a key (or a metric with ``args``) compared with ``value``."""
     if p.get("unit") is not None and p["unit"] not in display.UNITS:
-        raise BuildError("unit", f"expected one of {', '.join(display.UNITS)}")
+        raise BuildError("unit", say("field.one_of", options=", ".join(display.UNITS)))
     if ("key" in p) == ("metric" in p):
-        raise BuildError("key", "give exactly one of 'key' or 'metric'")
+        raise BuildError("key", say("kind.key_or_metric"))
     if "key" in p:
         if "args" in p:
-            raise BuildError("args", "'args' goes with 'metric', not with 'key'")
+            raise BuildError("args", say("kind.args_without_metric"))
         entry = ctx.vocabulary.get(p["key"])
         assert entry is not None  # the schema checked the key is in the vocabulary
         unit = p.get("unit") or {"amount": "amount", "area": "area", "rate": "percent"}.get(entry.type.name, "count")
         if entry.type.name not in _FAST_TYPES:
-            raise BuildError("key", f"{p['key']} is a {entry.type.name}, not a number; use a flag, coverage or growth check")
+            raise BuildError("key", say("kind.key_not_a_number", key=p["key"], type=entry.type.name))
         return Threshold(ctx.title, p["op"], p["value"], unit, key=p["key"], value_type=entry.type.name)
     metric = _bind_metric(p["metric"], p.get("args", {}), ctx)
     return Threshold(ctx.title, p["op"], p["value"], p.get("unit") or metric.unit, metric=metric)
@@ -136,7 +137,7 @@ def _bind_metric(name: str, args: Mapping[str, Any], ctx: BuildContext) -> Bound
     metric = ctx.metrics.get(name)
     if metric is None:
         known = ", ".join(sorted(ctx.metrics)) or "none"
-        raise BuildError("metric", f"unknown metric {name!r} (known: {known})")
+        raise BuildError("metric", say("kind.unknown_metric", name=repr(name), known=known))
     return metric.bind(args, ctx)
 
 
@@ -214,7 +215,7 @@ def build_flag(p: Mapping[str, Any], ctx: BuildContext) -> Check:
     entry = ctx.vocabulary.get(p["key"])
     if entry is None or entry.type.name != "flag":
         kind = entry.type.name if entry else "unknown"
-        raise BuildError("key", f"{p['key']} is a {kind}, not a flag")
+        raise BuildError("key", say("kind.key_not_a_flag", key=p["key"], type=kind))
     return Flag(ctx.title, p["key"], p.get("expect", True))
 
 
@@ -288,9 +289,9 @@ def build_rising_share(p: Mapping[str, Any], ctx: BuildContext) -> Check:
     for field in ("parts", "total"):
         for key in p[field] if field == "parts" else (p[field],):
             if ctx.vocabulary.get(key).type.name != "by_year":  # type: ignore[union-attr]
-                raise BuildError(field, f"{key} is not a year → value table")
+                raise BuildError(field, say("kind.not_a_year_table", key=key))
     if p["years"] < 1:
-        raise BuildError("years", "expected at least 1 year")
+        raise BuildError("years", say("kind.at_least_one_year"))
     return RisingShare(ctx.title, tuple(p["parts"]), p["total"], p["years"])
 
 
@@ -331,7 +332,7 @@ def build_coverage(p: Mapping[str, Any], ctx: BuildContext) -> Check:
     """``kind = "coverage"``: every name in ``items`` appears in ``covered``."""
     for field in ("items", "covered"):
         if ctx.vocabulary.get(p[field]).type.name != "names":  # type: ignore[union-attr]
-            raise BuildError(field, f"{p[field]} is not a list of names")
+            raise BuildError(field, say("kind.not_a_list_of_names", key=p[field]))
     return Coverage(ctx.title, p["items"], p["covered"])
 
 

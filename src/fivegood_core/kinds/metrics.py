@@ -16,6 +16,7 @@ from fivegood_core.kinds.contract import BoundMetric, EvalContext, Measured, Met
 from fivegood_core.model.definitions import Text
 from fivegood_core.model.exact import CompoundGrowth
 from fivegood_core.reading.schema import BuildError
+from fivegood_core.words.catalogue import say
 
 if TYPE_CHECKING:
     from fivegood_core.kinds.contract import BuildContext
@@ -32,12 +33,12 @@ def latest_year(tables: Sequence[Mapping[int, int]], subject_year: int | None) -
 def _need_key(args: Mapping[str, Any], name: str, ctx: "BuildContext", type_name: str) -> str:
     key = args.get(name)
     if not isinstance(key, str):
-        raise BuildError(name, f"expected an evidence key for {name!r}")
+        raise BuildError(name, say("kind.metric_needs_key", name=repr(name)))
     entry = ctx.vocabulary.get(key)
     if entry is None:
-        raise BuildError(name, f"unknown evidence key {key!r}: not in the vocabulary")
+        raise BuildError(name, say("field.unknown_evidence_key", key=repr(key), hint=""))
     if type_name and entry.type.name not in type_name.split("|"):
-        raise BuildError(name, f"{key} is a {entry.type.name}, expected a {type_name.replace('|', ' or ')}")
+        raise BuildError(name, say("kind.key_wrong_type", key=key, type=entry.type.name, expected=type_name.replace("|", " or ")))
     return key
 
 
@@ -102,7 +103,7 @@ class Growth(BoundMetric):
 def _bind_growth(args: Mapping[str, Any], ctx: "BuildContext") -> BoundMetric:
     years = args.get("years", 3)
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-        raise BuildError("years", "expected a whole number of years ≥ 1")
+        raise BuildError("years", say("kind.years_at_least_one"))
     return Growth(_need_key(args, "table", ctx, "by_year"), years)
 
 

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Mapping
 import attrs
 
 from fivegood_core.model.definitions import Text
+from fivegood_core.words.catalogue import Said, say, shown
 
 ATTEST_PREFIX = "attest."
 
@@ -48,20 +49,30 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: a 4,000-digit integer) cannot cost seconds of exact arithmetic or megabytes of digits.
 MAX_MAGNITUDE = 10**15
 MAX_PLACES = 15
-OUT_OF_BOUNDS = f"beyond what evidence accepts: below 10^15, with at most {MAX_PLACES} decimal places"
+OUT_OF_BOUNDS = say("value.out_of_bounds", places=MAX_PLACES)
 
 
 class BadValue(ValueError):
     """A value does not have the type its key requires; ``expected`` says what would, ``detail`` why not."""
 
-    def __init__(self, expected: str, got: Any, detail: str | None = None) -> None:
+    def __init__(self, expected: Said, got: Any, detail: Said | None = None) -> None:
         self.expected = expected
         self.got = got
         self.detail = detail
-        super().__init__(f"expected {expected}, got {describe(got)}" + (f" ({detail})" if detail else ""))
+        #: "expected …, got …" (and why not, when that is not plain), with the value as a person writes it.
+        self.message = (
+            say("value.expected_got", expected=expected, got=describe(got))
+            if detail is None
+            else say("value.expected_got_because", expected=expected, got=describe(got), detail=detail)
+        )
+        super().__init__(str(self.message))
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        return self.message.render(lang)
 
 
-def bounded(number: int | Decimal, expected: str, given: Any) -> int | Decimal:
+def bounded(number: int | Decimal, expected: Said, given: Any) -> int | Decimal:
     """``number`` if it is within :data:`MAX_MAGNITUDE` and :data:`MAX_PLACES`; BadValue otherwise."""
     if number.__class__ is int:
         if -MAX_MAGNITUDE < number < MAX_MAGNITUDE:
@@ -72,14 +83,11 @@ def bounded(number: int | Decimal, expected: str, given: Any) -> int | Decimal:
 
 
 def describe(value: Any) -> str:
-    """A short, safe description of an unexpected value for error messages."""
-    text = repr(value)
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return f"{type(value).__name__} {text}"
+    """A short, safe description of an unexpected value for error messages: as it is written in TOML or JSON."""
+    return shown(value)
 
 
-def to_number(value: Any, expected: str) -> int | Decimal:
+def to_number(value: Any, expected: Said) -> int | Decimal:
     """An exact number from int, Decimal or float (by its shortest repr); bools are not numbers."""
     cls = value.__class__
     if cls is int or cls is Decimal:
@@ -95,55 +103,62 @@ def to_number(value: Any, expected: str) -> int | Decimal:
     raise BadValue(expected, value)
 
 
+# Built once: numbers are read often, and what they expect is the same every time.
+_AT_LEAST_ZERO = say("type.number_at_least_zero")
+_A_NUMBER = say("type.number")
+_BY_YEAR = say("type.by_year_example")
+_NOT_TEXT = say("value.control_characters")
+
+
 def _count(value: Any) -> int:
     if value.__class__ is not int or value < 0:
-        raise BadValue("a whole number ≥ 0", value)
+        raise BadValue(say("type.count"), value)
     if value >= MAX_MAGNITUDE:
-        raise BadValue("a whole number ≥ 0", value, OUT_OF_BOUNDS)
+        raise BadValue(say("type.count"), value, OUT_OF_BOUNDS)
     return value
 
 
 def _nonneg(value: Any) -> int | Decimal:
-    number = to_number(value, "a number ≥ 0")
+    number = to_number(value, _AT_LEAST_ZERO)
     if number < 0:
-        raise BadValue("a number ≥ 0", value)
+        raise BadValue(_AT_LEAST_ZERO, value)
     return number
 
 
 def _number(value: Any) -> int | Decimal:
-    return to_number(value, "a number")
+    return to_number(value, _A_NUMBER)
 
 
 def _flag(value: Any) -> bool:
     if value is not True and value is not False:
-        raise BadValue("true or false", value)
+        raise BadValue(say("type.flag"), value)
     return value
 
 
 def _text(value: Any) -> str:
     if value.__class__ is not str:
-        raise BadValue("a string", value)
+        raise BadValue(say("type.text"), value)
     if _CONTROL.search(value):
-        raise BadValue("a string", value, "control characters are not text")
+        raise BadValue(say("type.text"), value, _NOT_TEXT)
     return value
 
 
 def _year(value: Any) -> int:
     if value.__class__ is not int or not 1000 <= value <= 2999:
-        raise BadValue("a year such as 2013", value)
+        raise BadValue(say("type.year"), value)
     return value
 
 
 def _names(value: Any) -> tuple[str, ...]:
     if value.__class__ not in (list, tuple) or any(v.__class__ is not str for v in value):
-        raise BadValue("a list of names (strings)", value)
+        raise BadValue(say("type.names"), value)
     if any(_CONTROL.search(v) for v in value):
-        raise BadValue("a list of names (strings)", value, "control characters are not text")
+        raise BadValue(say("type.names"), value, _NOT_TEXT)
     return tuple(value)
 
 
 def _by_year(value: Any) -> dict[int, int]:
-    expected = "a table of year → whole number ≥ 0, such as {2010 = 120, 2011 = 131}"
+    expected = _BY_YEAR
     if value.__class__ is not dict:
         raise BadValue(expected, value)
     out: dict[int, int] = {}
@@ -162,7 +177,8 @@ class ValueType:
     """How values of one kind are checked and shown."""
 
     name: str
-    expected: str
+    #: What a value of this type is, for "expected …" messages (its str() is the English).
+    expected: Said
     parse: Callable[[Any], Any]
     unit: Text = Text("", "")
     #: How CSV cells (always strings) become values of this type.
@@ -188,16 +204,16 @@ def _list_text(text: str) -> Any:
 TYPES: Mapping[str, ValueType] = {
     t.name: t
     for t in (
-        ValueType("count", "a whole number ≥ 0", _count, Text("", ""), _decimal_text),
-        ValueType("amount", "an amount of yuan ≥ 0", _nonneg, Text("元", "yuan"), _decimal_text),
-        ValueType("area", "an area in m² ≥ 0", _nonneg, Text("平方米", "m²"), _decimal_text),
-        ValueType("number", "a number", _number, Text("", ""), _decimal_text),
-        ValueType("rate", "a rate as a decimal fraction (0.07 for 7%)", _number, Text("", ""), _decimal_text),
-        ValueType("flag", "true or false", _flag, Text("", ""), _bool_text),
-        ValueType("text", "a string", _text, Text("", ""), str),
-        ValueType("year", "a year such as 2013", _year, Text("", ""), _decimal_text),
-        ValueType("names", "a list of names (strings)", _names, Text("", ""), _list_text),
-        ValueType("by_year", "a table of year → whole number ≥ 0", _by_year, Text("", ""), None),
+        ValueType("count", say("type.count"), _count, Text("", ""), _decimal_text),
+        ValueType("amount", say("type.amount"), _nonneg, Text("元", "yuan"), _decimal_text),
+        ValueType("area", say("type.area"), _nonneg, Text("平方米", "m²"), _decimal_text),
+        ValueType("number", say("type.number"), _number, Text("", ""), _decimal_text),
+        ValueType("rate", say("type.rate"), _number, Text("", ""), _decimal_text),
+        ValueType("flag", say("type.flag"), _flag, Text("", ""), _bool_text),
+        ValueType("text", say("type.text"), _text, Text("", ""), str),
+        ValueType("year", say("type.year"), _year, Text("", ""), _decimal_text),
+        ValueType("names", say("type.names"), _names, Text("", ""), _list_text),
+        ValueType("by_year", say("type.by_year"), _by_year, Text("", ""), None),
     )
 }
 
@@ -223,6 +239,14 @@ class EvidenceKey:
 _ATTESTED = EvidenceKey(
     "attest.*", TYPES["flag"], Text("评估人确认", "assessor attests"), "An assessor's yes/no on the criterion of that id."
 )
+
+
+class TypeClash(ValueError):
+    """Two providers define one evidence key with different types."""
+
+    def __init__(self, message: Said) -> None:
+        self.message = message
+        super().__init__(str(message))
 
 
 @attrs.frozen
@@ -258,9 +282,15 @@ class Vocabulary:
         for entry in entries:
             existing = keys.get(entry.key)
             if existing is not None and existing.type.name != entry.type.name:
-                raise ValueError(
-                    f"evidence key {entry.key!r} is a {existing.type.name} in {existing.provider} "
-                    f"but a {entry.type.name} in {entry.provider}"
+                raise TypeClash(
+                    say(
+                        "vocabulary.type_clash",
+                        key=repr(entry.key),
+                        type=existing.type.name,
+                        provider=existing.provider,
+                        other_type=entry.type.name,
+                        other_provider=entry.provider,
+                    )
                 )
             keys.setdefault(entry.key, entry)
         return cls(keys)

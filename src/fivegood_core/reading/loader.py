@@ -18,8 +18,9 @@ from fivegood_core.errors import Problem, StandardError
 from fivegood_core.model.definitions import CriterionDef, OverlayDef, RewardScheme, StandardDef
 from fivegood_core.model.vocabulary import KEY_PATTERN, TYPES, EvidenceKey, Vocabulary
 from fivegood_core.reading.schema import TYPES as SCHEMA_TYPES
-from fivegood_core.reading.schema import Field, Invalid, KindSchema, Schemas, check_table
+from fivegood_core.reading.schema import Field, Invalid, KindSchema, Schemas, check_table, invalid
 from fivegood_core.reading.tomlfile import TomlDocument, TomlSyntaxError, parse_toml
+from fivegood_core.words.catalogue import say, shown
 
 #: Deeper criteria trees than this are refused (real standards have 3 or 4 levels).
 MAX_DEPTH = 24
@@ -100,15 +101,15 @@ def load_standard(text: str, name: str, schemas: Schemas, provider: str | None =
     data = doc.data
     for key in data:
         if key not in ("standard", "criterion", "reward"):
-            problems.append(doc.problem((key,), "unknown top-level key (expected [standard], [[criterion]], [[reward]])"))
+            problems.append(doc.problem((key,), say("standard.unknown_top_level_key")))
     if "standard" not in data:
-        problems.append(Problem(name, None, "standard", "missing the [standard] table"))
-    head = check_table(doc, ("standard",), data.get("standard", {}), STANDARD_FIELDS, problems, what="[standard] table")
+        problems.append(Problem(name, None, "standard", say("standard.missing_table")))
+    head = check_table(doc, ("standard",), data.get("standard", {}), STANDARD_FIELDS, problems, what=say("table.standard"))
     if head.get("effective_until") and head.get("effective_from") and head["effective_until"] <= head["effective_from"]:
-        problems.append(doc.problem(("standard", "effective_until"), "must be after effective_from"))
+        problems.append(doc.problem(("standard", "effective_until"), say("standard.until_before_from")))
     extends = head.get("extends")
     if extends is not None and "@" not in extends:
-        problems.append(doc.problem(("standard", "extends"), "expected a pinned base, ID@VERSION, so the overlay cannot change under it"))
+        problems.append(doc.problem(("standard", "extends"), say("standard.extends_unpinned")))
     overlays: tuple[OverlayDef, ...] = ()
     if extends is not None:
         overlays = _overlays(doc, data.get("criterion"), kinds, vocabulary, problems)
@@ -145,26 +146,26 @@ def _overlays(
     doc: TomlDocument, raw: Any, kinds: Mapping[str, KindSchema], vocabulary: Vocabulary, problems: list[Problem]
 ) -> tuple[OverlayDef, ...]:
     if not isinstance(raw, list) or not raw:
-        problems.append(Problem(doc.name, None, "criterion", "an overlay needs at least one [[criterion]] with overlay = …"))
+        problems.append(Problem(doc.name, None, "criterion", say("overlay.needs_criterion")))
         return ()
     out: list[OverlayDef] = []
     for i, table in enumerate(raw):
         path = ("criterion", i)
         if not isinstance(table, dict):
-            problems.append(doc.problem(path, "expected a table"))
+            problems.append(doc.problem(path, say("field.table")))
             continue
         op, cid = table.get("overlay"), table.get("id")
         line = doc.index.line_of(path)
         if op not in OVERLAY_OPS:
-            problems.append(doc.problem(path + ("overlay",), f"expected one of {', '.join(OVERLAY_OPS)} in an overlay, got {op!r}"))
+            problems.append(doc.problem(path + ("overlay",), say("overlay.unknown_op", options=", ".join(OVERLAY_OPS), got=shown(op))))
             continue
         if not isinstance(cid, str):
-            problems.append(doc.problem(path, "missing required key 'id'"))
+            problems.append(doc.problem(path, say("criterion.missing_id")))
             continue
         if op == "drop":
             extra = set(table) - {"id", "overlay"}
             if extra:
-                problems.append(doc.problem(path + (sorted(extra)[0],), "a drop takes only id and overlay"))
+                problems.append(doc.problem(path + (sorted(extra)[0],), say("overlay.drop_takes_only")))
             out.append(OverlayDef(op, cid, line))
         elif op == "tighten":
             out.append(OverlayDef(op, cid, line, fields={k: v for k, v in table.items() if k not in ("id", "overlay")}))
@@ -194,7 +195,7 @@ def merge_overlay(base: StandardDef, overlay: StandardDef, schemas: Schemas) -> 
     for o in overlay.overlays:
         ids = [c.id for c in criteria]
         if o.op != "add" and o.id not in ids:
-            problems.append(Problem(*where(o), f"{o.op}s criterion {o.id!r}, which {base.ref} does not have"))
+            problems.append(Problem(*where(o), say("overlay.no_such_criterion", op=o.op, id=repr(o.id), base=base.ref)))
             continue
         if o.op == "drop":
             gone = below(o.id)
@@ -206,14 +207,14 @@ def merge_overlay(base: StandardDef, overlay: StandardDef, schemas: Schemas) -> 
         elif o.op == "add":
             assert o.criterion is not None
             if o.id in ids:
-                problems.append(Problem(*where(o), f'{base.ref} already has {o.id!r}; use overlay = "replace"'))
+                problems.append(Problem(*where(o), say("overlay.already_has", base=base.ref, id=repr(o.id))))
                 continue
             parent = o.criterion.parent
             if parent is not None and parent not in ids:
-                problems.append(Problem(*where(o, "parent"), f"unknown parent {parent!r} in {base.ref}"))
+                problems.append(Problem(*where(o, "parent"), say("overlay.unknown_parent", parent=repr(parent), base=base.ref)))
                 continue
             if parent is not None and not kinds[criteria[ids.index(parent)].kind].group:
-                problems.append(Problem(*where(o, "parent"), f"parent {parent!r} is not a group"))
+                problems.append(Problem(*where(o, "parent"), say("overlay.parent_not_group", parent=repr(parent))))
                 continue
             at = max(ids.index(x) for x in below(parent)) + 1 if parent else len(criteria)
             criteria.insert(at, o.criterion)
@@ -226,14 +227,15 @@ def merge_overlay(base: StandardDef, overlay: StandardDef, schemas: Schemas) -> 
                 if field is None:
                     problems.append(
                         Problem(
-                            *where(o, key), f"a {old.kind} criterion has no field {key!r} to tighten (fields: {', '.join(sorted(fields))})"
+                            *where(o, key),
+                            say("overlay.no_field_to_tighten", kind=old.kind, field=repr(key), fields=", ".join(sorted(fields))),
                         )
                     )
                     continue
                 try:
                     changes[key] = SCHEMA_TYPES[field.type](value, vocabulary)
                 except Invalid as exc:
-                    problems.append(Problem(*where(o, key), f"{exc}, got {value!r}"))
+                    problems.append(Problem(*where(o, key), invalid(exc, value)))
             common = {k: v for k, v in changes.items() if k in _TEXT_FIELDS}
             params = {**old.params, **{k: v for k, v in changes.items() if k not in _TEXT_FIELDS}}
             criteria[ids.index(o.id)] = attrs.evolve(old, params=params, overlay="tighten", line=o.line, **common)
@@ -254,10 +256,10 @@ def _criteria(
     index: int = 0,
 ) -> tuple[CriterionDef, ...]:
     if raw is None:
-        problems.append(Problem(doc.name, None, "criterion", "a standard needs at least one [[criterion]]"))
+        problems.append(Problem(doc.name, None, "criterion", say("standard.no_criteria")))
         return ()
     if not isinstance(raw, list):
-        problems.append(doc.problem(("criterion",), "expected [[criterion]] tables"))
+        problems.append(doc.problem(("criterion",), say("standard.criterion_tables")))
         return ()
     out: list[CriterionDef] = []
     depth: dict[str, int] = {}
@@ -267,11 +269,19 @@ def _criteria(
         kind_name = table.get("kind") if isinstance(table, dict) else None
         kind = kinds.get(kind_name) if isinstance(kind_name, str) else None
         if isinstance(table, dict) and kind_name is not None and kind is None:
-            problems.append(doc.problem(path + ("kind",), f"unknown check kind {kind_name!r} (known: {', '.join(sorted(kinds))})"))
+            problems.append(
+                doc.problem(path + ("kind",), say("standard.unknown_kind", kind=repr(kind_name), known=", ".join(sorted(kinds))))
+            )
         fields = CRITERION_FIELDS + (kind.fields if kind else ()) + ((OVERLAY_FIELD,) if overlay else ())
         before = len(problems)
         values = check_table(
-            doc, path, table, fields, problems, vocabulary, what=f"criterion of kind {kind_name!r}" if kind else "criterion"
+            doc,
+            path,
+            table,
+            fields,
+            problems,
+            vocabulary,
+            what=say("table.criterion_of_kind", kind=repr(kind_name)) if kind else say("table.criterion"),
         )
         if len(problems) > before or kind is None:
             # Still record the id so its children do not cascade into more errors.
@@ -280,20 +290,22 @@ def _criteria(
             continue
         cid, parent = values["id"], values.get("parent")
         if cid in depth:
-            problems.append(doc.problem(path + ("id",), f"duplicate criterion id {cid!r}"))
+            problems.append(doc.problem(path + ("id",), say("criterion.duplicate_id", id=repr(cid))))
             continue
         if parent is not None and not overlay:  # an overlay's parents are in its base, checked when merged
             if parent not in depth:
-                problems.append(doc.problem(path + ("parent",), f"unknown parent {parent!r}: a parent must be defined before its children"))
+                problems.append(doc.problem(path + ("parent",), say("criterion.parent_not_yet_defined", parent=repr(parent))))
                 continue
             parent_def = next((c for c in out if c.id == parent), None)
             if parent_def is not None and not kinds[parent_def.kind].group:
-                problems.append(doc.problem(path + ("parent",), f"parent {parent!r} is a {parent_def.kind} check, not a group"))
+                problems.append(
+                    doc.problem(path + ("parent",), say("criterion.parent_not_group", parent=repr(parent), kind=parent_def.kind))
+                )
                 continue
             children[parent] = children.get(parent, 0) + 1
         depth[cid] = depth.get(parent, 0) + 1 if parent else 1
         if depth[cid] > MAX_DEPTH:
-            problems.append(doc.problem(path + ("parent",), f"criteria nested deeper than {MAX_DEPTH} levels"))
+            problems.append(doc.problem(path + ("parent",), say("criterion.too_deep", depth=MAX_DEPTH)))
             continue
         common = {f.name for f in CRITERION_FIELDS} | {"overlay"}
         out.append(
@@ -314,48 +326,50 @@ def _criteria(
     for c in out:
         if kinds[c.kind].group and not children.get(c.id) and not overlay:
             problems.append(
-                Problem(doc.name, c.line, f"criterion[{c.id}]", f"a {c.kind} group needs at least one child (parent = {c.id!r})")
+                Problem(doc.name, c.line, f"criterion[{c.id}]", say("criterion.group_without_children", kind=c.kind, id=repr(c.id)))
             )
     return tuple(out)
 
 
 def _rewards(doc: TomlDocument, raw: Any, calculators: Mapping[str, Any], problems: list[Problem]) -> tuple[RewardScheme, ...]:
     if not isinstance(raw, list):
-        problems.append(doc.problem(("reward",), "expected [[reward]] tables"))
+        problems.append(doc.problem(("reward",), say("reward.tables")))
         return ()
     out: list[RewardScheme] = []
     seen: set[str] = set()
     for i, table in enumerate(raw):
         path = ("reward", i)
         before = len(problems)
-        v = check_table(doc, path, table, REWARD_FIELDS, problems, what="[[reward]] table")
+        v = check_table(doc, path, table, REWARD_FIELDS, problems, what=say("table.reward"))
         if len(problems) > before:
             continue
         calculator = v.get("calculator", "fixed")
         if calculator not in calculators:
             problems.append(
-                doc.problem(path + ("calculator",), f"unknown reward calculator {calculator!r} (known: {', '.join(sorted(calculators))})")
+                doc.problem(
+                    path + ("calculator",), say("reward.unknown_calculator", name=repr(calculator), known=", ".join(sorted(calculators)))
+                )
             )
             continue
         params = dict(v.get("params", {}))
         if "amount" in v:
             if v["amount"] < 0:
-                problems.append(doc.problem(path + ("amount",), "expected an amount ≥ 0"))
+                problems.append(doc.problem(path + ("amount",), say("reward.amount")))
                 continue
             params["amount"] = v["amount"]
         for needed in calculators[calculator].params:
             if needed not in params:
-                problems.append(doc.problem(path, f"calculator {calculator!r} needs {needed!r}"))
+                problems.append(doc.problem(path, say("reward.calculator_needs", name=repr(calculator), param=repr(needed))))
         bad = [k for k in v["applies_to"] if k not in _SUBJECT_FIELDS or not isinstance(v["applies_to"][k], str)]
         if bad:
             problems.append(
                 doc.problem(
                     path + ("applies_to",),
-                    f"expected subject fields ({', '.join(_SUBJECT_FIELDS)}) with string values, got {', '.join(bad)}",
+                    say("reward.applies_to", fields=", ".join(_SUBJECT_FIELDS), got=", ".join(bad)),
                 )
             )
         if v["id"] in seen:
-            problems.append(doc.problem(path + ("id",), f"duplicate reward id {v['id']!r}"))
+            problems.append(doc.problem(path + ("id",), say("reward.duplicate_id", id=repr(v["id"]))))
         seen.add(v["id"])
         if len(problems) > before:
             continue
@@ -383,16 +397,16 @@ def load_vocabulary(text: str, name: str, provider: str) -> list[EvidenceKey]:
     problems: list[Problem] = []
     keys = doc.data.get("keys")
     if set(doc.data) - {"keys"} or not isinstance(keys, dict):
-        raise StandardError([Problem(name, None, None, 'expected only [keys."section.name"] tables')])
+        raise StandardError([Problem(name, None, None, say("vocabulary.only_keys_tables"))])
     out: list[EvidenceKey] = []
     for key, table in keys.items():
         path = ("keys", key)
         before = len(problems)
-        v = check_table(doc, path, table, VOCABULARY_FIELDS, problems, what="vocabulary entry")
+        v = check_table(doc, path, table, VOCABULARY_FIELDS, problems, what=say("table.vocabulary_entry"))
         if not KEY_PATTERN.match(key):
-            problems.append(doc.problem(path, "expected a dotted key of lower-case names, e.g. office.area_m2"))
+            problems.append(doc.problem(path, say("vocabulary.key_name")))
         if "type" in v and v["type"] not in TYPES:
-            problems.append(doc.problem(path + ("type",), f"unknown type {v['type']!r} (known: {', '.join(TYPES)})"))
+            problems.append(doc.problem(path + ("type",), say("vocabulary.unknown_type", type=repr(v["type"]), known=", ".join(TYPES))))
         if len(problems) == before:
             out.append(EvidenceKey(key, TYPES[v["type"]], v["label"], v.get("meaning", ""), provider))
     if problems:

@@ -20,6 +20,7 @@ from fivegood_core.errors import Problem
 from fivegood_core.model.definitions import Text
 from fivegood_core.model.vocabulary import KEY_PATTERN, MAX_MAGNITUDE, MAX_PLACES, BadValue, Vocabulary, bounded
 from fivegood_core.reading.tomlfile import KeyPath, TomlDocument
+from fivegood_core.words.catalogue import Message, Said, say, shown
 
 OPS = (">", ">=", "<", "<=", "==")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -28,111 +29,120 @@ STANDARD_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)+$"
 
 
 class BuildError(Exception):
-    """A criterion's fields are well-typed but do not make sense together."""
+    """A criterion's fields are well-typed but do not make sense together.
 
-    def __init__(self, field: str | None, message: str) -> None:
+    ``message`` is a message of the catalogue (``say(...)``), which reads in
+    either language; a plugin's own check kind may raise with a plain string,
+    which reads the same in both.
+    """
+
+    def __init__(self, field: str | None, message: Message) -> None:
         self.field = field
         self.message = message
-        super().__init__(message)
+        super().__init__(str(message))
 
 
 class Invalid(ValueError):
-    """A field's value is not what its type expects."""
+    """A field's value is not what its type expects; ``message`` says what it expects (a ``say(...)`` or plain text)."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(str(message))
 
 
 def _string(v: Any, _: Vocabulary | None) -> str:
     if not isinstance(v, str) or not v.strip():
-        raise Invalid("expected a non-empty string")
+        raise Invalid(say("field.non_empty_string"))
     return v
 
 
 def _text(v: Any, _: Vocabulary | None) -> Text:
     if not isinstance(v, dict) or set(v) - {"zh", "en"} or not all(isinstance(x, str) and x for x in v.values()) or len(v) != 2:
-        raise Invalid('expected a table { zh = "…", en = "…" } with both languages')
+        raise Invalid(say("field.text"))
     return Text(v["zh"], v["en"])
 
 
 def _date(v: Any, _: Vocabulary | None) -> dt.date:
     if not isinstance(v, dt.date) or isinstance(v, dt.datetime):
-        raise Invalid("expected a date such as 2013-01-25 (unquoted)")
+        raise Invalid(say("field.date"))
     return v
 
 
 def _bool(v: Any, _: Vocabulary | None) -> bool:
     if not isinstance(v, bool):
-        raise Invalid("expected true or false")
+        raise Invalid(say("field.bool"))
     return v
 
 
 def _integer(v: Any, _: Vocabulary | None) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
-        raise Invalid("expected a whole number")
+        raise Invalid(say("field.whole_number"))
     if not -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
-        raise Invalid("expected a whole number below 10^15")
+        raise Invalid(say("field.whole_number_bounded"))
     return v
 
 
 def _number(v: Any, _: Vocabulary | None) -> int | Decimal:
     if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
-        raise Invalid("expected a number")
+        raise Invalid(say("field.number"))
     try:
         # The bounds of evidence hold for thresholds too: nan, inf and 1e-999999 are no limits.
-        return bounded(v, "a number", v)
+        return bounded(v, say("type.number"), v)
     except BadValue:
-        raise Invalid(f"expected a finite number below 10^15 with at most {MAX_PLACES} decimal places") from None
+        raise Invalid(say("field.number_bounded", places=MAX_PLACES)) from None
 
 
 def _version(v: Any, _: Vocabulary | None) -> str:
     # A version names files (docs/standards/ID-VERSION.md) and appears in ID@VERSION.
     if not isinstance(v, str) or not VERSION_PATTERN.match(v):
-        raise Invalid("expected a version label of letters, digits, '.', '-' and '_', such as \"2013\"")
+        raise Invalid(say("field.version"))
     return v
 
 
 def _op(v: Any, _: Vocabulary | None) -> str:
     if v not in OPS:
-        raise Invalid(f"expected one of {', '.join(repr(o) for o in OPS)}")
+        raise Invalid(say("field.one_of", options=", ".join(repr(o) for o in OPS)))
     return str(v)
 
 
 def _key(v: Any, vocabulary: Vocabulary | None) -> str:
     if not isinstance(v, str) or not KEY_PATTERN.match(v):
-        raise Invalid('expected an evidence key such as "office.area_m2"')
+        raise Invalid(say("field.evidence_key"))
     if vocabulary is not None and v not in vocabulary:
         close = difflib.get_close_matches(v, list(vocabulary.keys), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise Invalid(f"unknown evidence key {v!r}: not in the vocabulary{hint}")
+        hint = say("field.did_you_mean", name=repr(close[0])) if close else ""
+        raise Invalid(say("field.unknown_evidence_key", key=repr(v), hint=hint))
     return v
 
 
 def _keys(v: Any, vocabulary: Vocabulary | None) -> tuple[str, ...]:
     if not isinstance(v, list) or not v:
-        raise Invalid("expected a non-empty list of evidence keys")
+        raise Invalid(say("field.evidence_keys"))
     return tuple(_key(x, vocabulary) for x in v)
 
 
 def _id(v: Any, _: Vocabulary | None) -> str:
     if not isinstance(v, str) or not ID_PATTERN.match(v):
-        raise Invalid("expected an id of lower-case letters, digits, '-' and '_'")
+        raise Invalid(say("field.id"))
     return v
 
 
 def _standard_ref(v: Any, _: Vocabulary | None) -> str:
     base, at, version = v.partition("@") if isinstance(v, str) else (None, "", "")
     if base is None or not STANDARD_ID_PATTERN.match(base) or (at and not VERSION_PATTERN.match(version)):
-        raise Invalid('expected a standard id such as "henan/five-guarantees", optionally with @VERSION')
+        raise Invalid(say("field.standard_id"))
     return str(v)
 
 
 def _table(v: Any, _: Vocabulary | None) -> dict[str, Any]:
     if not isinstance(v, dict):
-        raise Invalid("expected a table")
+        raise Invalid(say("field.table"))
     return v
 
 
 def _strings(v: Any, _: Vocabulary | None) -> tuple[str, ...]:
     if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        raise Invalid("expected a list of strings")
+        raise Invalid(say("field.strings"))
     return tuple(v)
 
 
@@ -171,38 +181,39 @@ def check_table(
     fields: Sequence[Field],
     problems: list[Problem],
     vocabulary: Vocabulary | None = None,
-    what: str = "table",
+    what: Message | None = None,
 ) -> dict[str, Any]:
     """Check ``table`` at ``path`` against ``fields``; append problems, return converted values.
 
     Every problem is collected (not only the first) so an author sees them all.
     """
+    what = what or say("table.table")
     if not isinstance(table, dict):
-        problems.append(doc.problem(path, f"expected a {what}, got {type(table).__name__}"))
+        problems.append(doc.problem(path, say("field.expected_table", what=what, got=shown(table))))
         return {}
     known = {f.name: f for f in fields}
     out: dict[str, Any] = {}
     for key in table:
         if key not in known:
             close = difflib.get_close_matches(key, list(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = say("field.did_you_mean", name=repr(close[0])) if close else ""
             allowed = ", ".join(sorted(known))
-            problems.append(doc.problem(path + (key,), f"unknown key in {what}{hint} (allowed: {allowed})"))
+            problems.append(doc.problem(path + (key,), say("field.unknown_key", what=what, hint=hint, allowed=allowed)))
     for field in fields:
         if field.name not in table:
             if field.required:
-                problems.append(doc.problem(path, f"missing required key {field.name!r} ({field.doc or field.type})"))
+                problems.append(doc.problem(path, say("field.missing", name=repr(field.name), doc=field.doc or field.type)))
             continue
         try:
             out[field.name] = TYPES[field.type](table[field.name], vocabulary)
         except Invalid as exc:
-            problems.append(doc.problem(path + (field.name,), f"{exc}, got {_show(table[field.name])}"))
+            problems.append(doc.problem(path + (field.name,), invalid(exc, table[field.name])))
     return out
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+def invalid(exc: Invalid, value: Any) -> Said:
+    """What a field expected and the value it was given (as written in TOML)."""
+    return say("field.invalid", problem=exc.message, got=shown(value))
 
 
 class KindSchema(Protocol):

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
+from fivegood_core.words.catalogue import Said, say
+
 #: Files with this suffix among standard sources are example cases, not standards.
 CASE_SUFFIX = ".cases.toml"
 #: A standard or vocabulary file larger than this is refused unread (the largest real one is about 40 KB).
@@ -13,7 +15,11 @@ MAX_BYTES = 4 * 1024 * 1024
 
 
 class Unreadable(ValueError):
-    """A file among the sources that cannot be read as UTF-8 text; the message says why."""
+    """A file among the sources that cannot be read as UTF-8 text; ``message`` says why."""
+
+    def __init__(self, message: Said) -> None:
+        self.message = message
+        super().__init__(str(message))
 
 
 def read_text(source: Any) -> str:
@@ -22,13 +28,13 @@ def read_text(source: Any) -> str:
         with source.open("rb") as handle:
             raw: bytes = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise Unreadable(f"cannot be read: {exc.strerror or exc}") from None
+        raise Unreadable(say("file.unreadable", error=str(exc.strerror or exc))) from None
     if len(raw) > MAX_BYTES:
-        raise Unreadable(f"is larger than {MAX_BYTES} bytes; not a standard")
+        raise Unreadable(say("source.too_large", limit=MAX_BYTES))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Unreadable(f"is not UTF-8 text (byte {exc.start})") from None
+        raise Unreadable(say("file.not_utf8", byte=exc.start)) from None
 
 
 def toml_files(source: Any) -> Iterator[tuple[str, str | Unreadable]]:

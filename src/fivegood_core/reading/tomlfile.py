@@ -16,6 +16,7 @@ from typing import Any, Union
 import attrs
 
 from fivegood_core.errors import Problem
+from fivegood_core.words.catalogue import Message, say
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -112,8 +113,8 @@ class TomlDocument:
     index: LineIndex
     text: str
 
-    def problem(self, path: KeyPath, message: str) -> Problem:
-        """A :class:`Problem` located at ``path`` in this file."""
+    def problem(self, path: KeyPath, message: Message) -> Problem:
+        """A :class:`Problem` located at ``path`` in this file; ``message`` is a ``say(...)`` (or a plugin's plain text)."""
         key = ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
         return Problem(self.name, self.index.line_of(path), key or None, message)
 
@@ -132,13 +133,11 @@ def parse_toml(text: str, name: str) -> TomlDocument:
         else:
             line = getattr(exc, "lineno", None)
         detail = _ERROR_POS.sub("", msg).replace("(at end of document)", "at end of file").strip()
-        raise TomlSyntaxError(Problem(name, line, None, f"malformed TOML: {detail}")) from None
+        raise TomlSyntaxError(Problem(name, line, None, say("toml.malformed", detail=detail))) from None
     except RecursionError:
-        raise TomlSyntaxError(Problem(name, None, None, "malformed TOML: nested too deeply")) from None
+        raise TomlSyntaxError(Problem(name, None, None, say("toml.malformed", detail=say("toml.nested_too_deeply")))) from None
     except ValueError:  # an integer beyond Python's digit limit, raised by the parser itself
-        raise TomlSyntaxError(
-            Problem(name, None, None, "malformed TOML: a number with more digits than any standard or evidence needs")
-        ) from None
+        raise TomlSyntaxError(Problem(name, None, None, say("toml.malformed", detail=say("toml.too_many_digits")))) from None
     return TomlDocument(name, data, index_lines(text), text)
 
 

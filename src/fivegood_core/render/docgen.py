@@ -15,14 +15,16 @@ from fivegood_core.evaluation.tree import Node
 from fivegood_core.kinds.contract import Group
 from fivegood_core.model.vocabulary import TYPES
 from fivegood_core.reading.schema import Field
+from fivegood_core.words.catalogue import say, word
 
 
-def _kind(node: Node) -> str:
+def _kind(node: Node, lang: str = "en") -> str:
     check = node.check
     what = node.defn.kind
     if isinstance(check, Group) and check.condition is not None:
         cond = check.condition
-        return f"{what} — applies when `{', '.join(cond.inputs)}` {cond.threshold or 'holds'}"
+        keys = f"`{', '.join(cond.inputs)}`"
+        return say("report.show.applies_when", kind=what, keys=keys, rule=cond.threshold or say("report.show.holds")).render(lang)
     return what
 
 
@@ -171,8 +173,8 @@ def render_standard_text(compiled: CompiledStandard, lang: str = "en") -> str:
         cite = f"[{d.citation}] " if d.citation else ""
         rule = f" {node.check.threshold}" if node.check.threshold and not isinstance(node.check, Group) else ""
         keys = f" ← {', '.join(node.check.inputs)}" if node.check.inputs else ""
-        mark = " (assumed)" if d.assumed else ""
-        out.append(f"{pad}{cite}{d.id} · {_kind(node)}{rule}{keys} · {d.title.get(lang)}{mark}")
+        mark = word("report.show.assumed", lang) if d.assumed else ""
+        out.append(f"{pad}{cite}{d.id} · {_kind(node, lang)}{rule}{keys} · {d.title.get(lang)}{mark}")
         if d.interpretation:
             out.append(f"{pad}    ⤷ {d.interpretation.get(lang)}")
         for child in node.children:
@@ -181,8 +183,9 @@ def render_standard_text(compiled: CompiledStandard, lang: str = "en") -> str:
     for root in compiled.roots:
         walk(root, 0)
     for r in s.rewards:
-        amount = f"{r.params['amount']} {r.currency}" if r.calculator == "fixed" else f"calculator {r.calculator}"
-        out.append(f"reward {r.id}: {r.payer.get(lang)} → {amount} ({', '.join(f'{k}={v}' for k, v in r.applies_to.items())})")
+        amount = f"{r.params['amount']} {r.currency}" if r.calculator == "fixed" else say("report.show.calculator", name=r.calculator)
+        applies_to = ", ".join(f"{k}={v}" for k, v in r.applies_to.items())
+        out.append(say("report.show.reward", id=r.id, payer=r.payer.get(lang), amount=amount, applies_to=applies_to).render(lang))
     return "\n".join(out) + "\n"
 
 

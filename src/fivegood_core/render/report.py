@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from fivegood_core.model.results import CriterionResult, Result
 from fivegood_core.model.verdict import Overall, Verdict
+from fivegood_core.words.catalogue import say, word
 
 if TYPE_CHECKING:
     from fivegood_core.batch import BatchSummary
@@ -54,22 +55,18 @@ _MARK = {
     Verdict.NOT_APPLICABLE: "–",
     Verdict.ADVISORY: "i",
 }
-_WORD = {
-    "en": {Overall.PASS: "PASS", Overall.FAIL: "FAIL", Overall.INCOMPLETE: "INCOMPLETE (evidence missing)"},
-    "zh": {Overall.PASS: "达标", Overall.FAIL: "未达标", Overall.INCOMPLETE: "证据不全,无法认定"},
-}
+#: The catalogue's code of each overall verdict's word.
+_OVERALL = {Overall.PASS: "report.overall.pass", Overall.FAIL: "report.overall.fail", Overall.INCOMPLETE: "report.overall.incomplete"}
 _COLOUR = {Verdict.PASS: "32", Verdict.FAIL: "31", Verdict.UNKNOWN: "33", Verdict.NOT_APPLICABLE: "90", Verdict.ADVISORY: "36"}
-_LABEL = {
-    "en": {
-        "subject": "subject",
-        "as_of": "as of",
-        "verdict": "verdict",
-        "reward": "reward",
-        "missing": "missing evidence",
-        "gap": "to pass",
-    },
-    "zh": {"subject": "主体", "as_of": "评估日期", "verdict": "结论", "reward": "奖励", "missing": "缺少证据", "gap": "差距"},
-}
+
+
+def _labels(lang: str) -> dict[str, str]:
+    """The report's labels in ``lang``, from the catalogue."""
+    return {name: word(f"report.{name}", lang) for name in ("subject", "as_of", "verdict", "reward", "missing", "gap")}
+
+
+def _overall(verdict: Overall, lang: str) -> str:
+    return word(_OVERALL[verdict], lang)
 
 
 def _paint(text: str, verdict: Verdict, colour: bool) -> str:
@@ -83,7 +80,7 @@ def _lines(c: CriterionResult, lang: str, colour: bool, depth: int, out: list[st
     origin = f" [{c.overlay}]" if c.overlay else ""
     out.append(f"{pad}{mark} {plain(cite + c.id + origin)}: {plain(c.reason.get(lang))}")
     if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN):
-        out.append(f"{pad}    → {_LABEL[lang]['gap']}: {plain(c.gap.get(lang))}")
+        out.append(f"{pad}    → {word('report.gap', lang)}: {plain(c.gap.get(lang))}")
     if c.interpretation is not None:
         out.append(f"{pad}    ({plain(c.interpretation.get(lang))})")
     for child in c.below:
@@ -92,7 +89,7 @@ def _lines(c: CriterionResult, lang: str, colour: bool, depth: int, out: list[st
 
 def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
     """A readable report: header, verdict, the criteria tree with gaps, the reward."""
-    words = _LABEL[lang]
+    words = _labels(lang)
     s = result.standard
     subject = result.subject
     who = " ".join(x for x in (subject.id, subject.name) if x) or "-"
@@ -104,7 +101,7 @@ def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
     for c in result.criteria:
         _lines(c, lang, colour, 0, out)
     out.append("")
-    verdict_word = _WORD[lang][result.verdict]
+    verdict_word = _overall(result.verdict, lang)
     v = {Overall.PASS: Verdict.PASS, Overall.FAIL: Verdict.FAIL}.get(result.verdict, Verdict.UNKNOWN)
     out.append(f"{words['verdict']}: {_paint(verdict_word, v, colour)}")
     if result.missing:
@@ -112,17 +109,19 @@ def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
     if result.reward is not None:
         out.append(f"{words['reward']}: {plain(result.reward.reason.get(lang))}")
     for w in result.warnings:
-        out.append(f"warning: {plain(w)}")
+        out.append(f"{word('word.warning', lang)}: {plain(w)}")
     return "\n".join(out) + "\n"
 
 
 # --- Markdown ------------------------------------------------------------------------------------
 
 _MD_MARK = {Verdict.PASS: "✅", Verdict.FAIL: "❌", Verdict.UNKNOWN: "❔", Verdict.NOT_APPLICABLE: "➖", Verdict.ADVISORY: "ℹ️"}
-_HEAD = {
-    "en": ("", "citation", "criterion", "observed", "threshold", "reason"),
-    "zh": ("", "条款", "指标", "实际", "标准", "说明"),
-}
+_COLUMNS = ("citation", "criterion", "observed", "threshold", "reason")
+
+
+def _head(lang: str) -> tuple[str, ...]:
+    """The headings of a criteria table: the mark's column has none."""
+    return ("", *(word(f"report.column.{c}", lang) for c in _COLUMNS))
 
 
 def _cell(text: str | None) -> str:
@@ -142,7 +141,7 @@ def _md_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> None:
 def render_markdown(result: Result, lang: str = "en") -> str:
     """A Markdown report for pasting into documents: one table per dimension."""
     s = result.standard
-    words = _LABEL[lang]
+    words = _labels(lang)
     out = [
         f"# {markdown(s.title.get(lang))}",
         "",
@@ -150,7 +149,7 @@ def render_markdown(result: Result, lang: str = "en") -> str:
         "",
         f"- {words['subject']}: {markdown(' '.join(x for x in (result.subject.id, result.subject.name) if x) or '-')}",
         f"- {words['as_of']}: {result.as_of}",
-        f"- **{words['verdict']}: {_WORD[lang][result.verdict]}**",
+        f"- **{words['verdict']}: {_overall(result.verdict, lang)}**",
     ]
     if result.missing:
         out.append(f"- {words['missing']}: {', '.join(markdown(k) for k in result.missing)}")
@@ -162,7 +161,7 @@ def render_markdown(result: Result, lang: str = "en") -> str:
                 "",
                 f"## {_MD_MARK[dim.verdict]} {markdown(dim.title.get(lang))}",
                 "",
-                "| " + " | ".join(_HEAD[lang]) + " |",
+                "| " + " | ".join(_head(lang)) + " |",
                 "|---|---|---|---|---|---|",
             ]
         )
@@ -219,24 +218,13 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem} th,td{border-bo
 th{background:#f6f8fa} td:nth-child(2){white-space:nowrap} td.mark{font-weight:700;white-space:nowrap} .pass{color:#116329} .fail{color:#a40e26} .unknown{color:#7a5a00}
 .not_applicable,.advisory{color:#59636e} .gap{display:block;font-weight:600} .chart{margin:1rem 0}
 """
-_HTML_WORDS = {
-    "en": {
-        "pass": "pass",
-        "fail": "fail",
-        "unknown": "unknown",
-        "not_applicable": "n/a",
-        "advisory": "advisory",
-        "chart": "Checks per dimension",
-    },
-    "zh": {
-        "pass": "达标",
-        "fail": "未达标",
-        "unknown": "缺证据",
-        "not_applicable": "不适用",
-        "advisory": "指导性",
-        "chart": "各维度检查结果",
-    },
-}
+
+
+def _verdict_word(label: str, lang: str) -> str:
+    """A criterion's verdict (``pass``, ``n/a`` …) as a word of the HTML reports."""
+    return word(f"report.verdict.{label}", lang)
+
+
 _BAR = {"pass": "#2da44e", "fail": "#cf222e", "unknown": "#d4a72c", "not_applicable": "#afb8c1"}
 
 
@@ -244,7 +232,7 @@ def _svg_bars(rows: list[tuple[str, dict[str, int]]], lang: str) -> str:
     """A horizontal stacked bar per row (pass, fail, unknown, n/a), as inline SVG."""
     height, width, label = 26, 360, 220
     parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(_HTML_WORDS[lang]["chart"])}" width="{label + width + 60}" height="{height * len(rows) + 24}" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart" role="img" aria-label="{escape(word("report.chart", lang))}" width="{label + width + 60}" height="{height * len(rows) + 24}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, (name, counts) in enumerate(rows):
         y = i * height
@@ -255,14 +243,14 @@ def _svg_bars(rows: list[tuple[str, dict[str, int]]], lang: str) -> str:
             w = width * counts.get(key, 0) / total
             if w:
                 parts.append(
-                    f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{height - 8}" fill="{_BAR[key]}"><title>{escape(_HTML_WORDS[lang][key])}: {counts[key]}</title></rect>'
+                    f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{height - 8}" fill="{_BAR[key]}"><title>{escape(_verdict_word(key, lang))}: {counts[key]}</title></rect>'
                 )
                 x += w
         parts.append(f'<text x="{label + width + 6}" y="{y + 17}" font-size="12">{counts.get("pass", 0)}/{sum(counts.values())}</text>')
     legend_y = height * len(rows) + 16
     for j, key in enumerate(("pass", "fail", "unknown", "not_applicable")):
         parts.append(
-            f'<rect x="{label + j * 90}" y="{legend_y - 10}" width="10" height="10" fill="{_BAR[key]}"/><text x="{label + j * 90 + 14}" y="{legend_y}" font-size="12">{escape(_HTML_WORDS[lang][key])}</text>'
+            f'<rect x="{label + j * 90}" y="{legend_y - 10}" width="10" height="10" fill="{_BAR[key]}"/><text x="{label + j * 90 + 14}" y="{legend_y}" font-size="12">{escape(_verdict_word(key, lang))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -277,7 +265,6 @@ def _leaf_counts(c: CriterionResult) -> dict[str, int]:
 
 
 def _html_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> None:
-    words = _HTML_WORDS[lang]
     gap = (
         f'<span class="gap">→ {escape(c.gap.get(lang))}</span>'
         if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN)
@@ -286,7 +273,7 @@ def _html_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> Non
     note = f"<br><small>{escape(c.interpretation.get(lang))}</small>" if c.interpretation else ""
     pad = f' style="padding-left:{0.5 + depth * 1.2:.1f}rem"'
     out.append(
-        f'<tr id="c-{escape(c.id)}"><td class="mark {c.verdict.label}">{escape(words[c.verdict.label])}</td>'
+        f'<tr id="c-{escape(c.id)}"><td class="mark {c.verdict.label}">{escape(_verdict_word(c.verdict.label, lang))}</td>'
         f"<td>{escape(c.citation or '')}</td><td{pad}>{escape(c.title.get(lang))} <small>({escape(c.id)})</small></td>"
         f"<td>{escape(c.observed or '')}</td><td>{escape(c.threshold or '')}</td><td>{escape(c.reason.get(lang))}{gap}{note}</td></tr>"
     )
@@ -305,14 +292,14 @@ def _page(title: str, body: list[str], lang: str) -> str:
 def render_html(result: Result, lang: str = "en") -> str:
     """A self-contained HTML scorecard: no scripts, no external assets, nothing fetched."""
     s = result.standard
-    words = _LABEL[lang]
-    head = _HEAD[lang]
+    words = _labels(lang)
+    head = _head(lang)
     body = [
         f"<h1>{escape(s.title.get(lang))}</h1>",
         f'<p class="meta"><code>{escape(s.id)}@{escape(s.version)}</code>{" · " + escape(s.document) if s.document else ""}</p>',
         f'<p class="meta">{escape(words["subject"])}: {escape(" ".join(x for x in (result.subject.id, result.subject.name) if x) or "-")}'
         f" · {escape(words['as_of'])}: {result.as_of}</p>",
-        f'<div class="verdict v-{result.verdict.value}" id="verdict">{escape(words["verdict"])}: {escape(_WORD[lang][result.verdict])}</div>',
+        f'<div class="verdict v-{result.verdict.value}" id="verdict">{escape(words["verdict"])}: {escape(_overall(result.verdict, lang))}</div>',
     ]
     if result.reward is not None:
         body.append(f'<p id="reward">{escape(words["reward"])}: {escape(result.reward.reason.get(lang))}</p>')
@@ -335,9 +322,7 @@ def render_html(result: Result, lang: str = "en") -> str:
 
 def render_batch_html(summary: "BatchSummary", lang: str = "en") -> str:
     """A self-contained dashboard of a batch: verdict counts, pass rates per criterion and per district, rewards."""
-    words = _LABEL[lang]
-    w = _HTML_WORDS[lang]
-    zh = lang == "zh"
+    words = _labels(lang)
     body = [
         f"<h1>{escape(summary.standard)}</h1>",
         f'<p class="meta">{escape(words["as_of"])}: {summary.as_of}</p>',
@@ -351,11 +336,13 @@ def render_batch_html(summary: "BatchSummary", lang: str = "en") -> str:
         (d, {"pass": c.get("pass", 0), "fail": c.get("fail", 0), "unknown": c.get("incomplete", 0)})
         for d, c in sorted(summary.districts.items())
     ]
-    body.append(f"<h2>{'各区县通过率' if zh else 'Pass rate per district'}</h2>")
+    body.append(f"<h2>{escape(word('report.batch.pass_rate_district', lang))}</h2>")
     body.append(_svg_bars(districts, lang))
     if summary.totals:
         body.append(
-            f'<h2>{escape(words["reward"])}</h2><table id="rewards"><thead><tr><th>district</th><th>payer</th><th>{"认定数" if zh else "certified"}</th><th>{"金额" if zh else "amount"}</th></tr></thead><tbody>'
+            f'<h2>{escape(words["reward"])}</h2><table id="rewards"><thead><tr>'
+            + "".join(f"<th>{escape(word(f'report.batch.{h}', lang))}</th>" for h in ("district", "payer", "certified", "amount"))
+            + "</tr></thead><tbody>"
         )
         for t in summary.totals:
             body.append(
@@ -363,7 +350,7 @@ def render_batch_html(summary: "BatchSummary", lang: str = "en") -> str:
             )
         body.append("</tbody></table>")
     if summary.criteria:
-        body.append(f"<h2>{'各指标通过率' if zh else 'Pass rate per criterion'}</h2>")
+        body.append(f"<h2>{escape(word('report.batch.pass_rate_criterion', lang))}</h2>")
         rows = [
             (
                 f"{c.id}",
@@ -379,7 +366,7 @@ def render_batch_html(summary: "BatchSummary", lang: str = "en") -> str:
         body.append(_svg_bars(rows, lang))
         body.append(
             '<table id="criteria"><thead><tr><th>id</th><th></th>'
-            + "".join(f"<th>{escape(w[k])}</th>" for k in ("pass", "fail", "unknown", "not_applicable"))
+            + "".join(f"<th>{escape(_verdict_word(k, lang))}</th>" for k in ("pass", "fail", "unknown", "not_applicable"))
             + "<th>%</th></tr></thead><tbody>"
         )
         for c in summary.criteria:
@@ -391,4 +378,4 @@ def render_batch_html(summary: "BatchSummary", lang: str = "en") -> str:
                 + f"<td>{shown}</td></tr>"
             )
         body.append("</tbody></table>")
-    return _page(f"{summary.standard} — batch", body, lang)
+    return _page(say("report.batch.title", standard=summary.standard).render(lang), body, lang)

@@ -33,6 +33,7 @@ from fivegood_core.evidence.document import load_evidence, nest
 from fivegood_core.model.verdict import Overall, Verdict
 from fivegood_core.reading.loader import read_toml
 from fivegood_core.reading.schema import Field, check_table
+from fivegood_core.words.catalogue import say, shown
 
 CASE_FIELDS = (
     Field("name", "string", True, "what the case shows"),
@@ -85,17 +86,17 @@ def load_cases(path: Path) -> list[Case]:
     default = doc.data.get("standard")
     for key in doc.data:
         if key not in ("standard", "case"):
-            problems.append(doc.problem((key,), "unknown top-level key (expected standard and [[case]])"))
+            problems.append(doc.problem((key,), say("cases.unknown_top_level_key")))
     cases: list[Case] = []
     for i, table in enumerate(doc.data.get("case", [])):
         path_key = ("case", i)
         before = len(problems)
-        v = check_table(doc, path_key, table, CASE_FIELDS, problems, what="[[case]]")
+        v = check_table(doc, path_key, table, CASE_FIELDS, problems, what=say("table.case"))
         ref = v.get("standard", default)
         if not isinstance(ref, str):
-            problems.append(doc.problem(path_key, 'no standard: set standard = "…" at the top or in the case'))
+            problems.append(doc.problem(path_key, say("cases.no_standard")))
         if ("evidence" in v) == ("sample" in v):
-            problems.append(doc.problem(path_key, "give exactly one of evidence or sample"))
+            problems.append(doc.problem(path_key, say("cases.evidence_or_sample")))
         verdict = _enum(doc, path_key + ("verdict",), v.get("verdict"), Overall, problems)
         criteria = {k: _verdict(doc, path_key + ("criteria", k), x, problems) for k, x in v.get("criteria", {}).items()}
         reward: Decimal | None | str = "unchecked"
@@ -103,14 +104,14 @@ def load_cases(path: Path) -> list[Case]:
             try:
                 reward = None if v["reward"] == "none" else Decimal(v["reward"])
             except InvalidOperation:
-                problems.append(doc.problem(path_key + ("reward",), f'expected "none" or an amount such as "15000", got {v["reward"]!r}'))
+                problems.append(doc.problem(path_key + ("reward",), say("cases.reward", got=shown(v["reward"]))))
         if len(problems) > before:
             continue
         if "sample" in v:
             try:
                 evidence = load_evidence(path.parent / v["sample"])
             except FivegoodError as exc:
-                problems.append(doc.problem(path_key + ("sample",), str(exc)))
+                problems.append(doc.problem(path_key + ("sample",), say("cases.sample", error=exc)))
                 continue
             for dotted, value in nest(v.get("overrides", {})).items():
                 evidence[dotted] = {**evidence.get(dotted, {}), **value} if isinstance(value, dict) else value
@@ -141,7 +142,7 @@ def _enum(doc: Any, key: tuple[Any, ...], value: Any, enum: type[Overall], probl
     try:
         return enum(value)
     except ValueError:
-        problems.append(doc.problem(key, f"expected one of {', '.join(e.value for e in enum)}, got {value!r}"))
+        problems.append(doc.problem(key, say("cases.one_of", options=", ".join(e.value for e in enum), got=shown(value))))
         return None
 
 
@@ -149,7 +150,7 @@ def _verdict(doc: Any, key: tuple[Any, ...], value: Any, problems: list[Problem]
     try:
         return Verdict.from_label(value)
     except (KeyError, TypeError):
-        problems.append(doc.problem(key, f"expected pass, fail, unknown, not_applicable or advisory, got {value!r}"))
+        problems.append(doc.problem(key, say("cases.verdict", got=shown(value))))
         return None
 
 

@@ -1,1 +1,1 @@
-"""Words for people: numbers and gaps as they are read, and the Chinese of the engine's messages."""
+"""Words for people: every message and label fivegood writes, by code, in English and Chinese (``catalogue``)."""

@@ -20,7 +20,10 @@ in both languages.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import string
+from decimal import Decimal
 from typing import Any, Mapping, Union
 
 import attrs
@@ -30,6 +33,355 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- words of the command line and the reports -------------------------------------------
     "word.error": ("error", "错误"),
     "word.warning": ("warning", "警告"),
+    "word.records": ("records", "条记录"),
+    "word.summary": ("summary", "汇总"),
+    "word.rewards": ("rewards", "奖励"),
+    "word.valid": ("valid", "有效"),
+    "word.open_ended": ("open-ended", "无期限"),
+    "word.check_kind": ("check kind", "检查类型"),
+    "word.metric": ("metric", "计算指标"),
+    "word.reward_calculator": ("reward calculator", "奖励计算方式"),
+    "word.a_value": ("a value", "值"),
+    "cli.pass_rate": ("pass rate per criterion (of records where it was decided)", "各指标通过率(以有结论的记录计)"),
+    "cli.no_changes": ("no differences", "无差异"),
+    "cli.case_mismatch": ("{what}: expected {expected}, got {actual}", "{what}:应为 {expected},实际为 {actual}"),
+    "cli.cases_tally": ("{passed} passed, {failed} failed", "{passed} 个通过,{failed} 个未通过"),
+    "cli.next_steps": ('next: cd {root} && pip install -e ".[test]" && pytest', '下一步:cd {root} && pip install -e ".[test]" && pytest'),
+    "cli.plugin_registered_directly": ("registered directly", "直接注册"),
+    "cli.plugin_hooks": ("hooks", "钩子"),
+    "cli.plugin_standards": ("standards", "标准"),
+    "cli.bad_date": ("expected a date such as 2014-01-01, got {got}", "应为日期,如 2014-01-01,实际为 {got}"),
+    "cli.bad_jobs": ("expected a whole number of processes ≥ 1, got {got}", "应为不小于 1 的进程数,实际为 {got}"),
+    "cli.os_error": ("{file}: {error}", "{file}:{error}"),
+    "cli.interrupted": ("interrupted; no output file was changed", "已中断;没有改动任何输出文件"),
+    "cli.output_is_input": (
+        "{output}: is also {input}; write the output to another file so that no input is lost",
+        "{output}:同时也是 {input};请将输出写到另一个文件,以免丢失输入",
+    ),
+    "cli.cannot_write": ("{file}: cannot be written: {error}", "{file}:无法写入:{error}"),
+    "cli.stdout_closed": ("standard output is closed; name a file with --output", "标准输出已关闭;请用 --output 指定文件"),
+    "cli.no_such_file": ("{file}: no such file", "{file}: 文件不存在"),
+    # --- reports: text, Markdown, HTML, JUnit, the batch dashboard -----------------------------
+    "report.overall.pass": ("PASS", "达标"),
+    "report.overall.fail": ("FAIL", "未达标"),
+    "report.overall.incomplete": ("INCOMPLETE (evidence missing)", "证据不全,无法认定"),
+    "report.subject": ("subject", "主体"),
+    "report.as_of": ("as of", "评估日期"),
+    "report.verdict": ("verdict", "结论"),
+    "report.reward": ("reward", "奖励"),
+    "report.missing": ("missing evidence", "缺少证据"),
+    "report.gap": ("to pass", "差距"),
+    "report.column.citation": ("citation", "条款"),
+    "report.column.criterion": ("criterion", "指标"),
+    "report.column.observed": ("observed", "实际"),
+    "report.column.threshold": ("threshold", "标准"),
+    "report.column.reason": ("reason", "说明"),
+    "report.verdict.pass": ("pass", "达标"),
+    "report.verdict.fail": ("fail", "未达标"),
+    "report.verdict.unknown": ("unknown", "缺证据"),
+    "report.verdict.not_applicable": ("n/a", "不适用"),
+    "report.verdict.advisory": ("advisory", "指导性"),
+    "report.chart": ("Checks per dimension", "各维度检查结果"),
+    "report.batch.pass_rate_district": ("Pass rate per district", "各区县通过率"),
+    "report.batch.pass_rate_criterion": ("Pass rate per criterion", "各指标通过率"),
+    "report.batch.district": ("district", "区县"),
+    "report.batch.payer": ("payer", "支付方"),
+    "report.batch.certified": ("certified", "认定数"),
+    "report.batch.amount": ("amount", "金额"),
+    "report.batch.title": ("{standard} — batch", "{standard} — 批量"),
+    "report.show.assumed": (" (assumed)", "(假设)"),
+    "report.show.reward": ("reward {id}: {payer} → {amount} ({applies_to})", "奖励 {id}:{payer} → {amount}({applies_to})"),
+    "report.show.calculator": ("calculator {name}", "计算方式 {name}"),
+    "report.show.applies_when": ("{kind} — applies when {keys} {rule}", "{kind} — 适用条件:{keys} {rule}"),
+    "report.show.holds": ("holds", "成立"),
+    # --- values: what an evidence key's type expects, and what was given ----------------------
+    "value.expected_got": ("expected {expected}, got {got}", "应为{expected},实际为 {got}"),
+    "value.expected_got_because": ("expected {expected}, got {got} ({detail})", "应为{expected},实际为 {got}({detail})"),
+    "value.out_of_bounds": (
+        "beyond what evidence accepts: below 10^15, with at most {places} decimal places",
+        "超出证据可接受的范围:须小于 10^15,小数不超过 {places} 位",
+    ),
+    "value.control_characters": ("control characters are not text", "控制字符不是文本"),
+    "type.count": ("a whole number ≥ 0", "不小于 0 的整数"),
+    "type.amount": ("an amount of yuan ≥ 0", "不小于 0 的金额(元)"),
+    "type.area": ("an area in m² ≥ 0", "不小于 0 的面积(平方米)"),
+    "type.number": ("a number", "数值"),
+    "type.number_at_least_zero": ("a number ≥ 0", "不小于 0 的数"),
+    "type.rate": ("a rate as a decimal fraction (0.07 for 7%)", "以小数表示的比率(7% 写作 0.07)"),
+    "type.flag": ("true or false", " true 或 false"),
+    "type.text": ("a string", "字符串"),
+    "type.year": ("a year such as 2013", "年份,如 2013"),
+    "type.names": ("a list of names (strings)", "名称列表(字符串)"),
+    "type.by_year": ("a table of year → whole number ≥ 0", '"年份 → 不小于 0 的整数"表'),
+    "type.by_year_example": (
+        "a table of year → whole number ≥ 0, such as {{2010 = 120, 2011 = 131}}",
+        '"年份 → 不小于 0 的整数"表,如 {{2010 = 120, 2011 = 131}}',
+    ),
+    "vocabulary.type_clash": (
+        "evidence key {key} is a {type} in {provider} but a {other_type} in {other_provider}",
+        "证据字段 {key} 在 {provider} 中为 {type},在 {other_provider} 中却为 {other_type}",
+    ),
+    # --- reading standard files: TOML and the fields of its tables ------------------------------
+    "toml.malformed": ("malformed TOML: {detail}", "TOML 格式错误:{detail}"),
+    "toml.nested_too_deeply": ("nested too deeply", "嵌套过深"),
+    "toml.too_many_digits": ("a number with more digits than any standard or evidence needs", "数字位数超出任何标准或证据所需"),
+    "source.too_large": ("is larger than {limit} bytes; not a standard", "大于 {limit} 字节;不是标准文件"),
+    "field.invalid": ("{problem}, got {got}", "{problem},实际为 {got}"),
+    "field.non_empty_string": ("expected a non-empty string", "应为非空字符串"),
+    "field.text": ('expected a table {{ zh = "…", en = "…" }} with both languages', '应为含两种语言的表 {{ zh = "…", en = "…" }}'),
+    "field.date": ("expected a date such as 2013-01-25 (unquoted)", "应为日期,如 2013-01-25(不加引号)"),
+    "field.bool": ("expected true or false", "应为 true 或 false"),
+    "field.whole_number": ("expected a whole number", "应为整数"),
+    "field.whole_number_bounded": ("expected a whole number below 10^15", "应为小于 10^15 的整数"),
+    "field.number_bounded": (
+        "expected a finite number below 10^15 with at most {places} decimal places",
+        "应为小于 10^15、小数不超过 {places} 位的有限数",
+    ),
+    "field.version": (
+        "expected a version label of letters, digits, '.', '-' and '_', such as \"2013\"",
+        "应为由字母、数字、'.'、'-' 和 '_' 组成的版本号,如 \"2013\"",
+    ),
+    "field.number": ("expected a number", "应为数值"),
+    "field.one_of": ("expected one of {options}", "应为以下之一:{options}"),
+    "field.evidence_key": ('expected an evidence key such as "office.area_m2"', '应为证据字段,如 "office.area_m2"'),
+    "field.unknown_evidence_key": ("unknown evidence key {key}: not in the vocabulary{hint}", "未知证据字段 {key}:不在字段表中{hint}"),
+    "field.did_you_mean": ("; did you mean {name}?", ";是否应为 {name}?"),
+    "field.evidence_keys": ("expected a non-empty list of evidence keys", "应为非空的证据字段列表"),
+    "field.id": ("expected an id of lower-case letters, digits, '-' and '_'", "应为由小写字母、数字、'-' 和 '_' 组成的编号"),
+    "field.standard_id": (
+        'expected a standard id such as "henan/five-guarantees", optionally with @VERSION',
+        '应为标准编号,如 "henan/five-guarantees",可带 @版本',
+    ),
+    "field.table": ("expected a table", "应为表"),
+    "field.strings": ("expected a list of strings", "应为字符串列表"),
+    "field.expected_table": ("expected a {what}, got {got}", "应为{what},实际为 {got}"),
+    "field.unknown_key": ("unknown key in {what}{hint} (allowed: {allowed})", "未知键,位于{what}{hint}(允许:{allowed})"),
+    "field.missing": ("missing required key {name} ({doc})", "缺少必填键 {name}({doc})"),
+    "table.table": ("table", "表"),
+    "table.standard": ("[standard] table", " [standard] 表"),
+    "table.criterion": ("criterion", "指标"),
+    "table.criterion_of_kind": ("criterion of kind {kind}", " {kind} 类型的指标"),
+    "table.reward": ("[[reward]] table", " [[reward]] 表"),
+    "table.vocabulary_entry": ("vocabulary entry", "字段表条目"),
+    "table.case": ("[[case]]", " [[case]] "),
+    # --- reading standard files: the standard, its criteria, rewards and overlays ---------------
+    "standard.unknown_top_level_key": (
+        "unknown top-level key (expected [standard], [[criterion]], [[reward]])",
+        "未知的顶层键(应为 [standard]、[[criterion]]、[[reward]])",
+    ),
+    "standard.missing_table": ("missing the [standard] table", "缺少 [standard] 表"),
+    "standard.until_before_from": ("must be after effective_from", "应晚于 effective_from"),
+    "standard.extends_unpinned": (
+        "expected a pinned base, ID@VERSION, so the overlay cannot change under it",
+        "应为固定版本的基础标准 ID@VERSION,以免所叠加的标准随之变化",
+    ),
+    "standard.no_criteria": ("a standard needs at least one [[criterion]]", "标准至少需要一个 [[criterion]]"),
+    "standard.criterion_tables": ("expected [[criterion]] tables", "应为 [[criterion]] 表"),
+    "standard.unknown_kind": ("unknown check kind {kind} (known: {known})", "未知检查类型 {kind}(已知:{known})"),
+    "criterion.missing_id": ("missing required key 'id'", "缺少必填键 'id'"),
+    "criterion.duplicate_id": ("duplicate criterion id {id}", "指标编号重复 {id}"),
+    "criterion.parent_not_yet_defined": (
+        "unknown parent {parent}: a parent must be defined before its children",
+        "未知上级指标 {parent}:上级指标须在其下级之前定义",
+    ),
+    "criterion.parent_not_group": ("parent {parent} is a {kind} check, not a group", "上级指标 {parent} 是 {kind} 检查,不是分组"),
+    "criterion.too_deep": ("criteria nested deeper than {depth} levels", "指标嵌套层数超过 {depth} 层"),
+    "criterion.group_without_children": (
+        "a {kind} group needs at least one child (parent = {id})",
+        "{kind} 分组至少需要一个下级指标(parent = {id})",
+    ),
+    "reward.tables": ("expected [[reward]] tables", "应为 [[reward]] 表"),
+    "reward.unknown_calculator": ("unknown reward calculator {name} (known: {known})", "未知奖励计算方式 {name}(已知:{known})"),
+    "reward.amount": ("expected an amount ≥ 0", "应为不小于 0 的金额"),
+    "reward.calculator_needs": ("calculator {name} needs {param}", "计算方式 {name} 需要 {param}"),
+    "reward.applies_to": (
+        "expected subject fields ({fields}) with string values, got {got}",
+        "应为取值为字符串的主体字段({fields}),实际为 {got}",
+    ),
+    "reward.duplicate_id": ("duplicate reward id {id}", "奖励编号重复 {id}"),
+    "overlay.needs_criterion": (
+        "an overlay needs at least one [[criterion]] with overlay = …",
+        "叠加标准至少需要一个带 overlay = … 的 [[criterion]]",
+    ),
+    "overlay.unknown_op": ("expected one of {options} in an overlay, got {got}", "叠加中应为以下之一:{options},实际为 {got}"),
+    "overlay.drop_takes_only": ("a drop takes only id and overlay", "drop 只接受 id 和 overlay"),
+    "overlay.no_such_criterion": ("{op}s criterion {id}, which {base} does not have", "{op} 指标 {id},但 {base} 中没有该指标"),
+    "overlay.already_has": ('{base} already has {id}; use overlay = "replace"', '{base} 已有 {id};请用 overlay = "replace"'),
+    "overlay.unknown_parent": ("unknown parent {parent} in {base}", "{base} 中没有上级指标 {parent}"),
+    "overlay.parent_not_group": ("parent {parent} is not a group", "上级指标 {parent} 不是分组"),
+    "overlay.no_field_to_tighten": (
+        "a {kind} criterion has no field {field} to tighten (fields: {fields})",
+        "{kind} 指标没有可收紧的字段 {field}(字段:{fields})",
+    ),
+    "vocabulary.only_keys_tables": ('expected only [keys."section.name"] tables', '应只含 [keys."section.name"] 表'),
+    "vocabulary.key_name": ("expected a dotted key of lower-case names, e.g. office.area_m2", "应为以点分隔的小写名称,如 office.area_m2"),
+    "vocabulary.unknown_type": ("unknown type {type} (known: {known})", "未知类型 {type}(已知:{known})"),
+    # --- check kinds: building a criterion's check ----------------------------------------------
+    "kind.metric_unknown_arguments": (
+        "unknown argument(s) {args} for metric {name} (allowed: {allowed})",
+        "计算指标 {name} 的参数 {args} 未知(允许:{allowed})",
+    ),
+    "kind.metric_needs_key": ("expected an evidence key for {name}", "{name} 应为证据字段"),
+    "kind.key_wrong_type": ("{key} is a {type}, expected a {expected}", "{key} 的类型为 {type},应为 {expected}"),
+    "kind.years_at_least_one": ("expected a whole number of years ≥ 1", "应为不小于 1 的整年数"),
+    "kind.when_shape": (
+        'expected {{ key = "…", expect = true|false }} or {{ key = "…", op = ">=", value = N }}',
+        '应为 {{ key = "…", expect = true|false }} 或 {{ key = "…", op = ">=", value = N }}',
+    ),
+    "kind.when_unknown_key": ("unknown evidence key {key} in the condition", "条件中的证据字段 {key} 未知"),
+    "kind.when_lacks": ("the condition lacks {what}", "条件缺少 {what}"),
+    "kind.when_single_check": ("a condition must be a single check", "条件须为单个检查"),
+    "kind.not_a_flag": ("{key} is not a flag", "{key} 不是 true/false 字段"),
+    "kind.at_least_one": ("expected at least 1", "应不小于 1"),
+    "kind.key_or_metric": ("give exactly one of 'key' or 'metric'", "'key' 与 'metric' 须且只能给出其一"),
+    "kind.args_without_metric": ("'args' goes with 'metric', not with 'key'", "'args' 须与 'metric' 同用,不能与 'key' 同用"),
+    "kind.key_not_a_number": (
+        "{key} is a {type}, not a number; use a flag, coverage or growth check",
+        "{key} 的类型为 {type},不是数值;请用 flag、coverage 或 growth 检查",
+    ),
+    "kind.unknown_metric": ("unknown metric {name} (known: {known})", "未知计算指标 {name}(已知:{known})"),
+    "kind.key_not_a_flag": ("{key} is a {type}, not a flag", "{key} 的类型为 {type},不是 true/false 字段"),
+    "kind.not_a_year_table": ("{key} is not a year → value table", '{key} 不是"年份 → 数值"表'),
+    "kind.at_least_one_year": ("expected at least 1 year", "应至少为 1 年"),
+    "kind.not_a_list_of_names": ("{key} is not a list of names", "{key} 不是名称列表"),
+    # --- evidence: files, their structure and the values in them ---------------------------------
+    "evidence.no_such_file": ("no such file", "文件不存在"),
+    "evidence.is_a_directory": ("is a directory, expected an evidence file", "是目录,应为证据文件"),
+    "evidence.too_large": ("is larger than {limit} bytes; at most {limit} are accepted", "大于 {limit} 字节;最多接受 {limit} 字节"),
+    "evidence.given_twice_in_table": ("is given twice in the same table", "在同一个表中重复给出"),
+    "evidence.subject_name": (
+        "expected a non-empty line of text (at most {limit} characters, no control characters)",
+        "应为非空的一行文字(至多 {limit} 个字符,不含控制字符)",
+    ),
+    "file.not_utf8": ("is not UTF-8 text (byte {byte})", "不是 UTF-8 文本(第 {byte} 字节)"),
+    "evidence.file_type": ("expected a .toml or .json evidence file", "应为 .toml 或 .json 证据文件"),
+    "evidence.malformed_json_at": ("malformed JSON: {detail} (column {column})", "JSON 格式错误:{detail}(第 {column} 列)"),
+    "evidence.malformed_json": ("malformed JSON: {detail}", "JSON 格式错误:{detail}"),
+    "evidence.json_not_an_object": ("expected a JSON object (a table of evidence), got {got}", "应为 JSON 对象(证据表),实际为 {got}"),
+    "evidence.value_and_table": ("is both a value and a table", "既是值又是表"),
+    "evidence.given_twice": ("is given twice", "重复给出"),
+    "evidence.too_many_values": ("more than {limit} values; not evidence of one organisation", "超过 {limit} 个值;不是一个组织的证据"),
+    "evidence.too_deep": ("nested deeper than {depth} levels", "嵌套层数超过 {depth} 层"),
+    "batch.not_utf8_file": (
+        "is {encoding} text; expected UTF-8 (save it as UTF-8 and try again)",
+        "是 {encoding} 文本;应为 UTF-8(请另存为 UTF-8 后重试)",
+    ),
+    "batch.line_too_long": (
+        "the line is longer than {limit} bytes; not one organisation's evidence",
+        "该行超过 {limit} 字节;不是一个组织的证据",
+    ),
+    "batch.line_not_utf8": ("is not UTF-8 text (byte {byte} of the line)", "不是 UTF-8 文本(该行第 {byte} 字节)"),
+    "batch.csv_unreadable": ("cannot be read as CSV: {error}", "无法按 CSV 读取:{error}"),
+    "batch.csv_header_unreadable": ("the header cannot be read as CSV: {error}", "表头无法按 CSV 读取:{error}"),
+    "batch.column_twice": (
+        "the column appears twice in the header; which value counts would be a guess",
+        "该列在表头中出现两次;无法确定以哪个值为准",
+    ),
+    "batch.quote_runs_over": (
+        "a quoted cell runs from line {start} to line {end}; is a quote unbalanced?",
+        "带引号的单元格从第 {start} 行延续到第 {end} 行;是否引号不配对?",
+    ),
+    "batch.too_many_cells": ("the row has {cells} cells, the header {header}", "该行有 {cells} 个单元格,表头只有 {header} 个"),
+    "batch.cell_not_utf8": ("is not UTF-8 text", "不是 UTF-8 文本"),
+    "batch.cannot_send": (
+        "{ref} cannot be sent to worker processes ({error}); run with --jobs 1",
+        "{ref} 无法发送给工作进程({error});请用 --jobs 1 运行",
+    ),
+    "batch.worker_stopped": (
+        "a worker process stopped or could not start while evaluating {ref}; run with --jobs 1 to see why",
+        "评估 {ref} 时有工作进程中止或无法启动;请用 --jobs 1 运行以查看原因",
+    ),
+    "batch.file_type": ("expected a .jsonl or .csv batch file", "应为 .jsonl 或 .csv 批量文件"),
+    # --- evaluation: which version, and whether the evidence fits the standard -----------------
+    "standard.unknown": ("unknown standard {id} (installed: {known})", "未知标准 {id}(已安装:{known})"),
+    "standard.no_such_version": ("{id} has no version {version} (versions: {versions})", "{id} 没有版本 {version}(版本:{versions})"),
+    "standard.not_in_force": ("no version of {id} is in force on {on} ({spans})", "{id} 在 {on} 没有生效的版本(版本:{spans})"),
+    "evidence.for_another_subject": (
+        "this standard applies to {expected}, the evidence is for {found}",
+        "该标准适用于 {expected},证据所属主体为 {found}",
+    ),
+    "evidence.for_another_subject_of": (
+        "{ref} applies to {expected}, the evidence is for {found}",
+        "{ref} 适用于 {expected},证据所属主体为 {found}",
+    ),
+    "evidence.expected_table_of_evidence": ("expected a table of evidence, got {got}", "应为证据表,实际为 {got}"),
+    "evidence.expected_table": ("expected a table, got {got}", "应为表,实际为 {got}"),
+    "batch.worker_other_standard": (
+        "a batch worker evaluates only the standard it was given, not {ref}",
+        "批量处理进程只评估交给它的标准,而不是 {ref}",
+    ),
+    # --- plugins and the catalogue --------------------------------------------------------------
+    "plugin.not_installed": (
+        "plugin {name} is named in FIVEGOOD_PLUGINS but not installed (installed: {installed})",
+        "FIVEGOOD_PLUGINS 中的插件 {name} 未安装(已安装:{installed})",
+    ),
+    "plugin.failed_to_load": ("plugin {name} ({value}) failed to load: {error}", "插件 {name}({value})加载失败:{error}"),
+    "plugin.option_refused": (
+        "plugin {name}: hook {hook} is marked {options}; "
+        "fivegood calls each plugin's hook on its own, so ordering and wrapper options are refused",
+        "插件 {name}:钩子 {hook} 标记为 {options};fivegood 单独调用每个插件的钩子,因此不接受排序和包装选项",
+    ),
+    "plugin.hook_raised": ("plugin {name}: hook {hook} raised {error}", "插件 {name}:钩子 {hook} 出错:{error}"),
+    "plugin.hook_returned": ("plugin {name}: hook {hook} returned {got}, expected a list", "插件 {name}:钩子 {hook} 返回了 {got},应为列表"),
+    "plugin.problem": ("plugin {name}: {problem}", "插件 {name}:{problem}"),
+    "catalogue.defined_twice": (
+        "{what} {name} is defined by both {owner} and {provider}",
+        "{what} {name} 同时由 {owner} 和 {provider} 定义",
+    ),
+    "catalogue.vocabulary_unreadable": ("vocabulary cannot be read: {error}", "字段表无法读取:{error}"),
+    "catalogue.source_unreadable": ("standard source cannot be read: {error}", "标准来源无法读取:{error}"),
+    "catalogue.problem": ("{problem}", "{problem}"),
+    "catalogue.another_plugin": ("another plugin", "另一个插件"),
+    "catalogue.source_of_plugin": ("{source} (plugin {plugin})", "{source}(插件 {plugin})"),
+    "catalogue.version_defined_twice": ("{ref} is also defined in {other}; neither is used", "{ref} 也在 {other} 中定义;两者均不使用"),
+    "catalogue.extends_unknown": ("extends unknown standard {ref}", "所扩展的标准 {ref} 不存在"),
+    "catalogue.versions_overlap": (
+        "{ref} from {start} overlaps {other} ({other_start} until {until}); set effective_until on {other}",
+        "{ref} 自 {start} 起与 {other}({other_start} 至 {until})重叠;请为 {other} 设置 effective_until",
+    ),
+    "catalogue.requires_unknown": ("requires unknown standard {ref}", "所依据的标准 {ref} 不存在"),
+    "catalogue.requires_cycle": ("requires cycle: {cycle}", "标准相互依据,形成循环:{cycle}"),
+    "catalogue.internal_error": (
+        "cannot be loaded: fivegood met an internal error ({error}); please report it",
+        "无法加载:fivegood 内部出错({error});请报告此问题",
+    ),
+    "file.unreadable": ("cannot be read: {error}", "无法读取:{error}"),
+    "wording.unread": (
+        "the text {text} states no comparison and number that can be read, and the criterion gives no interpretation",
+        "原文 {text} 中没有可读出的比较和数值,指标也未给出解释",
+    ),
+    "wording.disagrees": (
+        "the text says {phrase} ({op} {stated}), the check is {check}",
+        "原文为 {phrase}({op} {stated}),检查却是 {check}",
+    ),
+    # --- example cases (*.cases.toml) ------------------------------------------------------------
+    "cases.unknown_top_level_key": ("unknown top-level key (expected standard and [[case]])", "未知的顶层键(应为 standard 和 [[case]])"),
+    "cases.no_standard": ('no standard: set standard = "…" at the top or in the case', '没有标准:请在文件开头或案例中设置 standard = "…"'),
+    "cases.evidence_or_sample": ("give exactly one of evidence or sample", "evidence 与 sample 须且只能给出其一"),
+    "cases.reward": ('expected "none" or an amount such as "15000", got {got}', '应为 "none" 或金额,如 "15000",实际为 {got}'),
+    "cases.sample": ("{error}", "{error}"),
+    "cases.one_of": ("expected one of {options}, got {got}", "应为以下之一:{options},实际为 {got}"),
+    "cases.verdict": (
+        "expected pass, fail, unknown, not_applicable or advisory, got {got}",
+        "应为 pass、fail、unknown、not_applicable 或 advisory,实际为 {got}",
+    ),
+    # --- the plugin scaffold (fivegood new-plugin) -----------------------------------------------
+    "scaffold.plugin_name": (
+        "plugin name {name}: expected lower-case letters, digits and '_', starting with a letter",
+        "插件名称 {name}:应由小写字母、数字和 '_' 组成,并以字母开头",
+    ),
+    "scaffold.standard_name": (
+        "standard name {name}: expected lower-case letters, digits, '-' and '_'",
+        "标准名称 {name}:应由小写字母、数字、'-' 和 '_' 组成",
+    ),
+    "scaffold.name_taken": (
+        "plugin name {name}: {reason}; installing the new package would replace it, so choose another name",
+        "插件名称 {name}:{reason};安装新包会将其替换,请另选名称",
+    ),
+    "scaffold.taken_core": ("fivegood_core is fivegood's own package", "fivegood_core 是 fivegood 自身的包"),
+    "scaffold.taken_package": ("a package {package} is installed already", "已安装名为 {package} 的包"),
+    "scaffold.taken_plugin": ("an installed plugin has that name", "已有同名的已安装插件"),
+    "scaffold.exists": ("{root}: already exists; choose another name or folder", "{root}:已存在;请换一个名称或文件夹"),
 }
 
 
@@ -80,6 +432,8 @@ def word(code: str, lang: str = "en") -> str:
 def _param(value: Any, lang: str) -> str:
     if isinstance(value, Said):
         return value.render(lang)
+    if callable(getattr(value, "render", None)):  # a Problem or an error: rendered in the same language
+        return str(value.render(lang))
     if isinstance(value, (list, tuple)):
         return ", ".join(_param(v, lang) for v in value)
     return str(value)
@@ -88,3 +442,33 @@ def _param(value: Any, lang: str) -> str:
 def placeholders(template: str) -> set[str]:
     """The ``{names}`` a template fills in."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """``value`` as a person writes it in TOML or JSON (``3.0``, ``"abc"``, ``true``, ``[1, 2]``), shortened to ``limit``.
+
+    Error messages quote what was given this way, never as Python writes it
+    (``Decimal('3.0')``, ``'abc'``, ``True``).
+    """
+    text = _written(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _written(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_written(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_written(v)}" for k, v in value.items()) + "}"
+    return str(value)
