@@ -122,7 +122,8 @@ def test_check_report_formats(tmp_path: Path, fmt: str, marker: str) -> None:
 def test_show_lists_criteria_with_thresholds_and_interpretations() -> None:
     run = fivegood("show", "henan/five-guarantees@2013")
     assert run.returncode == 0
-    assert "premises · threshold ≥ 60 m² ← office.area_m2 · Guaranteed premises" in run.stdout
+    assert "premises · threshold ≥ 60 m² ← office.area_m2 · Office area" in run.stdout
+    assert "office-independent · flag = true ← office.independent · Premises of its own" in run.stdout
     assert "⤷ \"At least\" (至少) governs both amounts" in run.stdout
 
 

@@ -29,7 +29,11 @@ def test_xinzheng_is_incomplete_with_growth_and_formation_passing(engine: Engine
     formation = result.find("art9-formation")
     assert formation.verdict is Verdict.PASS and formation.observed == "100%"
     assert result.failed == ()
-    assert {"local.private_enterprises", "members.above_scale", "office.area_m2", "attest.art12"} <= set(result.missing)
+    # "占全市非公有制企业总数的60%以上": a lower bound of the share of private enterprises, over 20%.
+    share = result.find("art5-enterprise-share")
+    assert share.verdict is Verdict.PASS and share.missing == ()
+    assert result.find("art5-share-nonpublic-reported").observed == "60%"
+    assert {"members.above_scale", "office.area_m2", "attest.art12-political-work", "attest.art14-lawful"} <= set(result.missing)
     # Growth is settled by the reported rate; the yearly totals are still wanted for Art. 6.
     assert result.find("art5-growth").missing == () and "art5-growth-computed" not in result.unknown
     assert result.find("art6").missing == ("members.enterprise_by_year", "members.group_by_year", "members.total_by_year")
@@ -128,3 +132,63 @@ def test_dates_around_the_2013_switch_select_the_version_in_force(engine: Engine
             assert engine.get(GUARANTEES, day).defn.version == ("2012" if day < dt.date(2013, 1, 25) else "2013")
 
     selects()
+
+
+def _article_of(compiled: object, node_id: str) -> str | None:
+    """The text of the nearest ancestor with a text (the article a clause is quoted from)."""
+    by_id = {n.defn.id: n.defn for n in compiled.nodes}  # type: ignore[attr-defined]
+    parent = by_id[node_id].parent
+    while parent is not None:
+        if by_id[parent].text:
+            return by_id[parent].text
+        parent = by_id[parent].parent
+    return None
+
+
+@pytest.mark.parametrize("ref", ["henan/county-five-good@2013", "henan/five-guarantees@2013"])
+def test_every_quoted_clause_is_in_its_article_as_written(engine: Engine, ref: str) -> None:
+    # A clause quotes its article's sentence character for character (its punctuation
+    # included: "党组成员健全," not "党组成员健全。"); "……" marks what it leaves out.
+    compiled = engine.get(ref)
+    checked = 0
+    for n in compiled.nodes:
+        article = _article_of(compiled, n.defn.id)
+        if not n.defn.text or article is None:
+            continue
+        for piece in n.defn.text.split("……"):
+            assert piece in article, f"{ref}::{n.defn.id}: {piece!r} is not in its article's text {article!r}"
+        checked += 1
+    assert checked >= 20
+
+
+def test_five_guarantees_quote_shezhi_as_written_and_note_the_correction(engine: Engine) -> None:
+    compiled = engine.get(f"{GUARANTEES}@2013")
+    by_id = {n.defn.id: n.defn for n in compiled.nodes}
+    for cid in ("funds", "funds-account"):
+        d = by_id[cid]
+        assert d.text is not None and "设臵独立的财务账户" in d.text and "设置" not in d.text
+        assert d.interpretation is not None and "设置" in d.interpretation.zh and "misprint" in d.interpretation.en
+    assert by_id["party-group-complete"].text == "党组成员健全,"
+    assert by_id["party-group-rules"].text == "党组主要职责和工作规章、制度完善,"
+
+
+def test_art5_growth_threshold_names_its_basis_document(engine: Engine) -> None:
+    compiled = engine.get(FIVE_GOOD, AFTER)
+    by_id = {n.defn.id: n.defn for n in compiled.nodes}
+    for cid in ("art5-growth", "art5-growth-computed", "art5-growth-reported"):
+        d = by_id[cid]
+        assert d.interpretation is not None and "豫联(组)〔2012〕15号" in d.interpretation.zh and "豫联(组)〔2012〕15号" in d.interpretation.en
+    result = engine.evaluate({"members": {"growth_rate_reported": 0.07}}, FIVE_GOOD, AFTER)
+    assert "豫联(组)〔2012〕15号" in result.find("art5-growth-reported").interpretation.en  # type: ignore[union-attr]
+
+
+def test_art11_coverage_is_a_figure_that_never_decides(engine: Engine) -> None:
+    doc = load_evidence(EXAMPLES / "model-county.toml")
+    doc["local"]["cluster_zones"] = ["县产业集聚区", "商贸物流园", "高新区"]
+    result = engine.evaluate(doc, FIVE_GOOD, AFTER)
+    assert result.verdict is Overall.PASS
+    coverage = result.find("art11-coverage-zones")
+    assert coverage.verdict is Verdict.FAIL and coverage.observed == "1/3"
+    assert result.find("art11-coverage").verdict is Verdict.ADVISORY
+    doc["attest"]["art11-effort"] = False
+    assert engine.evaluate(doc, FIVE_GOOD, AFTER).failed == ("art11-effort",)
