@@ -22,12 +22,29 @@ KEYS = {
     "staff": {"establishment_posts": (0, 6), "headcount": (0, 9)},
     "office": {"area_m2": (30, 120)},
     "equipment": {"fax": (0, 2), "phones": (0, 4), "copiers": (0, 2), "computers": (0, 6), "printers": (0, 3), "vehicles": (0, 2)},
-    "activities": {k: (0, 4) for k in ("standing_committee", "executive_committee", "theory_study", "publicity", "training", "research",
-                                       "participation", "welfare", "chamber_exchange", "investment_trade", "villages")},
+    "activities": {
+        k: (0, 4)
+        for k in (
+            "standing_committee",
+            "executive_committee",
+            "theory_study",
+            "publicity",
+            "training",
+            "research",
+            "participation",
+            "welfare",
+            "chamber_exchange",
+            "investment_trade",
+            "villages",
+        )
+    },
     "finance": {"working_funds": (30000, 90000), "investment_funds": (100000, 300000)},
 }
-FLAGS = {"party_group": ("established", "complete", "rules", "secretary_is_ufwd_deputy"), "staff": ("civil_servant_scope",),
-         "finance": ("independent_account", "in_budget")}
+FLAGS = {
+    "party_group": ("established", "complete", "rules", "secretary_is_ufwd_deputy"),
+    "staff": ("civil_servant_scope",),
+    "finance": ("independent_account", "in_budget"),
+}
 
 
 def record(rnd: random.Random, i: int) -> dict[str, object]:
@@ -58,8 +75,21 @@ print(f"{elapsed} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sy
 
 
 def run(path: Path, n: int, jobs: int) -> tuple[float, int]:
-    args = [sys.executable, "-c", CHILD, "batch", str(path), "-s", "henan/five-guarantees", "--as-of", "2014-01-01",
-            "-o", os.devnull, "--jobs", str(jobs)]
+    args = [
+        sys.executable,
+        "-c",
+        CHILD,
+        "batch",
+        str(path),
+        "-s",
+        "henan/five-guarantees",
+        "--as-of",
+        "2014-01-01",
+        "-o",
+        os.devnull,
+        "--jobs",
+        str(jobs),
+    ]
     done = subprocess.run(args, capture_output=True, text=True, check=True)
     elapsed, rss = done.stdout.split()
     return float(elapsed), int(rss)

@@ -23,8 +23,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from fivegood_core import Engine, load_evidence
-from fivegood_core.checks import AnyOf, Check, Flag, Group, Threshold
-from fivegood_core.compiler import CompiledStandard, Node
+from fivegood_core.evaluation.compiled import CompiledStandard
+from fivegood_core.evaluation.tree import Node
+from fivegood_core.kinds.contract import Check, Group
+from fivegood_core.kinds.groups import AnyOf
+from fivegood_core.kinds.leaves import Flag, Threshold
 
 ROOT = Path(__file__).parent.parent
 ON = dt.date(2014, 1, 1)
@@ -79,9 +82,13 @@ def _under_advisory(compiled: CompiledStandard, node: Node) -> bool:
 
 
 def main() -> None:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {cpu or platform.processor() or 'unknown cpu'}; "
-          f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()}")
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), ""
+    )
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {cpu or platform.processor() or 'unknown cpu'}; "
+        f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()}"
+    )
     start = time.perf_counter()
     runs = 5
     for _ in range(runs):

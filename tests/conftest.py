@@ -1,9 +1,8 @@
-"""Shared helpers: engines built from standards written inline, as an author would write them."""
+"""Fixtures: engines built from standards written inline (see helpers.py), and the installed engine."""
 
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,24 +17,6 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("nightly", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
-
-
-HEADER = """
-[standard]
-id = "{id}"
-version = "{version}"
-title = {{ zh = "测试", en = "Test" }}
-issuer = {{ zh = "测试", en = "Test" }}
-subject_kind = "county_federation"
-jurisdiction = "test"
-effective_from = {effective_from}
-{extra}
-"""
-
-
-def standard(body: str, id: str = "test/std", version: str = "1", effective_from: str = "2000-01-01", extra: str = "") -> str:
-    """A standard file: the usual header followed by ``body`` (criteria, rewards)."""
-    return HEADER.format(id=id, version=version, effective_from=effective_from, extra=extra) + textwrap.dedent(body)
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from fivegood_core import Engine
-from fivegood_core.compiler import CompiledStandard
-from fivegood_core.docgen import page_name, render_standard, render_vocabulary
+from fivegood_core.evaluation.compiled import CompiledStandard
+from fivegood_core.render.docgen import page_name, render_standard, render_vocabulary
 from fivegood_core.testing import boundary_cases
 
 ENGINE = Engine.from_entry_points(strict=True)
@@ -26,7 +26,7 @@ def _as_of(c: CompiledStandard) -> dt.date:
 
 
 def test_every_numeric_threshold_has_boundary_cases() -> None:
-    from fivegood_core.checks import Threshold
+    from fivegood_core.kinds.leaves import Threshold
 
     for c in STANDARDS:
         covered = {cid for cid, *_ in boundary_cases(c)}

@@ -8,8 +8,8 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import standard
 from fivegood_core import Engine, Overall, Result, Verdict
+from helpers import standard
 
 ON = dt.date(2014, 1, 1)
 
@@ -32,7 +32,9 @@ def area(make_engine: Callable[..., Engine]) -> Engine:
     return make_engine(standard(crit("area", "threshold", 'key = "office.area_m2"\nop = ">="\nvalue = 60')))
 
 
-@pytest.mark.parametrize("value, verdict", [(59, "fail"), (60, "pass"), (61, "pass"), (Decimal("59.99"), "fail"), (Decimal("60.0"), "pass"), (60.0, "pass")])
+@pytest.mark.parametrize(
+    "value, verdict", [(59, "fail"), (60, "pass"), (61, "pass"), (Decimal("59.99"), "fail"), (Decimal("60.0"), "pass"), (60.0, "pass")]
+)
 def test_inclusive_threshold_boundary(area: Engine, value: Any, verdict: str) -> None:
     result = run(area, {"office": {"area_m2": value}})
     assert result.find("area").verdict.label == verdict
@@ -55,7 +57,16 @@ def test_missing_evidence_is_unknown_and_says_which_key(area: Engine) -> None:
     assert result.missing == ("office.area_m2",)
 
 
-@pytest.mark.parametrize("op, at, below, above", [(">", "fail", "fail", "pass"), (">=", "pass", "fail", "pass"), ("<", "fail", "pass", "fail"), ("<=", "pass", "pass", "fail"), ("==", "pass", "fail", "fail")])
+@pytest.mark.parametrize(
+    "op, at, below, above",
+    [
+        (">", "fail", "fail", "pass"),
+        (">=", "pass", "fail", "pass"),
+        ("<", "fail", "pass", "fail"),
+        ("<=", "pass", "pass", "fail"),
+        ("==", "pass", "fail", "fail"),
+    ],
+)
 def test_every_operator_at_its_boundary(make_engine: Callable[..., Engine], op: str, at: str, below: str, above: str) -> None:
     engine = make_engine(standard(crit("n", "threshold", f'key = "staff.headcount"\nop = "{op}"\nvalue = 5')))
     got = [run(engine, {"staff": {"headcount": n}}).find("n").verdict.label for n in (5, 4, 6)]
@@ -87,14 +98,22 @@ def test_growth_reads_up_to_the_assessment_year(growth: Engine) -> None:
 
 @pytest.mark.parametrize(
     "table_end, reported, expected",
-    [(None, Decimal("0.07"), "pass"), (9_393_931, None, "fail"), (9_393_931, Decimal("0.07"), "pass"), (9_393_931, Decimal("0.055"), "fail"), (None, None, "unknown")],
+    [
+        (None, Decimal("0.07"), "pass"),
+        (9_393_931, None, "fail"),
+        (9_393_931, Decimal("0.07"), "pass"),
+        (9_393_931, Decimal("0.055"), "fail"),
+        (None, None, "unknown"),
+    ],
 )
 def test_sources_of_one_fact(make_engine: Callable[..., Engine], table_end: int | None, reported: Decimal | None, expected: str) -> None:
-    engine = make_engine(standard(
-        crit("growth", "sources")
-        + crit("computed", "growth", 'table = "members.total_by_year"\nop = ">"\nvalue = 0.055', parent="growth")
-        + crit("reported", "threshold", 'key = "members.growth_rate_reported"\nop = ">"\nvalue = 0.055', parent="growth")
-    ))
+    engine = make_engine(
+        standard(
+            crit("growth", "sources")
+            + crit("computed", "growth", 'table = "members.total_by_year"\nop = ">"\nvalue = 0.055', parent="growth")
+            + crit("reported", "threshold", 'key = "members.growth_rate_reported"\nop = ">"\nvalue = 0.055', parent="growth")
+        )
+    )
     members: dict[str, Any] = {}
     if table_end is not None:
         members["total_by_year"] = {"2010": 8_000_000, "2013": table_end}
@@ -104,7 +123,11 @@ def test_sources_of_one_fact(make_engine: Callable[..., Engine], table_end: int 
 
 
 def test_ratio_is_exact_and_shown_as_a_percentage(make_engine: Callable[..., Engine]) -> None:
-    engine = make_engine(standard(crit("share", "ratio", 'numerator = "members.enterprise"\ndenominator = "local.private_enterprises"\nop = ">="\nvalue = 0.2')))
+    engine = make_engine(
+        standard(
+            crit("share", "ratio", 'numerator = "members.enterprise"\ndenominator = "local.private_enterprises"\nop = ">="\nvalue = 0.2')
+        )
+    )
     c = run(engine, {"members": {"enterprise": 77670}, "local": {"private_enterprises": 367400}}).find("share")
     assert c.verdict is Verdict.PASS and c.observed == "21.14%"
     assert run(engine, {"members": {"enterprise": 20}, "local": {"private_enterprises": 100}}).find("share").verdict is Verdict.PASS
@@ -114,11 +137,25 @@ def test_ratio_is_exact_and_shown_as_a_percentage(make_engine: Callable[..., Eng
 
 
 def test_rising_share(make_engine: Callable[..., Engine]) -> None:
-    engine = make_engine(standard(crit("trend", "rising_share", 'parts = ["members.enterprise_by_year", "members.group_by_year"]\ntotal = "members.total_by_year"\nyears = 3')))
+    engine = make_engine(
+        standard(
+            crit(
+                "trend",
+                "rising_share",
+                'parts = ["members.enterprise_by_year", "members.group_by_year"]\ntotal = "members.total_by_year"\nyears = 3',
+            )
+        )
+    )
 
     def ev(ent: list[int], grp: list[int], tot: list[int]) -> dict[str, Any]:
         years = ["2010", "2011", "2012", "2013"]
-        return {"members": {"enterprise_by_year": dict(zip(years, ent)), "group_by_year": dict(zip(years, grp)), "total_by_year": dict(zip(years, tot))}}
+        return {
+            "members": {
+                "enterprise_by_year": dict(zip(years, ent)),
+                "group_by_year": dict(zip(years, grp)),
+                "total_by_year": dict(zip(years, tot)),
+            }
+        }
 
     assert run(engine, ev([50, 55, 55, 60], [5, 5, 5, 6], [100, 100, 100, 100])).find("trend").verdict is Verdict.PASS
     fell = run(engine, ev([50, 55, 54, 60], [5, 5, 5, 6], [100, 100, 100, 100])).find("trend")
@@ -137,12 +174,18 @@ def test_coverage(make_engine: Callable[..., Engine]) -> None:
     engine = make_engine(standard(crit("cover", "coverage", 'items = "local.leading_industries"\ncovered = "chambers.industries_covered"')))
     ok = run(engine, {"local": {"leading_industries": ["红枣", "食品"]}, "chambers": {"industries_covered": ["食品", "红枣", "建材"]}})
     assert ok.find("cover").verdict is Verdict.PASS
-    bad = run(engine, {"local": {"leading_industries": ["红枣", "食品", "纺织"]}, "chambers": {"industries_covered": ["食品"]}}).find("cover")
+    bad = run(engine, {"local": {"leading_industries": ["红枣", "食品", "纺织"]}, "chambers": {"industries_covered": ["食品"]}}).find(
+        "cover"
+    )
     assert bad.verdict is Verdict.FAIL and bad.observed == "1/3" and bad.gap is not None and bad.gap.en == "not covered: 红枣, 纺织"
 
 
 def test_flag_and_expected_false(make_engine: Callable[..., Engine]) -> None:
-    engine = make_engine(standard(crit("acct", "flag", 'key = "finance.independent_account"') + crit("no", "flag", 'key = "finance.in_budget"\nexpect = false')))
+    engine = make_engine(
+        standard(
+            crit("acct", "flag", 'key = "finance.independent_account"') + crit("no", "flag", 'key = "finance.in_budget"\nexpect = false')
+        )
+    )
     r = run(engine, {"finance": {"independent_account": True, "in_budget": True}})
     assert r.find("acct").verdict is Verdict.PASS and r.find("no").verdict is Verdict.FAIL
     assert r.find("no").gap is not None and r.find("no").gap.en == "finance.in_budget must be false"
@@ -191,12 +234,14 @@ def test_all_group(make_engine: Callable[..., Engine], posts: int, staff: int | 
 
 
 def test_at_least(make_engine: Callable[..., Engine]) -> None:
-    engine = make_engine(standard(
-        crit("two", "at_least", "n = 2")
-        + crit("a", "flag", 'key = "finance.independent_account"', parent="two")
-        + crit("b", "flag", 'key = "finance.in_budget"', parent="two")
-        + crit("c", "flag", 'key = "finance.special_funds_in_budget"', parent="two")
-    ))
+    engine = make_engine(
+        standard(
+            crit("two", "at_least", "n = 2")
+            + crit("a", "flag", 'key = "finance.independent_account"', parent="two")
+            + crit("b", "flag", 'key = "finance.in_budget"', parent="two")
+            + crit("c", "flag", 'key = "finance.special_funds_in_budget"', parent="two")
+        )
+    )
     cases = [
         ({"independent_account": True, "in_budget": True}, "pass"),
         ({"independent_account": True, "in_budget": False}, "unknown"),
@@ -209,15 +254,24 @@ def test_at_least(make_engine: Callable[..., Engine]) -> None:
 
 @pytest.fixture
 def plenary(make_engine: Callable[..., Engine]) -> Engine:
-    return make_engine(standard(
-        crit("plenary", "when", 'when = { key = "party_group.secretary_on_party_committee", expect = false }')
-        + crit("attends", "flag", 'key = "party_group.secretary_attends_plenary"', parent="plenary")
-    ))
+    return make_engine(
+        standard(
+            crit("plenary", "when", 'when = { key = "party_group.secretary_on_party_committee", expect = false }')
+            + crit("attends", "flag", 'key = "party_group.secretary_attends_plenary"', parent="plenary")
+        )
+    )
 
 
 @pytest.mark.parametrize(
     "on_committee, attends, expected",
-    [(True, None, "not_applicable"), (True, False, "not_applicable"), (False, True, "pass"), (False, False, "fail"), (False, None, "unknown"), (None, True, "unknown")],
+    [
+        (True, None, "not_applicable"),
+        (True, False, "not_applicable"),
+        (False, True, "pass"),
+        (False, False, "fail"),
+        (False, None, "unknown"),
+        (None, True, "unknown"),
+    ],
 )
 def test_conditional(plenary: Engine, on_committee: bool | None, attends: bool | None, expected: str) -> None:
     pg = {k: v for k, v in (("secretary_on_party_committee", on_committee), ("secretary_attends_plenary", attends)) if v is not None}
@@ -232,19 +286,22 @@ def test_conditional(plenary: Engine, on_committee: bool | None, attends: bool |
 
 
 def test_conditional_on_a_number(make_engine: Callable[..., Engine]) -> None:
-    engine = make_engine(standard(
-        crit("if-cars", "when", 'when = { key = "equipment.vehicles", op = ">=", value = 1 }')
-        + crit("budget", "flag", 'key = "finance.in_budget"', parent="if-cars")
-    ))
+    engine = make_engine(
+        standard(
+            crit("if-cars", "when", 'when = { key = "equipment.vehicles", op = ">=", value = 1 }')
+            + crit("budget", "flag", 'key = "finance.in_budget"', parent="if-cars")
+        )
+    )
     assert run(engine, {"equipment": {"vehicles": 0}}).find("if-cars").verdict is Verdict.NOT_APPLICABLE
     assert run(engine, {"equipment": {"vehicles": 1}, "finance": {"in_budget": False}}).find("if-cars").verdict is Verdict.FAIL
 
 
 def test_optional_provision(make_engine: Callable[..., Engine]) -> None:
-    engine = make_engine(standard(
-        crit("secretary-general", "optional", 'present = "finance.in_budget"')
-        + crit("qualified", "attest", parent="secretary-general")
-    ))
+    engine = make_engine(
+        standard(
+            crit("secretary-general", "optional", 'present = "finance.in_budget"') + crit("qualified", "attest", parent="secretary-general")
+        )
+    )
     na = run(engine, {"finance": {"in_budget": False}}).find("secretary-general")
     assert na.verdict is Verdict.NOT_APPLICABLE and "not taken up" in na.reason.en
     assert run(engine, {"finance": {"in_budget": True}, "attest": {"qualified": False}}).verdict is Overall.FAIL
@@ -253,10 +310,13 @@ def test_optional_provision(make_engine: Callable[..., Engine]) -> None:
 
 
 def test_advisory_never_blocks(make_engine: Callable[..., Engine]) -> None:
-    engine = make_engine(standard(
-        crit("ufwd", "advisory") + crit("deputy", "flag", 'key = "party_group.secretary_is_ufwd_deputy"', parent="ufwd")
-        + crit("acct", "flag", 'key = "finance.independent_account"')
-    ))
+    engine = make_engine(
+        standard(
+            crit("ufwd", "advisory")
+            + crit("deputy", "flag", 'key = "party_group.secretary_is_ufwd_deputy"', parent="ufwd")
+            + crit("acct", "flag", 'key = "finance.independent_account"')
+        )
+    )
     for deputy in (True, False, None):
         ev: dict[str, Any] = {"finance": {"independent_account": True}}
         if deputy is not None:
@@ -272,7 +332,9 @@ def test_requires_nests_the_other_standard_at_the_same_date(make_engine: Callabl
     base = crit("computers", "threshold", 'key = "equipment.computers"\nop = ">="\nvalue = 3')
     old = standard(base, id="test/eq", version="old", extra="effective_until = 2013-01-01")
     new = standard(base.replace("value = 3", "value = 5"), id="test/eq", version="new", effective_from="2013-01-01")
-    main = standard(crit("eq", "requires", 'standard = "test/eq"') + crit("area", "threshold", 'key = "office.area_m2"\nop = ">="\nvalue = 60'))
+    main = standard(
+        crit("eq", "requires", 'standard = "test/eq"') + crit("area", "threshold", 'key = "office.area_m2"\nop = ">="\nvalue = 60')
+    )
     engine = make_engine(old, new, main)
     evidence = {"equipment": {"computers": 4}, "office": {"area_m2": 60}}
     result = run(engine, evidence)

@@ -17,7 +17,9 @@ SAMPLE = ROOT / "examples" / "sample" / "county.toml"
 
 def fivegood(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("fivegood") or str(Path(sys.executable).parent / "fivegood")
-    return subprocess.run([exe, *args], capture_output=True, text=True, cwd=cwd, env={"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"}, timeout=60)
+    return subprocess.run(
+        [exe, *args], capture_output=True, text=True, cwd=cwd, env={"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"}, timeout=60
+    )
 
 
 def test_check_pass_text() -> None:
@@ -85,8 +87,11 @@ def test_test_command_runs_bundled_cases_and_names_a_failing_one(tmp_path: Path)
     assert "✔ henan.cases.toml: Province aggregate: 77,670 of 367,400 private enterprises is 21.14%, over the 20% line" in run.stdout
     assert run.stdout.strip().endswith("0 failed")
     wrong = tmp_path / "wrong.cases.toml"
-    wrong.write_text('standard = "henan/five-guarantees"\n[[case]]\nname = "wrong"\nas_of = 2014-01-01\n'
-                     'evidence = { office = { area_m2 = 59 } }\ncriteria = { premises = "pass" }\n', encoding="utf-8")
+    wrong.write_text(
+        'standard = "henan/five-guarantees"\n[[case]]\nname = "wrong"\nas_of = 2014-01-01\n'
+        'evidence = { office = { area_m2 = 59 } }\ncriteria = { premises = "pass" }\n',
+        encoding="utf-8",
+    )
     run = fivegood("test", str(wrong))
     assert run.returncode == 1
     assert "✘ wrong.cases.toml: wrong" in run.stdout and "criterion premises: expected pass, got fail" in run.stdout
@@ -101,10 +106,28 @@ def test_test_command_reports_a_malformed_cases_file(tmp_path: Path) -> None:
     assert "no standard" in run.stderr
 
 
-@pytest.mark.parametrize("fmt, marker", [("markdown", "## ❌ Good support"), ("html", '<div class="verdict v-fail" id="verdict">'), ("junit", '<testsuite name="henan/county-five-good@2013"')])
+@pytest.mark.parametrize(
+    "fmt, marker",
+    [
+        ("markdown", "## ❌ Good support"),
+        ("html", '<div class="verdict v-fail" id="verdict">'),
+        ("junit", '<testsuite name="henan/county-five-good@2013"'),
+    ],
+)
 def test_check_report_formats(tmp_path: Path, fmt: str, marker: str) -> None:
     out = tmp_path / f"report.{fmt}"
-    run = fivegood("check", str(ROOT / "examples/henan/narrow-miss.toml"), "-s", "henan/county-five-good", "--as-of", "2014-01-01", "-f", fmt, "-o", str(out))
+    run = fivegood(
+        "check",
+        str(ROOT / "examples/henan/narrow-miss.toml"),
+        "-s",
+        "henan/county-five-good",
+        "--as-of",
+        "2014-01-01",
+        "-f",
+        fmt,
+        "-o",
+        str(out),
+    )
     assert run.returncode == 1, run.stderr
     text = out.read_text(encoding="utf-8")
     assert marker in text
@@ -124,7 +147,7 @@ def test_show_lists_criteria_with_thresholds_and_interpretations() -> None:
     assert run.returncode == 0
     assert "premises · threshold ≥ 60 m² ← office.area_m2 · Office area" in run.stdout
     assert "office-independent · flag = true ← office.independent · Premises of its own" in run.stdout
-    assert "⤷ \"At least\" (至少) governs both amounts" in run.stdout
+    assert '⤷ "At least" (至少) governs both amounts' in run.stdout
 
 
 def test_template_lists_every_key_and_checks_as_incomplete(tmp_path: Path) -> None:
@@ -153,8 +176,13 @@ def test_diff_between_versions() -> None:
 def test_validate_lists_every_problem(tmp_path: Path) -> None:
     good = ROOT / "standards/henan/five-guarantees-2013.toml"
     bad = tmp_path / "bad.toml"
-    bad.write_text(good.read_text(encoding="utf-8").replace("value = 60\n", 'value = "60"\n').replace('op = ">="\nvalue = 3', 'op = "=>"\nvalue = 3', 1)
-                   .replace('id = "henan/five-guarantees"', 'id = "test/copy"'), encoding="utf-8")
+    bad.write_text(
+        good.read_text(encoding="utf-8")
+        .replace("value = 60\n", 'value = "60"\n')
+        .replace('op = ">="\nvalue = 3', 'op = "=>"\nvalue = 3', 1)
+        .replace('id = "henan/five-guarantees"', 'id = "test/copy"'),
+        encoding="utf-8",
+    )
     run = fivegood("validate", str(good), str(bad))
     assert run.returncode == 1
     lines = run.stdout.strip().splitlines()
@@ -164,10 +192,39 @@ def test_validate_lists_every_problem(tmp_path: Path) -> None:
     assert fivegood("validate", str(good)).stdout.strip() == "1 valid"
 
 
+def test_validate_reads_each_threshold_against_its_own_sentence(tmp_path: Path) -> None:
+    good = ROOT / "standards/henan/five-guarantees-2013.toml"
+    text = good.read_text(encoding="utf-8").replace('id = "henan/five-guarantees"', 'id = "test/wording"')
+    # 不少于60平方米 written as "more than 60": every type and key is right, only the reading is wrong.
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(text.replace('key = "office.area_m2"\nop = ">="', 'key = "office.area_m2"\nop = ">"'), encoding="utf-8")
+    assert wrong.read_text(encoding="utf-8") != text
+    run = fivegood("validate", str(wrong))
+    assert run.returncode == 1
+    line = text[: text.index('key = "office.area_m2"')].count("\n")
+    assert f"{wrong}:" in run.stdout and "criterion[premises].text" in run.stdout
+    assert "the text says '不少于60平方米' (>= 60), the check is > 60" in run.stdout
+    assert abs(int(run.stdout.split(":")[1]) - line) < 10
+
+
 def test_batch_streams_rows_and_summarises(tmp_path: Path) -> None:
     rows, summary, report = tmp_path / "rows.csv", tmp_path / "summary.json", tmp_path / "dash.html"
-    run = fivegood("batch", str(ROOT / "examples/ningbo/batch.jsonl"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12",
-                   "-f", "csv", "-o", str(rows), "--summary", str(summary), "--report", str(report))
+    run = fivegood(
+        "batch",
+        str(ROOT / "examples/ningbo/batch.jsonl"),
+        "-s",
+        "ningbo/five-have-five-good",
+        "--as-of",
+        "2011-01-12",
+        "-f",
+        "csv",
+        "-o",
+        str(rows),
+        "--summary",
+        str(summary),
+        "--report",
+        str(report),
+    )
     assert run.returncode == 0, run.stderr
     table = list(csv.DictReader(rows.open(encoding="utf-8")))
     assert [r["verdict"] for r in table] == ["pass", "pass", "pass", "fail", "error", "pass", "error"]
@@ -184,7 +241,9 @@ def test_batch_streams_rows_and_summarises(tmp_path: Path) -> None:
 
 def test_batch_with_jobs_gives_the_same_rows(tmp_path: Path) -> None:
     one = fivegood("batch", str(ROOT / "examples/ningbo/batch.csv"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12")
-    two = fivegood("batch", str(ROOT / "examples/ningbo/batch.csv"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12", "--jobs", "2")
+    two = fivegood(
+        "batch", str(ROOT / "examples/ningbo/batch.csv"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12", "--jobs", "2"
+    )
     assert one.returncode == two.returncode == 0
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 5
 
@@ -193,8 +252,11 @@ def test_batch_with_jobs_gives_the_same_rows(tmp_path: Path) -> None:
     "args, english, chinese",
     [
         (("check", "missing.toml", "-s", "sample/office"), "error: missing.toml: no such file", "错误: missing.toml: 文件不存在"),
-        (("check", str(SAMPLE), "-s", "sample/office", "--as-of", "2019-01-01"), "no version of sample/office is in force on 2019-01-01",
-         "sample/office 在 2019-01-01 没有生效的版本(版本:2020: 2020-01-01 – 2024-01-01; 2024: 2024-01-01 – open)"),
+        (
+            ("check", str(SAMPLE), "-s", "sample/office", "--as-of", "2019-01-01"),
+            "no version of sample/office is in force on 2019-01-01",
+            "sample/office 在 2019-01-01 没有生效的版本(版本:2020: 2020-01-01 – 2024-01-01; 2024: 2024-01-01 – open)",
+        ),
         (("check", str(SAMPLE), "-s", "sample/nothing"), "unknown standard 'sample/nothing'", "未知标准 'sample/nothing'"),
     ],
 )
@@ -234,9 +296,23 @@ def test_batch_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
 
     primary, secondary = pty.openpty()
     exe = shutil.which("fivegood") or str(Path(sys.executable).parent / "fivegood")
-    done = subprocess.run([exe, "batch", str(ROOT / "examples/ningbo/batch.csv"), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12",
-                           "-o", str(tmp_path / "rows.jsonl")], stderr=secondary, stdout=subprocess.DEVNULL, timeout=60,
-                          env={"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8", "TERM": "xterm"})
+    done = subprocess.run(
+        [
+            exe,
+            "batch",
+            str(ROOT / "examples/ningbo/batch.csv"),
+            "-s",
+            "ningbo/five-have-five-good",
+            "--as-of",
+            "2011-01-12",
+            "-o",
+            str(tmp_path / "rows.jsonl"),
+        ],
+        stderr=secondary,
+        stdout=subprocess.DEVNULL,
+        timeout=60,
+        env={"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8", "TERM": "xterm"},
+    )
     os.close(secondary)
     seen = b""
     while True:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from fivegood_core import Engine
-from fivegood_core.docgen import render_format_reference, render_hook_reference
+from fivegood_core.render.docgen import render_format_reference, render_hook_reference
 
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -33,8 +33,12 @@ def blocks(language: str) -> list[tuple[str, int, str]]:
 PYTHON = blocks("python")
 # The tutorial's commands need its plugin installed in a fresh environment: .ci/run
 # installs it and runs them there, as written in docs/tutorial.md.
-COMMANDS = [(page, line, cmd.split("#")[0].strip()) for page, line, block in blocks("sh") for cmd in block.splitlines()
-            if cmd.startswith("fivegood ") and not PLACEHOLDER.search(cmd.split("#")[0]) and page != "tutorial.md"]
+COMMANDS = [
+    (page, line, cmd.split("#")[0].strip())
+    for page, line, block in blocks("sh")
+    for cmd in block.splitlines()
+    if cmd.startswith("fivegood ") and not PLACEHOLDER.search(cmd.split("#")[0]) and page != "tutorial.md"
+]
 
 
 @pytest.mark.parametrize("page, line, code", PYTHON, ids=[f"{p}:{n}" for p, n, _ in PYTHON])
@@ -50,8 +54,14 @@ def test_command_example_runs(page: str, line: int, command: str, tmp_path: Path
         (tmp_path / name).symlink_to(ROOT / name)
     args = shlex.split(command)
     exe = str(Path(sys.executable).parent / "fivegood")
-    run = subprocess.run([exe, *args[1:]], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                         env={**os.environ, "PATH": str(Path(sys.executable).parent)})
+    run = subprocess.run(
+        [exe, *args[1:]],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PATH": str(Path(sys.executable).parent)},
+    )
     assert run.returncode in (0, 1, 3), f"{page}:{line}: {command}\n{run.stderr}"
     assert "Traceback" not in run.stderr, run.stderr
 

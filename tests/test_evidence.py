@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fivegood_core import Engine, EvidenceError, Overall, load_evidence
-from fivegood_core.evidence import MAX_DEPTH, nest
+from fivegood_core.evidence.document import MAX_DEPTH, nest
 
 ON = dt.date(2024, 6, 1)
 REF = "sample/office"
@@ -86,7 +86,10 @@ def test_dotted_keys_are_nested() -> None:
 
 def test_flat_dotted_evidence_evaluates_like_nested(engine: Engine) -> None:
     nested = {"office": {"area_m2": 50}}
-    assert engine.evaluate({"office.area_m2": 50}, REF, ON).find("office-area").verdict is engine.evaluate(nested, REF, ON).find("office-area").verdict
+    assert (
+        engine.evaluate({"office.area_m2": 50}, REF, ON).find("office-area").verdict
+        is engine.evaluate(nested, REF, ON).find("office-area").verdict
+    )
 
 
 def test_malformed_json_names_the_line(tmp_path: Path, engine: Engine) -> None:
@@ -129,7 +132,7 @@ def test_missing_directory_and_unsupported_files(tmp_path: Path) -> None:
 
 
 def test_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fivegood_core import evidence
+    from fivegood_core.evidence import document as evidence
 
     monkeypatch.setattr(evidence, "MAX_BYTES", 10)
     (tmp_path / "big.toml").write_text("[office]\narea_m2 = 60\n", encoding="utf-8")

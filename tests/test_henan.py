@@ -16,7 +16,9 @@ GUARANTEES = "henan/five-guarantees"
 
 
 def test_province_aggregate_share_is_21_14_percent(engine: Engine) -> None:
-    share = engine.evaluate({"members": {"enterprise": 77670}, "local": {"private_enterprises": 367400}}, FIVE_GOOD, AFTER).find("art5-share")
+    share = engine.evaluate({"members": {"enterprise": 77670}, "local": {"private_enterprises": 367400}}, FIVE_GOOD, AFTER).find(
+        "art5-share"
+    )
     assert share.verdict is Verdict.PASS
     assert share.observed == "21.14%" and share.threshold == "≥ 20%"
 
@@ -70,7 +72,10 @@ def test_failing_one_guarantee_fails_article_19_and_names_it(engine: Engine) -> 
     assert "activities-welfare" in result.find("art19-five-guarantees").gap.en  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("on, version", [(dt.date(2012, 7, 1), "2012"), (dt.date(2013, 1, 24), "2012"), (dt.date(2013, 1, 25), "2013"), (dt.date(2020, 1, 1), "2013")])
+@pytest.mark.parametrize(
+    "on, version",
+    [(dt.date(2012, 7, 1), "2012"), (dt.date(2013, 1, 24), "2012"), (dt.date(2013, 1, 25), "2013"), (dt.date(2020, 1, 1), "2013")],
+)
 def test_as_of_date_selects_the_version(engine: Engine, on: dt.date, version: str) -> None:
     assert engine.get(GUARANTEES, on).defn.version == version
     assert engine.evaluate(str(EXAMPLES / "model-county.toml"), GUARANTEES, on).standard.version == version
@@ -94,7 +99,13 @@ def test_2012_presence_checks_accept_what_2013_rejects(engine: Engine) -> None:
 
 def test_every_article_is_present_with_its_citation_and_text(engine: Engine) -> None:
     compiled = engine.get(FIVE_GOOD, AFTER)
-    articles = [n.defn for n in compiled.nodes if n.defn.citation and n.defn.citation.startswith("第") and n.defn.parent in {"leadership", "membership", "chambers", "role", "support"}]
+    articles = [
+        n.defn
+        for n in compiled.nodes
+        if n.defn.citation
+        and n.defn.citation.startswith("第")
+        and n.defn.parent in {"leadership", "membership", "chambers", "role", "support"}
+    ]
     numerals = "一二三四五六七八九十"
     expected = [f"第{numerals[i - 1] if i <= 10 else '十' + numerals[i - 11]}条" for i in range(1, 20)]
     assert [a.citation for a in articles] == expected
@@ -109,7 +120,12 @@ def test_advisory_conditional_and_optional_clauses_use_their_kinds(engine: Engin
     assert kinds["art2-secretary-general"] == "optional"
     assert kinds["art4-plenary"] == "when"
     doc = load_evidence(EXAMPLES / "model-county.toml")
-    doc["party_group"] = {**doc["party_group"], "secretary_is_ufwd_deputy": False, "secretary_on_party_committee": True, "secretary_attends_plenary": False}
+    doc["party_group"] = {
+        **doc["party_group"],
+        "secretary_is_ufwd_deputy": False,
+        "secretary_on_party_committee": True,
+        "secretary_attends_plenary": False,
+    }
     doc["leadership"]["secretary_general_appointed"] = False
     result = engine.evaluate(doc, FIVE_GOOD, AFTER)
     assert result.verdict is Overall.PASS
@@ -177,7 +193,9 @@ def test_art5_growth_threshold_names_its_basis_document(engine: Engine) -> None:
     by_id = {n.defn.id: n.defn for n in compiled.nodes}
     for cid in ("art5-growth", "art5-growth-computed", "art5-growth-reported"):
         d = by_id[cid]
-        assert d.interpretation is not None and "豫联(组)〔2012〕15号" in d.interpretation.zh and "豫联(组)〔2012〕15号" in d.interpretation.en
+        assert (
+            d.interpretation is not None and "豫联(组)〔2012〕15号" in d.interpretation.zh and "豫联(组)〔2012〕15号" in d.interpretation.en
+        )
     result = engine.evaluate({"members": {"growth_rate_reported": 0.07}}, FIVE_GOOD, AFTER)
     assert "豫联(组)〔2012〕15号" in result.find("art5-growth-reported").interpretation.en  # type: ignore[union-attr]
 

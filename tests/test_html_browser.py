@@ -11,11 +11,18 @@ import pytest
 
 from fivegood_core import Engine
 from fivegood_core.batch import evaluate_batch, read_records
-from fivegood_core.report import render_batch_html, render_html
+from fivegood_core.render.report import render_batch_html, render_html
 
 ROOT = Path(__file__).parent.parent
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +69,9 @@ def test_scorecard_shows_the_verdict_and_every_criterion_and_fetches_nothing(chr
 def test_batch_dashboard_in_the_browser(chromium: str, tmp_path: Path) -> None:
     engine = Engine.from_entry_points(strict=True)
     path = ROOT / "examples/ningbo/batch.jsonl"
-    report = evaluate_batch(engine, read_records(path, engine.vocabulary), "ningbo/five-have-five-good", dt.date(2011, 1, 12), str(path), every=True)
+    report = evaluate_batch(
+        engine, read_records(path, engine.vocabulary), "ningbo/five-have-five-good", dt.date(2011, 1, 12), str(path), every=True
+    )
     page = tmp_path / "dashboard.html"
     page.write_text(render_batch_html(report.summary, "en"), encoding="utf-8")
     visible, text, requests = open_page(chromium, page, tmp_path / "dashboard.png")

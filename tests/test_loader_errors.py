@@ -7,8 +7,8 @@ from typing import Callable
 
 import pytest
 
-from conftest import standard
 from fivegood_core import Engine, StandardError
+from helpers import standard
 
 GOOD = """
 [[criterion]]
@@ -103,7 +103,10 @@ def test_unknown_metric(make_engine: Callable[..., Engine]) -> None:
 def test_unknown_evidence_key_with_suggestion(make_engine: Callable[..., Engine]) -> None:
     text = standard(GOOD.replace("office.area_m2", "ofice.area_m2"))
     msg = only(make_engine, text)
-    assert f":{line_of(text, 'ofice')}: criterion[0].key: unknown evidence key 'ofice.area_m2': not in the vocabulary; did you mean 'office.area_m2'?" in msg
+    assert (
+        f":{line_of(text, 'ofice')}: criterion[0].key: unknown evidence key 'ofice.area_m2': not in the vocabulary; did you mean 'office.area_m2'?"
+        in msg
+    )
 
 
 def test_invalid_operator(make_engine: Callable[..., Engine]) -> None:
@@ -151,19 +154,24 @@ def test_requires_unknown_standard(make_engine: Callable[..., Engine]) -> None:
 
 
 def test_parent_must_be_defined_before_and_be_a_group(make_engine: Callable[..., Engine]) -> None:
-    text = standard(GOOD + GOOD.replace('id = "area"', 'id = "child"\nparent = "area"') + GOOD.replace('id = "area"', 'id = "orphan"\nparent = "later"'))
+    text = standard(
+        GOOD + GOOD.replace('id = "area"', 'id = "child"\nparent = "area"') + GOOD.replace('id = "area"', 'id = "orphan"\nparent = "later"')
+    )
     found = problems(make_engine, text)
     assert any("criterion[1].parent: parent 'area' is a threshold check, not a group" in p for p in found), found
     assert any("criterion[2].parent: unknown parent 'later': a parent must be defined before its children" in p for p in found), found
 
 
 def test_group_without_children(make_engine: Callable[..., Engine]) -> None:
-    text = standard(GOOD + """
+    text = standard(
+        GOOD
+        + """
     [[criterion]]
     id = "empty"
     kind = "any"
     title = { zh = "空", en = "empty" }
-    """)
+    """
+    )
     msg = only(make_engine, text)
     assert "criterion[empty]: a any group needs at least one child (parent = 'empty')" in msg
 
@@ -177,26 +185,32 @@ def test_unknown_top_level_key_and_every_problem_listed(make_engine: Callable[..
 
 
 def test_unknown_reward_calculator(make_engine: Callable[..., Engine]) -> None:
-    text = standard(GOOD + """
+    text = standard(
+        GOOD
+        + """
     [[reward]]
     id = "x"
     payer = { zh = "区政府", en = "District" }
     applies_to = { district = "x" }
     basis = { zh = "文件", en = "document" }
     calculator = "tiered"
-    """)
+    """
+    )
     msg = only(make_engine, text)
     assert "reward[0].calculator: unknown reward calculator 'tiered' (known: fixed)" in msg
 
 
 def test_condition_on_unknown_key(make_engine: Callable[..., Engine]) -> None:
-    text = standard("""
+    text = standard(
+        """
     [[criterion]]
     id = "cond"
     kind = "when"
     when = { key = "party_group.secretary_on_committee", expect = false }
     title = { zh = "条件", en = "cond" }
-    """ + GOOD.replace('id = "area"', 'id = "area"\nparent = "cond"'))
+    """
+        + GOOD.replace('id = "area"', 'id = "area"\nparent = "cond"')
+    )
     msg = only(make_engine, text)
     assert "criterion[cond].when: unknown evidence key 'party_group.secretary_on_committee' in the condition" in msg
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import standard
 from fivegood_core import Engine, Overall, RewardCalculator, RewardResult, RewardScheme, Subject, Text, hookimpl
 from fivegood_core.batch import evaluate_batch, read_records
-from fivegood_core.evidence import Reader
+from fivegood_core.evidence.reader import Reader
 from fivegood_core.testing import evidence
+from helpers import standard
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "ningbo"
 REF = "ningbo/five-have-five-good"
@@ -60,7 +60,10 @@ def test_before_the_scheme_no_reward_is_due() -> None:
 
 
 CHAMBERS = evidence(ENGINE.get(REF, ON), subject={"year": 2010}).flatmap(
-    lambda doc: st.sampled_from(["jiangbei", "yinzhou", "haishu", "beilun"]).map(lambda d: {**doc, "subject": {**doc["subject"], "district": d}}))
+    lambda doc: st.sampled_from(["jiangbei", "yinzhou", "haishu", "beilun"]).map(
+        lambda d: {**doc, "subject": {**doc["subject"], "district": d}}
+    )
+)
 
 
 @given(CHAMBERS)
@@ -109,7 +112,10 @@ def test_batch_file_with_a_malformed_record(name: str) -> None:
     assert errors and all(r.error.startswith(f"{path}:{r.line}:") for r in errors)  # type: ignore[union-attr]
     good = [r for r in report.rows if not r.error]
     assert {r.subject_id: r.verdict for r in good if r.subject_id in ("jiangbei-cicheng", "haishu-gulou", "jiangbei-zhuangqiao")} == {
-        "jiangbei-cicheng": Overall.PASS, "haishu-gulou": Overall.PASS, "jiangbei-zhuangqiao": Overall.FAIL}
+        "jiangbei-cicheng": Overall.PASS,
+        "haishu-gulou": Overall.PASS,
+        "jiangbei-zhuangqiao": Overall.FAIL,
+    }
     by_district = {t.district: t for t in report.totals}
     assert by_district["yinzhou"].amount == Decimal(20000) and by_district["yinzhou"].certified == 1
     assert "haishu" not in by_district
@@ -134,7 +140,7 @@ class PerMemberRewards:
 
 
 def test_a_plugin_computed_reward_works_beside_the_table(make_engine: Callable[..., Engine]) -> None:
-    text = standard('''
+    text = standard("""
 [[criterion]]
 id = "rules"
 kind = "attest"
@@ -154,7 +160,7 @@ applies_to = { district = "b" }
 calculator = "per_member"
 params = { per_member = 100, cap = 20000 }
 basis = { zh = "按会员数", en = "per member" }
-''')
+""")
     engine = make_engine(text, plugins=(PerMemberRewards(),))
 
     def reward(district: str, members: int, ok: bool = True) -> Decimal | None:

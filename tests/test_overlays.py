@@ -9,12 +9,12 @@ from typing import Callable
 import fivegood_henan
 import pytest
 
-from conftest import standard
 from fivegood_core import Engine, Overall, StandardError, Verdict, load_evidence
+from helpers import standard
 
 ROOT = Path(__file__).parent.parent
 ON = dt.date(2015, 1, 1)
-OVERLAY = '''
+OVERLAY = """
 [standard]
 id = "zhengzhou/county-five-good"
 version = "2014"
@@ -58,7 +58,7 @@ value = 2
 title = { zh = "每年至少2次培训", en = "At least two trainings a year" }
 citation = "郑州补充第二条"
 text = "每年至少开展2次培训活动。"
-'''
+"""
 
 
 @pytest.fixture
@@ -82,17 +82,24 @@ def test_the_overlay_changes_only_what_it_names(zhengzhou: Engine) -> None:
     assert added.overlay == "add" and added.verdict is Verdict.PASS
     assert [c.id for c in result.find("role").children] == ["art12", "art13", "art14", "art15", "zz-training"]
     untouched = [c for c in result.walk() if c.overlay is None]
-    assert all(base.find(c.id).verdict is c.verdict for c in untouched if c.id not in ("membership", "art5", "art5-growth", "role", "chambers", "art9"))
+    assert all(
+        base.find(c.id).verdict is c.verdict
+        for c in untouched
+        if c.id not in ("membership", "art5", "art5-growth", "role", "chambers", "art9")
+    )
     assert result.to_json()["criteria"][1]["children"][0]["children"][0]["children"][0]["overlay"] == "tighten"
     # Art. 19 still requires the five guarantees, through the base's requires.
     assert result.find("art19-five-guarantees").nested is not None
     assert zhengzhou.decide(doc, "zhengzhou/county-five-good", ON).failed == ("art5-growth-computed",)
 
 
-@pytest.mark.parametrize("change, message", [
-    ('id = "art16"\noverlay = "drop"', "criterion[art99]: drops criterion 'art99', which henan/county-five-good@2013 does not have"),
-    ('id = "art5-growth-computed"\noverlay = "tighten"\nvalue = 0.08', "criterion[art99]: tightens criterion 'art99'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ('id = "art16"\noverlay = "drop"', "criterion[art99]: drops criterion 'art99', which henan/county-five-good@2013 does not have"),
+        ('id = "art5-growth-computed"\noverlay = "tighten"\nvalue = 0.08', "criterion[art99]: tightens criterion 'art99'"),
+    ],
+)
 def test_overlaying_a_criterion_the_base_lacks_is_an_error(make_engine: Callable[..., Engine], change: str, message: str) -> None:
     text = OVERLAY.replace(change, change.replace(change.split('"')[1], "art99", 1))
     with pytest.raises(StandardError) as info:
@@ -101,12 +108,19 @@ def test_overlaying_a_criterion_the_base_lacks_is_an_error(make_engine: Callable
 
 
 def test_tightening_a_field_the_kind_lacks_and_an_unpinned_base(make_engine: Callable[..., Engine]) -> None:
-    with pytest.raises(StandardError, match=r"criterion\[art5-growth-computed\]\.colour: a growth criterion has no field 'colour' to tighten"):
+    with pytest.raises(
+        StandardError, match=r"criterion\[art5-growth-computed\]\.colour: a growth criterion has no field 'colour' to tighten"
+    ):
         make_engine(OVERLAY.replace("value = 0.08\n", "value = 0.08\ncolour = 1\n", 1), plugins=(fivegood_henan.plugin,))
     with pytest.raises(StandardError, match="standard.extends: expected a pinned base, ID@VERSION"):
-        make_engine(OVERLAY.replace('extends = "henan/county-five-good@2013"', 'extends = "henan/county-five-good"'), plugins=(fivegood_henan.plugin,))
+        make_engine(
+            OVERLAY.replace('extends = "henan/county-five-good@2013"', 'extends = "henan/county-five-good"'),
+            plugins=(fivegood_henan.plugin,),
+        )
     with pytest.raises(StandardError, match="extends unknown standard 'henan/nothing@1'"):
-        make_engine(OVERLAY.replace('extends = "henan/county-five-good@2013"', 'extends = "henan/nothing@1"'), plugins=(fivegood_henan.plugin,))
+        make_engine(
+            OVERLAY.replace('extends = "henan/county-five-good@2013"', 'extends = "henan/nothing@1"'), plugins=(fivegood_henan.plugin,)
+        )
 
 
 def test_adding_an_existing_criterion_asks_for_replace(make_engine: Callable[..., Engine]) -> None:
@@ -115,12 +129,17 @@ def test_adding_an_existing_criterion_asks_for_replace(make_engine: Callable[...
 
 
 def test_an_overlay_of_an_overlay(make_engine: Callable[..., Engine]) -> None:
-    second = standard('''
+    second = standard(
+        """
 [[criterion]]
 id = "zz-training"
 overlay = "tighten"
 value = 3
-''', id="zhengzhou/strict", version="1", extra='extends = "zhengzhou/county-five-good@2014"').replace('subject_kind = "county_federation"', 'subject_kind = "county_federation"')
+""",
+        id="zhengzhou/strict",
+        version="1",
+        extra='extends = "zhengzhou/county-five-good@2014"',
+    ).replace('subject_kind = "county_federation"', 'subject_kind = "county_federation"')
     engine = make_engine(OVERLAY, second, plugins=(fivegood_henan.plugin,))
     result = engine.evaluate({"activities": {"training": 2}}, "zhengzhou/strict", ON)
     assert result.find("zz-training").verdict is Verdict.FAIL and result.find("zz-training").threshold == "≥ 3"

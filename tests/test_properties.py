@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fivegood_core import Engine, FolderPlugin, Overall, Result, Verdict
-from fivegood_core.checks import Threshold
+from fivegood_core.kinds.leaves import Threshold
+from fivegood_core.model.verdict import all_of, any_of, at_least, mask
 from fivegood_core.testing import evidence, keys_of, without
-from fivegood_core.verdict import all_of, any_of, at_least, mask
 
 ON = dt.date(2014, 1, 1)
 ENGINE = Engine.from_plugins([FolderPlugin(Path(__file__).parent / "standards")])
@@ -52,13 +52,11 @@ def test_three_valued_all(vs: list[Verdict]) -> None:
         assert result is Verdict.NOT_APPLICABLE
 
 
-
 @given(EVIDENCE)
 def test_fast_path_agrees_with_explained_evaluation(doc: dict[str, Any]) -> None:
     result = ENGINE.evaluate(doc, KITCHEN, ON)
     decision = ENGINE.decide(doc, KITCHEN, ON)
     assert (decision.verdict, decision.failed, decision.unknown) == (result.verdict, result.failed, result.unknown)
-
 
 
 @given(EVIDENCE, st.data())
@@ -74,7 +72,6 @@ def test_adding_evidence_never_turns_a_pass_into_anything_else(doc: dict[str, An
         assert ENGINE.evaluate(doc, KITCHEN, ON).verdict is Overall.PASS
 
 
-
 @given(EVIDENCE, st.data())
 def test_removing_evidence_never_turns_a_fail_into_a_pass(doc: dict[str, Any], data: st.DataObject) -> None:
     present = keys_of(doc)
@@ -88,7 +85,6 @@ def test_removing_evidence_never_turns_a_fail_into_a_pass(doc: dict[str, Any], d
 
 
 RAISABLE = [n for n in KITCHEN.nodes if isinstance(n.check, Threshold) and n.check.key and n.check.op in (">", ">=")]
-
 
 
 @given(EVIDENCE, st.sampled_from(RAISABLE), st.integers(1, 10**6))

@@ -36,30 +36,58 @@ def test_the_real_standard_passes(pytester: pytest.Pytester) -> None:
     assert "henan/five-guarantees::versions" not in result.stdout.str()  # pinned to @2013
 
 
-FIVE_GOOD = (ROOT / "standards" / "henan" / "county-five-good-2013.toml").read_text(encoding="utf-8").replace(
-    'id = "henan/county-five-good"', 'id = "copy/county-five-good"')
+FIVE_GOOD = (
+    (ROOT / "standards" / "henan" / "county-five-good-2013.toml")
+    .read_text(encoding="utf-8")
+    .replace('id = "henan/county-five-good"', 'id = "copy/county-five-good"')
+)
 
 
 @pytest.mark.parametrize(
     "text, find, replace, selector, failing, message",
     [
         # 超过 5.5% (strict) written as >=: boundary tests follow the operator, the wording test reads the text.
-        (FIVE_GOOD, 'op = ">"\nvalue = 0.055', 'op = ">="\nvalue = 0.055', "art5-growth-computed", "copy/county-five-good@2013::art5-growth-computed::wording",
-         "art5-growth-computed: the text says '超过5.5%' (> 0.055), the check is >= 0.055"),
+        (
+            FIVE_GOOD,
+            'op = ">"\nvalue = 0.055',
+            'op = ">="\nvalue = 0.055',
+            "art5-growth-computed",
+            "copy/county-five-good@2013::art5-growth-computed::wording",
+            "art5-growth-computed: the text says '超过5.5%' (> 0.055), the check is >= 0.055",
+        ),
         # 不少于 60 (inclusive) written as >.
-        (GUARANTEES, 'key = "office.area_m2"\nop = ">="', 'key = "office.area_m2"\nop = ">"', "office.area_m2",
-         "henan/five-guarantees@2013::office.area_m2::wording", "premises: the text says '不少于60平方米' (>= 60), the check is > 60"),
+        (
+            GUARANTEES,
+            'key = "office.area_m2"\nop = ">="',
+            'key = "office.area_m2"\nop = ">"',
+            "office.area_m2",
+            "henan/five-guarantees@2013::office.area_m2::wording",
+            "premises: the text says '不少于60平方米' (>= 60), the check is > 60",
+        ),
         # A threshold of 6 instead of 60.
-        (GUARANTEES, 'key = "office.area_m2"\nop = ">="\nvalue = 60', 'key = "office.area_m2"\nop = ">="\nvalue = 6', "office.area_m2",
-         "henan/five-guarantees@2013::office.area_m2::wording", "premises: the text says '不少于60平方米' (>= 60), the check is >= 6"),
+        (
+            GUARANTEES,
+            'key = "office.area_m2"\nop = ">="\nvalue = 60',
+            'key = "office.area_m2"\nop = ">="\nvalue = 6',
+            "office.area_m2",
+            "henan/five-guarantees@2013::office.area_m2::wording",
+            "premises: the text says '不少于60平方米' (>= 60), the check is >= 6",
+        ),
         # An inverted operator.
-        (GUARANTEES, 'key = "equipment.computers"\nop = ">="', 'key = "equipment.computers"\nop = "<="', "computers",
-         "henan/five-guarantees@2013::equipment.computers::wording", "equipment-computers: the text says '至少有……3台' (>= 3), the check is <= 3"),
+        (
+            GUARANTEES,
+            'key = "equipment.computers"\nop = ">="',
+            'key = "equipment.computers"\nop = "<="',
+            "computers",
+            "henan/five-guarantees@2013::equipment.computers::wording",
+            "equipment-computers: the text says '至少有……3台' (>= 3), the check is <= 3",
+        ),
     ],
     ids=["strict-written-inclusive", "inclusive-written-strict", "6-for-60", "inverted"],
 )
-def test_a_wrong_copy_fails_and_names_the_criterion(pytester: pytest.Pytester, text: str, find: str, replace: str,
-                                                     selector: str, failing: str, message: str) -> None:
+def test_a_wrong_copy_fails_and_names_the_criterion(
+    pytester: pytest.Pytester, text: str, find: str, replace: str, selector: str, failing: str, message: str
+) -> None:
     wrong = text.replace(find, replace, 1)
     assert wrong != text
     if text is FIVE_GOOD:
@@ -76,7 +104,7 @@ def test_a_wrong_copy_fails_and_names_the_criterion(pytester: pytest.Pytester, t
     assert failing in out and message in out
 
 
-BUGGY = '''
+BUGGY = """
 from fivegood_core import Check, CheckKind, Outcome, Text, Verdict, hookimpl
 
 
@@ -103,9 +131,9 @@ class Plugin:
 
 
 plugin = Plugin()
-'''
+"""
 
-QUOTA_STANDARD = '''
+QUOTA_STANDARD = """
 [standard]
 id = "test/quota"
 version = "1"
@@ -119,7 +147,7 @@ effective_from = 2000-01-01
 id = "quota"
 kind = "quota"
 title = { zh = "配额", en = "Quota" }
-'''
+"""
 
 
 def test_a_counterexample_is_shrunk_and_shown(pytester: pytest.Pytester) -> None:
@@ -148,18 +176,25 @@ def test_unread_wordings_are_listed_in_the_summary(pytester: pytest.Pytester) ->
     project(pytester, GUARANTEES)
     result = run(pytester, "-k", "welfare and wording")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*fivegood: thresholds read by interpretation, not from their wording*",
-                                 'henan/five-guarantees@2013::activities-welfare: "Once a year" is read as at least once a year.'])
+    result.stdout.fnmatch_lines(
+        [
+            "*fivegood: thresholds read by interpretation, not from their wording*",
+            'henan/five-guarantees@2013::activities-welfare: "Once a year" is read as at least once a year.',
+        ]
+    )
 
 
 def test_a_broken_requires_is_reported_with_the_criterion(pytester: pytest.Pytester) -> None:
-    broken = GUARANTEES + '''
+    broken = (
+        GUARANTEES
+        + """
 [[criterion]]
 id = "also"
 kind = "requires"
 standard = "henan/five-guarantee"
 title = { zh = "另一个", en = "Another" }
-'''
+"""
+    )
     project(pytester, broken)
     result = run(pytester)
     assert result.ret != 0
@@ -169,7 +204,9 @@ title = { zh = "另一个", en = "Another" }
 
 def test_example_cases_files_are_collected_and_a_wrong_expectation_is_named(pytester: pytest.Pytester) -> None:
     project(pytester, GUARANTEES)
-    pytester.makefile(".cases.toml", mine='''
+    pytester.makefile(
+        ".cases.toml",
+        mine="""
 standard = "henan/five-guarantees"
 
 [[case]]
@@ -183,7 +220,8 @@ name = "59 m2 wrongly expected to pass"
 as_of = 2014-01-01
 evidence = { office = { area_m2 = 59 } }
 criteria = { premises = "pass" }
-''')
+""",
+    )
     pytester.makeini("""
         [pytest]
         fivegood_sources = mine
@@ -191,7 +229,9 @@ criteria = { premises = "pass" }
     """)
     result = run(pytester, "mine.cases.toml")
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*case '59 m2 wrongly expected to pass': criterion premises: expected pass, got fail (Office area 59 m² — 1 m² short of 60 m²)*"])
+    result.stdout.fnmatch_lines(
+        ["*case '59 m2 wrongly expected to pass': criterion premises: expected pass, got fail (Office area 59 m² — 1 m² short of 60 m²)*"]
+    )
 
 
 def test_the_marker_generates_properties(pytester: pytest.Pytester) -> None:

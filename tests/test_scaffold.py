@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from fivegood_core import Engine, Overall
-from fivegood_core.cases import load_cases, run_case
-from fivegood_core.scaffold import new_plugin
+from fivegood_core.cli.scaffold import new_plugin
 from fivegood_core.testing import properties_for
+from fivegood_core.testing.cases import load_cases, run_case
 
 ROOT = Path(__file__).parent.parent
 
@@ -27,11 +27,20 @@ def load(root: Path, package: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
 
 def test_the_scaffold_is_complete_and_passes_its_own_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = new_plugin("demo_town", tmp_path, "basics", 2024)
-    expected = {"pyproject.toml", "README.md", "src/fivegood_demo_town/__init__.py", "src/fivegood_demo_town/vocabulary.toml",
-                "src/fivegood_demo_town/standards/basics-2024.toml", "src/fivegood_demo_town/standards/basics.cases.toml",
-                "examples/sample.toml", "tests/test_standard.py"}
+    expected = {
+        "pyproject.toml",
+        "README.md",
+        "src/fivegood_demo_town/__init__.py",
+        "src/fivegood_demo_town/vocabulary.toml",
+        "src/fivegood_demo_town/standards/basics-2024.toml",
+        "src/fivegood_demo_town/standards/basics.cases.toml",
+        "examples/sample.toml",
+        "tests/test_standard.py",
+    }
     assert {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} == expected
-    assert '[project.entry-points.fivegood]\ndemo_town = "fivegood_demo_town:plugin"' in (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert '[project.entry-points.fivegood]\ndemo_town = "fivegood_demo_town:plugin"' in (root / "pyproject.toml").read_text(
+        encoding="utf-8"
+    )
     engine = load(root, "fivegood_demo_town", monkeypatch)
     assert [s.ref for s in engine.standards()] == ["demo_town/basics@2024"]
     assert engine.validate(sorted((root / "src/fivegood_demo_town/standards").glob("basics-*.toml"))) == []
@@ -40,7 +49,7 @@ def test_the_scaffold_is_complete_and_passes_its_own_checks(tmp_path: Path, monk
     for prop in properties_for(engine, ["demo_town/basics"]):
         prop.run()
     assert engine.evaluate(str(root / "examples/sample.toml"), "demo_town/basics", dt.date(2024, 6, 1)).verdict is Overall.PASS
-    compile(( root / "tests/test_standard.py").read_text(encoding="utf-8"), "test_standard.py", "exec")
+    compile((root / "tests/test_standard.py").read_text(encoding="utf-8"), "test_standard.py", "exec")
 
 
 def test_the_xinzheng_worked_example(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,10 +65,13 @@ def test_the_xinzheng_worked_example(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [c.id for c in result.find("four-haves").children] == ["has-personnel", "has-premises", "has-rules", "has-activities"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (("new-plugin", "Bad-Name"), "plugin name 'Bad-Name': expected lower-case letters"),
-    (("new-plugin", "twice"), "already exists"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("new-plugin", "Bad-Name"), "plugin name 'Bad-Name': expected lower-case letters"),
+        (("new-plugin", "twice"), "already exists"),
+    ],
+)
 def test_new_plugin_refuses_bad_names_and_existing_folders(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     exe = str(Path(sys.executable).parent / "fivegood")
     env = {"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"}

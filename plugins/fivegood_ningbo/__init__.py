@@ -4,7 +4,7 @@ The standard lives in ``standards/ningbo/`` (in the wheel, inside this package);
 the chamber evidence keys it reads, in ``vocabulary.toml`` beside this file.
 """
 
-from fivegood_core.plugin import PackagePlugin
+from fivegood_core import PackagePlugin
 
 #: Registered under the ``fivegood`` entry-point group, like any third party's plugin.
 plugin = PackagePlugin(__name__)

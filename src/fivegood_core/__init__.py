@@ -8,24 +8,27 @@ The public API, all of it::
     result = engine.evaluate("county.toml", "henan/five-guarantees", as_of=date(2014, 1, 1))
     result.verdict            # Overall.PASS / FAIL / INCOMPLETE
     result.find("premises").reason.en
-    result.to_json()          # the stable JSON form (SPEC section 5)
+    result.to_json()          # the stable JSON form (docs/results.md)
     engine.decide(evidence_dict, "henan/five-guarantees")   # fast: verdict + failed ids
 
 Plugins implement the hooks of :mod:`fivegood_core.hookspecs` with
 :data:`hookimpl`.
 """
 
-from .checks import BuildContext, Check, CheckKind, EvalContext, Group
-from .engine import Engine
-from .errors import EvidenceError, FivegoodError, PluginError, Problem, ResolutionError, StandardError
-from .evidence import Subject, load_evidence
-from .metrics import BoundMetric, Measured, Metric
-from .model import CriterionDef, RewardScheme, StandardDef, Text
-from .plugin import FolderPlugin, PackagePlugin, hookimpl
-from .results import Assessment, CriterionResult, Decision, Outcome, Result, RewardResult, StandardInfo
-from .rewards import RewardCalculator
-from .schema import BuildError, Field
-from .verdict import Overall, Verdict
+from fivegood_core.catalogue.packaged import FolderPlugin, PackagePlugin
+from fivegood_core.engine import Engine
+from fivegood_core.errors import EvidenceError, FivegoodError, PluginError, Problem, ResolutionError, StandardError
+from fivegood_core.evidence.document import load_evidence
+from fivegood_core.hookspecs import hookimpl
+from fivegood_core.kinds.contract import BoundMetric, BuildContext, Check, CheckKind, EvalContext, Group, Measured, Metric
+from fivegood_core.kinds.rewards import RewardCalculator
+from fivegood_core.model.definitions import CriterionDef, RewardScheme, StandardDef, Text
+from fivegood_core.model.refs import StandardRef
+from fivegood_core.model.results import Assessment, CriterionResult, Decision, Outcome, Result, RewardResult, StandardInfo
+from fivegood_core.model.subject import Subject
+from fivegood_core.model.verdict import Overall, Verdict
+from fivegood_core.reading.schema import BuildError, Field
+from fivegood_core.version import __version__
 
 __all__ = [
     "Assessment",
@@ -59,9 +62,11 @@ __all__ = [
     "StandardDef",
     "StandardError",
     "StandardInfo",
+    "StandardRef",
     "Subject",
     "Text",
     "Verdict",
     "hookimpl",
     "load_evidence",
+    "__version__",
 ]

@@ -43,6 +43,10 @@ class ProblemsError(FivegoodError):
         # Rebuilt from the problems, not the message, when sent to or from a worker process.
         return type(self), (self.problems,)
 
+    def located(self, file: str | None, line: int | None = None) -> "ProblemsError":
+        """The same error with ``file`` and ``line`` filled in where its problems do not say where they are."""
+        return type(self)([Problem(p.file or file, p.line if p.line is not None else line, p.key, p.message) for p in self.problems])
+
     @property
     def first(self) -> Problem:
         """The first problem, for callers that show a single line."""

@@ -12,7 +12,7 @@ where ``plugin = PackagePlugin(__name__)`` serves the package's ``standards/``
 folder and ``vocabulary.toml`` (``fivegood new-plugin`` writes all of this);
 or, in an embedding program, explicitly: ``Engine.from_plugins([plugin])``.
 The engine's own check kinds, metrics and reward calculators are provided by
-``fivegood_core.builtins`` through these same hooks.
+``fivegood_core.catalogue.builtins`` through these same hooks.
 
 Each hook is called once, when an engine is created, and returns a list: every
 plugin's lists are concatenated. Hooks take no arguments, so that a plugin is
@@ -29,13 +29,15 @@ if TYPE_CHECKING:
     import os
     from importlib.resources.abc import Traversable
 
-    from .checks import CheckKind
-    from .metrics import Metric
-    from .rewards import RewardCalculator
+    from fivegood_core.kinds.contract import CheckKind, Metric
+    from fivegood_core.kinds.rewards import RewardCalculator
 
 PROJECT = "fivegood"
 
 hookspec = pluggy.HookspecMarker(PROJECT)
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Marker for plugin functions implementing a hook of this module (exported as ``fivegood_core.hookimpl``)."""
 
 #: A place standards come from: a TOML file, or a directory searched for ``*.toml``.
 StandardSource = Union["os.PathLike[str]", "Traversable", str]
@@ -78,12 +80,12 @@ def fivegood_vocabulary() -> list[StandardSource]:
 
 @hookspec
 def fivegood_check_kinds() -> list[CheckKind]:
-    """Return :class:`~fivegood_core.checks.CheckKind` objects: new ``kind = "…"`` values.
+    """Return :class:`~fivegood_core.CheckKind` objects: new ``kind = "…"`` values.
 
     A kind declares its TOML fields (so unknown keys are still rejected) and a
     ``build(params, context)`` that returns a
-    :class:`~fivegood_core.checks.Check` (a leaf) or a
-    :class:`~fivegood_core.checks.Group` (``group=True``: it has children).
+    :class:`~fivegood_core.Check` (a leaf) or a
+    :class:`~fivegood_core.Group` (``group=True``: it has children).
     Two plugins defining the same kind name is an error.
 
     Example::
@@ -98,7 +100,7 @@ def fivegood_check_kinds() -> list[CheckKind]:
 
 @hookspec
 def fivegood_metrics() -> list[Metric]:
-    """Return :class:`~fivegood_core.metrics.Metric` objects: values a threshold can compare.
+    """Return :class:`~fivegood_core.Metric` objects: values a threshold can compare.
 
     A criterion uses a metric with ``kind = "threshold"``, ``metric = "name"``
     and ``args = {…}``. A metric computes exactly (int, Decimal, Fraction).
@@ -114,7 +116,7 @@ def fivegood_metrics() -> list[Metric]:
 
 @hookspec
 def fivegood_reward_calculators() -> list[RewardCalculator]:
-    """Return :class:`~fivegood_core.rewards.RewardCalculator` objects.
+    """Return :class:`~fivegood_core.RewardCalculator` objects.
 
     A reward scheme in a standard names its calculator (``calculator =
     "fixed"`` by default, which pays ``amount``). A jurisdiction whose reward

@@ -1,0 +1,199 @@
+"""Batches: many organisations' evidence in, one row each out, and reward totals per district and payer.
+
+Input is JSON Lines (one evidence document per line) or CSV (one organisation
+per row, dotted column names such as ``office.area_m2``; list cells separated
+by ``;``). A record that cannot be read or evaluated becomes an error row with
+its line number; every other record still counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Iterable, Iterator, Mapping, Protocol
+
+import attrs
+
+from fivegood_core.batch.rows import Assessor, BatchRow, stream_batch
+from fivegood_core.evaluation.compiled import CompiledStandard
+from fivegood_core.model.dates import as_of_or_today
+from fivegood_core.model.definitions import Text
+from fivegood_core.model.verdict import Overall, Verdict
+
+
+class Resolving(Assessor, Protocol):
+    """What also finds standards by reference: an :class:`~fivegood_core.Engine`."""
+
+    def get(self, ref: str, as_of: dt.date | None = None) -> CompiledStandard: ...
+
+
+@attrs.frozen
+class RewardTotal:
+    """What one payer owes in one district: how many certified subjects, how much in all."""
+
+    district: str | None
+    payer: Text
+    currency: str
+    certified: int
+    amount: Decimal
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form; the amount is a string of yuan."""
+        return {
+            "district": self.district,
+            "payer": self.payer.to_json(),
+            "currency": self.currency,
+            "certified": self.certified,
+            "amount": str(self.amount),
+        }
+
+
+@attrs.frozen
+class CriterionRate:
+    """How a criterion fared over a batch: records per verdict."""
+
+    id: str
+    title: Text
+    counts: Mapping[str, int]
+
+    @property
+    def pass_rate(self) -> Fraction | None:
+        """Passes over records where it was decided (pass or fail); None when never decided."""
+        decided = self.counts.get("pass", 0) + self.counts.get("fail", 0)
+        return Fraction(self.counts.get("pass", 0), decided) if decided else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form; the rate is a decimal string to four places."""
+        rate = self.pass_rate
+        return {
+            "id": self.id,
+            "title": self.title.to_json(),
+            "counts": dict(self.counts),
+            "pass_rate": None if rate is None else f"{float(rate):.4f}",
+        }
+
+
+@attrs.frozen
+class BatchSummary:
+    """Counts per verdict, reward totals per district and payer, pass counts per district and criterion."""
+
+    standard: str
+    as_of: dt.date
+    counts: Mapping[str, int]
+    totals: tuple[RewardTotal, ...]
+    districts: Mapping[str, Mapping[str, int]]
+    criteria: tuple[CriterionRate, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "standard": self.standard,
+            "as_of": self.as_of.isoformat(),
+            "counts": dict(self.counts),
+            "totals": [t.to_json() for t in self.totals],
+            "districts": {k: dict(v) for k, v in self.districts.items()},
+            "criteria": [c.to_json() for c in self.criteria],
+        }
+
+
+class Tally:
+    """Accumulates a :class:`BatchSummary` row by row, so a batch of any size needs constant memory."""
+
+    def __init__(self, compiled: CompiledStandard, as_of: dt.date) -> None:
+        self.compiled = compiled
+        self.as_of = as_of
+        self.counts = {v.value: 0 for v in Overall} | {"error": 0}
+        self.totals: dict[tuple[str | None, str, str], list[Any]] = {}
+        self.districts: dict[str, dict[str, int]] = {}
+        self.per_node = [dict.fromkeys((v.label for v in Verdict), 0) for _ in compiled.nodes]
+
+    def add(self, row: BatchRow) -> None:
+        """Count one row."""
+        key = row.verdict.value if row.verdict else "error"
+        self.counts[key] += 1
+        if row.verdict is not None:
+            district = self.districts.setdefault(row.district or "-", {v.value: 0 for v in Overall})
+            district[row.verdict.value] += 1
+        for counts, verdict in zip(self.per_node, row.verdicts):
+            counts[verdict.label] += 1
+        reward = row.reward
+        if reward is not None and reward.amount is not None and reward.payer is not None:
+            entry = self.totals.setdefault((row.district, reward.payer.en, reward.currency or ""), [reward.payer, 0, Decimal(0)])
+            entry[1] += 1
+            entry[2] += reward.amount
+
+    def summary(self) -> BatchSummary:
+        """The summary of every row added so far."""
+        totals = tuple(
+            RewardTotal(d, payer, currency, n, amount)
+            for (d, _, currency), (payer, n, amount) in sorted(self.totals.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
+        )
+        criteria = tuple(
+            CriterionRate(n.defn.id, n.defn.title, counts) for n, counts in zip(self.compiled.nodes, self.per_node) if any(counts.values())
+        )
+        return BatchSummary(self.compiled.defn.ref, self.as_of, dict(self.counts), totals, self.districts, criteria)
+
+
+@attrs.frozen
+class BatchReport:
+    """Every row of one batch, and its summary."""
+
+    rows: tuple[BatchRow, ...]
+    summary: BatchSummary
+
+    @property
+    def totals(self) -> tuple[RewardTotal, ...]:
+        """Reward totals per district and payer."""
+        return self.summary.totals
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        """How many records ended in each verdict, and in error."""
+        return self.summary.counts
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of the whole report."""
+        return {**self.summary.to_json(), "rows": [r.to_json() for r in self.rows]}
+
+
+def evaluate_batch(
+    engine: Resolving,
+    records: Iterable[Any],
+    standard: str,
+    as_of: dt.date | None = None,
+    source: str = "<batch>",
+    every: bool = False,
+    jobs: int = 1,
+) -> BatchReport:
+    """Evaluate every record and keep the rows; ``records`` are evidence tables, or ``(line, evidence or error)``.
+
+    ``source`` names the input in error rows (``batch.jsonl:7: staff.headcount: …``);
+    ``every`` adds per-criterion pass counts to the summary; ``jobs`` above 1
+    spreads the records over that many worker processes (see :mod:`.pool`).
+    """
+    on = as_of_or_today(as_of)
+    compiled = engine.get(standard, on)
+    tally = Tally(compiled, on)
+    rows = []
+    for row in batch_rows(engine, records, compiled, on, source, every, jobs):
+        tally.add(row)
+        rows.append(row)
+    return BatchReport(tuple(rows), tally.summary())
+
+
+def batch_rows(
+    engine: Assessor,
+    records: Iterable[Any],
+    compiled: CompiledStandard,
+    on: dt.date,
+    source: str = "<batch>",
+    every: bool = False,
+    jobs: int = 1,
+) -> Iterator[BatchRow]:
+    """Rows in input order, in this process or (``jobs`` > 1) spread over worker processes."""
+    if jobs <= 1:
+        return stream_batch(engine, records, compiled, on, source, every)
+    from fivegood_core.batch.pool import parallel_rows  # imports multiprocessing only when asked for
+
+    return parallel_rows(compiled, records, on, source, every, jobs)

@@ -1,0 +1,327 @@
+"""The catalogue: standards gathered from plugins, checked against each other, looked up by id and date.
+
+A :class:`Catalogue` is immutable once built: creating it loads and compiles
+every standard its plugins provide (so errors show at start-up, not at the
+thousandth organisation). A broken plugin or standard is named in
+:attr:`Catalogue.errors`, and the others stay usable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from fivegood_core.catalogue.manager import PluginInfo, collect, make_manager, plugin_infos
+from fivegood_core.catalogue.wording import wording_problems
+from fivegood_core.errors import PluginError, Problem, StandardError
+from fivegood_core.evaluation.compiled import CompiledStandard, compile_standard
+from fivegood_core.evaluation.toolkit import Toolkit
+from fivegood_core.evaluation.tree import Node
+from fivegood_core.evaluation.versions import Versions
+from fivegood_core.kinds.leaves import Requires
+from fivegood_core.model.definitions import StandardDef
+from fivegood_core.model.refs import StandardRef
+from fivegood_core.model.vocabulary import EvidenceKey, Vocabulary
+from fivegood_core.reading.loader import load_standard, load_vocabulary, merge_overlay
+from fivegood_core.reading.sources import CASE_SUFFIX, toml_files
+
+
+def _cycle_through(start: str, edges: Mapping[str, set[str]]) -> list[str] | None:
+    """A path start → … → start along ``edges``, if there is one."""
+    parent: dict[str, str] = {}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        for nxt in sorted(edges.get(node, ())):
+            if nxt == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return path[::-1] + [start]
+            if nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+def _requirements(compiled: CompiledStandard, known: Mapping[str, set[str]]) -> Iterator[tuple[str, Node, Problem | None]]:
+    """Each ``requires`` of ``compiled``: (target id, node, the problem if ``known`` versions cannot satisfy it)."""
+    for n in compiled.nodes:
+        if isinstance(n.check, Requires):
+            ref = StandardRef.parse(n.check.ref)
+            ok = ref.id in known and (ref.version is None or ref.version in known[ref.id])
+            problem = (
+                None
+                if ok
+                else Problem(
+                    compiled.defn.source, n.defn.line, f"criterion[{n.defn.id}].standard", f"requires unknown standard {n.check.ref!r}"
+                )
+            )
+            yield ref.id, n, problem
+
+
+class Catalogue:
+    """Standards from plugins, compiled and linked. Create with :meth:`from_entry_points` or :meth:`from_plugins`."""
+
+    def __init__(
+        self,
+        plugins: Iterable[Any] = (),
+        *,
+        entry_points: bool = True,
+        strict: bool = True,
+        only: Iterable[str] | None = None,
+        trace: Any = None,
+    ) -> None:
+        pm, errors, dists = make_manager(plugins, entry_points, only, trace)
+        self._problems: list[tuple[str | None, Problem]] = []
+        self.plugins: tuple[PluginInfo, ...] = tuple(plugin_infos(pm, dists))
+        self.toolkit = Toolkit(
+            kinds=self._unique(collect(pm, "fivegood_check_kinds", errors, trace), "check kind"),
+            metrics=self._unique(collect(pm, "fivegood_metrics", errors, trace), "metric"),
+            calculators=self._unique(collect(pm, "fivegood_reward_calculators", errors, trace), "reward calculator"),
+            vocabulary=self._vocabulary(collect(pm, "fivegood_vocabulary", errors, trace)),
+        )
+        self._by_id: dict[str, list[CompiledStandard]] = {}
+        self._case_files: list[str] = []
+        self._withdrawn: set[str] = set()
+        self._overlays: list[tuple[str, StandardDef]] = []
+        for provider, source in collect(pm, "fivegood_standard_sources", errors, trace):
+            self._load_source(provider, source)
+        self._merge_overlays()
+        self._check_versions()
+        self._check_requires()
+        #: Every problem met while loading, one line each, naming the plugin it came from.
+        self.errors: tuple[str, ...] = tuple(errors) + tuple(f"plugin {who!r}: {p}" if who else str(p) for who, p in self._problems)
+        #: Example-case files (``*.cases.toml``) found among the standard sources.
+        self.case_files: tuple[str, ...] = tuple(self._case_files)
+        if strict and errors:
+            raise PluginError("\n".join(errors))
+        if strict and self._problems:
+            raise StandardError([p for _, p in self._problems])
+        #: The engine's and plugins' versions, recorded in every result.
+        self.engine_info = {"fivegood": dists["fivegood_core"][1] or "unknown"}
+        self.engine_info.update({name: version for name, (_, version) in dists.items() if version and name != "fivegood_core"})
+        self.versions: Versions[CompiledStandard] = Versions(self._by_id)
+        self._link()
+
+    @classmethod
+    def from_entry_points(cls, *, strict: bool = False, only: Iterable[str] | None = None, trace: Any = None) -> "Catalogue":
+        """Every installed plugin of the ``fivegood`` entry-point group (or those named in ``only``).
+
+        Not strict by default: a broken plugin or standard is listed in
+        :attr:`errors` and the rest still load. ``trace`` receives every hook
+        call (``sys.stderr.write``).
+        """
+        return cls(entry_points=True, strict=strict, only=only, trace=trace)
+
+    @classmethod
+    def from_plugins(cls, plugins: Iterable[Any], *, entry_points: bool = False, strict: bool = True) -> "Catalogue":
+        """Exactly the given plugins (modules or objects with hook implementations), plus the built-ins."""
+        return cls(plugins, entry_points=entry_points, strict=strict)
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def _unique(self, items: list[tuple[str, Any]], what: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        owner: dict[str, str] = {}
+        for provider, item in items:
+            if item.name in out:
+                self._problems.append(
+                    (provider, Problem(None, None, None, f"{what} {item.name!r} is defined by both {owner[item.name]!r} and {provider!r}"))
+                )
+                continue
+            out[item.name], owner[item.name] = item, provider
+        return out
+
+    def _vocabulary(self, sources: list[tuple[str, Any]]) -> Vocabulary:
+        entries: list[EvidenceKey] = []
+        for provider, source in sources:
+            try:
+                for name, text in toml_files(source):
+                    entries.extend(load_vocabulary(text, name, provider))
+            except StandardError as exc:
+                self._problems.extend((provider, p) for p in exc.problems)
+            except OSError as exc:
+                self._problems.append((provider, Problem(str(source), None, None, f"vocabulary cannot be read: {exc}")))
+        try:
+            return Vocabulary.merge(entries)
+        except ValueError as exc:
+            self._problems.append((None, Problem(None, None, None, str(exc))))
+            return Vocabulary({e.key: e for e in entries})
+
+    def _load_source(self, provider: str, source: Any) -> None:
+        try:
+            files = list(toml_files(source))
+        except OSError as exc:
+            self._problems.append((provider, Problem(str(source), None, None, f"standard source cannot be read: {exc}")))
+            return
+        for name, text in files:
+            if name.endswith(CASE_SUFFIX):
+                # Example cases live beside the standards they test; fivegood_core.testing.cases reads them.
+                self._case_files.append(name)
+                continue
+            try:
+                defn = load_standard(text, name, self.toolkit, provider)
+                if defn.extends is not None:
+                    self._overlays.append((provider, defn))  # merged once every base is loaded
+                    continue
+                compiled = compile_standard(defn, self.toolkit)
+            except StandardError as exc:
+                self._problems.extend((provider, p) for p in exc.problems)
+                continue
+            self._register(provider, name, defn, compiled)
+
+    def _find(self, ref: StandardRef) -> CompiledStandard | None:
+        """The loaded version ``ref`` pins, if there is one (while loading, before :attr:`versions` exists)."""
+        return next((v for v in self._by_id.get(ref.id, ()) if v.defn.version == ref.version), None)
+
+    def _known(self) -> dict[str, set[str]]:
+        return {sid: {v.defn.version for v in vs} for sid, vs in self._by_id.items()}
+
+    def _overlaid(self, base: CompiledStandard, defn: StandardDef) -> CompiledStandard:
+        """``defn`` (an overlay) merged onto ``base`` and compiled; raises StandardError."""
+        return compile_standard(merge_overlay(base.defn, defn, self.toolkit), self.toolkit)
+
+    def _register(self, provider: str, name: str, defn: StandardDef, compiled: CompiledStandard) -> None:
+        versions = self._by_id.setdefault(defn.id, [])
+        clash = self._find(StandardRef(defn.id, defn.version))
+        if clash is not None or defn.ref in self._withdrawn:
+            # Neither claimant wins: which plugin loads first must not decide what a standard says.
+            other = f"{clash.defn.source} (plugin {clash.defn.provider!r})" if clash else "another plugin"
+            self._problems.append(
+                (provider, Problem(name, None, "standard.version", f"{defn.ref} is also defined in {other}; neither is used"))
+            )
+            if clash is not None:
+                versions.remove(clash)
+                self._withdrawn.add(defn.ref)
+            return
+        versions.append(compiled)
+
+    def _merge_overlays(self) -> None:
+        # An overlay may extend another overlay, so merge in rounds until nothing more resolves.
+        pending = list(self._overlays)
+        while pending:
+            left = []
+            for provider, defn in pending:
+                base = self._find(StandardRef.parse(defn.extends or ""))
+                if base is None:
+                    left.append((provider, defn))
+                    continue
+                try:
+                    compiled = self._overlaid(base, defn)
+                except StandardError as exc:
+                    self._problems.extend((provider, p) for p in exc.problems)
+                    continue
+                self._register(provider, defn.source, compiled.defn, compiled)
+            if len(left) == len(pending):
+                for provider, defn in left:
+                    self._problems.append(
+                        (provider, Problem(defn.source, None, "standard.extends", f"extends unknown standard {defn.extends!r}"))
+                    )
+                break
+            pending = left
+
+    def _check_versions(self) -> None:
+        for versions in self._by_id.values():
+            versions.sort(key=lambda v: v.defn.effective_from)
+            for a, b in zip(versions, versions[1:]):
+                if a.defn.effective_until is None or a.defn.effective_until > b.defn.effective_from:
+                    until = a.defn.effective_until or "open-ended"
+                    self._problems.append(
+                        (
+                            b.defn.provider,
+                            Problem(
+                                b.defn.source,
+                                None,
+                                "standard.effective_from",
+                                f"{b.defn.ref} from {b.defn.effective_from} overlaps {a.defn.ref} "
+                                f"({a.defn.effective_from} until {until}); set effective_until on {a.defn.ref}",
+                            ),
+                        )
+                    )
+
+    def _check_requires(self) -> None:
+        edges: dict[str, set[str]] = {}
+        where: dict[tuple[str, str], tuple[str, int | None]] = {}
+        known = self._known()
+        for sid, versions in self._by_id.items():
+            for v in versions:
+                for target, n, problem in _requirements(v, known):
+                    if problem is not None:
+                        self._problems.append((v.defn.provider, problem))
+                        continue
+                    edges.setdefault(sid, set()).add(target)
+                    where.setdefault((sid, target), (v.defn.source, n.defn.line))
+        in_cycle: set[str] = set()
+        for sid in sorted(edges):
+            cycle = _cycle_through(sid, edges)
+            if cycle is None:
+                continue
+            if not in_cycle.intersection(cycle):
+                src, line = where[(sid, cycle[1])]
+                self._problems.append((None, Problem(src, line, "standard", f"requires cycle: {' → '.join(cycle)}")))
+            in_cycle.update(cycle)
+        for sid in in_cycle:
+            # Evaluating them would never end; the other standards stay usable.
+            self._by_id.pop(sid, None)
+        self._edges = {sid: targets for sid, targets in edges.items() if sid not in in_cycle}
+
+    def _link(self) -> None:
+        # Each standard receives the versions of what it requires, transitively, so that it
+        # evaluates on its own (in a worker process too) without this catalogue.
+        for compiled in self.versions:
+            needed: set[str] = set()
+            queue = list(self._edges.get(compiled.defn.id, ()))
+            while queue:
+                sid = queue.pop()
+                if sid not in needed:
+                    needed.add(sid)
+                    queue.extend(self._edges.get(sid, ()))
+            compiled.link(self.versions.subset(needed), self.engine_info)
+
+    # --- authoring ---------------------------------------------------------------------------
+
+    def validate(self, paths: Iterable[str | os.PathLike[str]]) -> list[Problem]:
+        """Every problem of the given standard files against this catalogue's kinds, metrics and vocabulary.
+
+        Nothing is registered. A ``requires`` must name an installed standard
+        or one of the files given; an overlay is merged onto its installed base;
+        a threshold must agree with its own original sentence (:mod:`.wording`).
+        """
+        problems: list[Problem] = []
+        loaded: list[CompiledStandard] = []
+        for path in paths:
+            name = str(path)
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except OSError as exc:
+                problems.append(Problem(name, None, None, f"cannot be read: {exc.strerror or exc}"))
+                continue
+            try:
+                defn = load_standard(text, name, self.toolkit)
+                if defn.extends is None:
+                    loaded.append(compile_standard(defn, self.toolkit))
+                elif (base := self.versions.find(StandardRef.parse(defn.extends))) is None:
+                    problems.append(Problem(name, None, "standard.extends", f"extends unknown standard {defn.extends!r}"))
+                else:
+                    loaded.append(self._overlaid(base, defn))
+            except StandardError as exc:
+                problems.extend(exc.problems)
+        known = self._known()
+        for c in loaded:
+            known.setdefault(c.defn.id, set()).add(c.defn.version)
+        problems.extend(p for c in loaded for _, _, p in _requirements(c, known) if p is not None)
+        problems.extend(p for c in loaded for p in wording_problems(c))
+        return problems
+
+    # --- lookup ------------------------------------------------------------------------------
+
+    def standards(self) -> list[StandardDef]:
+        """Every loaded standard version, by id then effective date."""
+        return [v.defn for v in self.versions]
+
+    def get(self, ref: str, as_of: dt.date | None = None) -> CompiledStandard:
+        """The version ``ID@VERSION`` names, or the version of ``ID`` in force on ``as_of`` (default today)."""
+        return self.versions.get(ref, as_of)

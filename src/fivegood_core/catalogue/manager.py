@@ -1,0 +1,131 @@
+"""Finding plugins and collecting what they provide, one plugin at a time so one broken plugin cannot hide the others."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from typing import Any, Iterable, TypeVar
+
+import attrs
+import pluggy
+
+from fivegood_core import hookspecs
+from fivegood_core.catalogue import builtins
+
+ENTRY_POINT_GROUP = "fivegood"
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class PluginInfo:
+    """One registered plugin: its name, its distribution and version, and the hooks it implements."""
+
+    name: str
+    version: str | None
+    distribution: str | None
+    hooks: tuple[str, ...]
+
+
+def make_manager(
+    plugins: Iterable[Any] = (), entry_points: bool = True, only: Iterable[str] | None = None, trace: Any = None
+) -> tuple[pluggy.PluginManager, list[str], dict[str, tuple[str | None, str | None]]]:
+    """A plugin manager with the built-ins, the given plugins and (optionally) the entry points.
+
+    ``only`` limits the entry points loaded to those names; ``trace`` is a
+    writer (``sys.stderr.write``) told of every plugin registered.
+    Returns the manager, the errors met loading entry points (one line each,
+    naming the plugin), and each plugin's distribution name and version.
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    wanted = set(only) if only is not None else None
+    dists: dict[str, tuple[str | None, str | None]] = {}
+    errors: list[str] = []
+    pm.register(builtins, name="fivegood_core")
+    dists["fivegood_core"] = ("fivegood", _version("fivegood"))
+    for plugin in plugins:
+        name = getattr(plugin, "__name__", None) or type(plugin).__name__
+        if pm.is_registered(plugin) or pm.has_plugin(name):
+            continue
+        pm.register(plugin, name=name)
+        dists[name] = (None, None)
+        if trace is not None:
+            trace(f"fivegood: registered plugin {name!r} ({plugin!r})\n")
+    if entry_points:
+        for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if pm.has_plugin(ep.name) or (wanted is not None and ep.name not in wanted):
+                continue
+            try:
+                plugin = ep.load()
+                pm.register(plugin, name=ep.name)
+                if trace is not None:
+                    trace(f"fivegood: registered plugin {ep.name!r} from entry point {ep.value}\n")
+            except Exception as exc:  # a broken plugin must not take the others down
+                errors.append(f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {exc}")
+                continue
+            dist = ep.dist.name if ep.dist else None
+            dists[ep.name] = (dist, ep.dist.version if ep.dist else None)
+    pm.check_pending()
+    return pm, errors, dists
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+#: pluggy's ordering and wrapping options. fivegood's hooks return declarative lists
+#: that are concatenated, and each plugin is called on its own so that one broken
+#: plugin cannot hide the others: an option that orders or wraps calls would be
+#: silently meaningless, so it is refused instead.
+REFUSED_OPTIONS = ("tryfirst", "trylast", "wrapper", "hookwrapper")
+
+
+def collect(pm: pluggy.PluginManager, hook: str, errors: list[str], trace: Any = None) -> list[tuple[str, Any]]:
+    """Call ``hook`` through pluggy on every plugin separately; returns (plugin name, item) pairs.
+
+    Each plugin's implementation is called through a pluggy subset caller, so
+    hook-call monitoring (``pm.add_hookcall_monitoring``) and tracing see every
+    call. A plugin whose hook raises, returns something other than a list, or
+    is marked with one of :data:`REFUSED_OPTIONS` is reported in ``errors`` and
+    skipped; the other plugins still count.
+    """
+    out: list[tuple[str, Any]] = []
+    caller: pluggy.HookCaller = getattr(pm.hook, hook)
+    plugins = dict(pm.list_name_plugin())
+    for impl in caller.get_hookimpls():  # registration order (pluggy calls them in reverse)
+        options = [o for o in REFUSED_OPTIONS if getattr(impl, o, False)]
+        if options:
+            errors.append(
+                f"plugin {impl.plugin_name!r}: hook {hook} is marked {', '.join(options)}; "
+                f"fivegood calls each plugin's hook on its own, so ordering and wrapper options are refused"
+            )
+            continue
+        others = [p for name, p in plugins.items() if name != impl.plugin_name]
+        try:
+            returned = pm.subset_hook_caller(hook, remove_plugins=others)()
+        except Exception as exc:
+            errors.append(f"plugin {impl.plugin_name!r}: hook {hook} raised {type(exc).__name__}: {exc}")
+            continue
+        items = returned[0] if returned else None
+        if trace is not None:
+            trace(f"fivegood: {impl.plugin_name}.{hook}() -> {items!r}\n")
+        if items is None:
+            continue
+        if not isinstance(items, (list, tuple)):
+            errors.append(f"plugin {impl.plugin_name!r}: hook {hook} returned {type(items).__name__}, expected a list")
+            continue
+        out.extend((impl.plugin_name, item) for item in items)
+    return out
+
+
+def plugin_infos(pm: pluggy.PluginManager, dists: dict[str, tuple[str | None, str | None]]) -> list[PluginInfo]:
+    """What each registered plugin is and which hooks it implements."""
+    infos = []
+    for name, plugin in pm.list_name_plugin():
+        hooks = tuple(sorted(h.name for h in pm.get_hookcallers(plugin) or ()))
+        dist, version = dists.get(name, (None, None))
+        infos.append(PluginInfo(name, version, dist, hooks))
+    return infos

@@ -1,0 +1,53 @@
+"""Ready-made plugins: a packaged jurisdiction, and a folder of standard files."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Any
+
+from fivegood_core.hookspecs import hookimpl
+
+
+class PackagePlugin:
+    """A jurisdiction packaged the usual way: ``standards/`` (and optionally ``vocabulary.toml``) inside a package.
+
+    A jurisdiction's package needs no code beyond::
+
+        plugin = PackagePlugin(__name__)
+
+    and an entry point ``name = "package:plugin"`` in the ``fivegood`` group.
+    Package resources are found from an installed wheel as from a checkout.
+    """
+
+    def __init__(self, package: str) -> None:
+        self.package = package
+
+    def __repr__(self) -> str:
+        return f"PackagePlugin({self.package!r})"
+
+    @hookimpl
+    def fivegood_standard_sources(self) -> list[Any]:
+        """The package's ``standards`` folder."""
+        return [files(self.package) / "standards"]
+
+    @hookimpl
+    def fivegood_vocabulary(self) -> list[Any]:
+        """The package's ``vocabulary.toml``, if it has one."""
+        vocabulary = files(self.package) / "vocabulary.toml"
+        return [vocabulary] if vocabulary.is_file() else []
+
+
+class FolderPlugin:
+    """A plugin providing the standard files of one folder: for embedding programs and tests, without packaging."""
+
+    def __init__(self, folder: Any, name: str | None = None) -> None:
+        self.folder = folder
+        self.__name__ = name or f"folder:{folder}"
+
+    def __repr__(self) -> str:
+        return f"FolderPlugin({str(self.folder)!r})"
+
+    @hookimpl
+    def fivegood_standard_sources(self) -> list[Any]:
+        """The folder itself."""
+        return [self.folder]

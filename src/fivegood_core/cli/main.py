@@ -1,0 +1,380 @@
+"""The ``fivegood`` command line.
+
+Exit status (docs/concepts.md, "Exit statuses"): 0 pass, 1 fail, 3 incomplete, 2 bad usage or bad input.
+Commands that do not judge one organisation exit 0 on success, 1 when what
+they check has failures (``test``, ``validate``), 2 on bad usage or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import IO, Any, Iterator, Sequence
+
+from fivegood_core.engine import Engine
+from fivegood_core.errors import FivegoodError
+from fivegood_core.model.verdict import Overall
+
+EXIT = {Overall.PASS: 0, Overall.FAIL: 1, Overall.INCOMPLETE: 3}
+EXIT_BAD_INPUT = 2
+
+#: The command line's own words; what the engine reports keeps its English detail (file, key, expected).
+WORDS = {
+    "error": {"en": "error", "zh": "错误"},
+    "warning": {"en": "warning", "zh": "警告"},
+    "records": {"en": "records", "zh": "条记录"},
+    "summary": {"en": "summary", "zh": "汇总"},
+    "rewards": {"en": "rewards", "zh": "奖励"},
+    "pass_rate": {"en": "pass rate per criterion (of records where it was decided)", "zh": "各指标通过率(以有结论的记录计)"},
+    "no_changes": {"en": "no differences", "zh": "无差异"},
+    "valid": {"en": "valid", "zh": "有效"},
+}
+
+
+def _default_lang() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _say(key: str, lang: str) -> str:
+    return WORDS[key][lang]
+
+
+def _localise(message: str, lang: str) -> str:
+    if lang != "zh":
+        return message
+    from fivegood_core.words.catalogue import to_chinese
+
+    return to_chinese(message)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2014-01-01, got {text!r}") from None
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes ≥ 1, got {text!r}")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="fivegood", description="Check evidence against certification standards defined as code.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def dated(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--as-of", type=_date, default=None, help="date that selects the version in force (default: today)")
+
+    check = sub.add_parser("check", parents=[common], help="check one organisation's evidence against a standard")
+    check.add_argument("evidence", help="evidence file (.toml or .json)")
+    check.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
+    dated(check)
+    check.add_argument("--format", "-f", choices=("text", "json", "markdown", "html", "junit"), default="text")
+    check.add_argument("--output", "-o", default=None, help="write the report to this file instead of standard output")
+
+    sub.add_parser("list", parents=[common], help="list installed standards, their versions, dates and plugins")
+    sub.add_parser("plugins", parents=[common], help="list plugins: version, hooks implemented, standards provided")
+
+    new = sub.add_parser("new-plugin", parents=[common], help="scaffold an installable jurisdiction plugin that passes its own tests")
+    new.add_argument("name", help="jurisdiction name, e.g. xinzheng (the package is fivegood-NAME)")
+    new.add_argument("--standard", default="example", help="name of the first standard (its id is NAME/STANDARD)")
+    new.add_argument("--directory", "-d", default=".", help="where to create the package folder")
+
+    show = sub.add_parser("show", parents=[common], help="show a standard's criteria with citations, thresholds and interpretations")
+    show.add_argument("standard", help="ID or ID@VERSION")
+    dated(show)
+
+    template = sub.add_parser("template", parents=[common], help="write an evidence file to fill in for a standard")
+    template.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
+    dated(template)
+    template.add_argument("--output", "-o", default=None)
+
+    batch = sub.add_parser("batch", parents=[common], help="check many organisations: JSON Lines or CSV in, one result per record out")
+    batch.add_argument("input", help="a .jsonl or .csv file")
+    batch.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
+    dated(batch)
+    batch.add_argument("--format", "-f", choices=("jsonl", "csv"), default="jsonl", help="format of the rows written")
+    batch.add_argument("--output", "-o", default=None, help="write rows here (default: standard output)")
+    batch.add_argument("--summary", default=None, help="also write the summary as JSON to this file")
+    batch.add_argument("--report", default=None, help="also write an HTML dashboard to this file")
+    batch.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes (default 1)")
+
+    diff = sub.add_parser("diff", parents=[common], help="criteria added, removed and changed between two versions")
+    diff.add_argument("old", help="ID@VERSION")
+    diff.add_argument("new", help="ID@VERSION")
+
+    validate = sub.add_parser("validate", parents=[common], help="check standard files for authors, listing every problem")
+    validate.add_argument("files", nargs="+")
+
+    test = sub.add_parser("test", parents=[common], help="run example cases (*.cases.toml): the installed plugins' or the files given")
+    test.add_argument("cases", nargs="*", help="cases files (default: every bundled one)")
+
+    docs = sub.add_parser("docs", parents=[common], help="write a Markdown page per installed standard, and the vocabulary reference")
+    docs.add_argument("directory", help="docs folder: pages go to DIRECTORY/standards/, the vocabulary to DIRECTORY/vocabulary.md")
+    docs.add_argument("--jurisdiction", action="append", default=None, help="only standards of this jurisdiction (repeatable)")
+    return p
+
+
+def _engine(lang: str) -> Engine:
+    # FIVEGOOD_PLUGINS=henan,ningbo loads only those plugins; FIVEGOOD_TRACE=1 traces every hook call.
+    only = os.environ.get("FIVEGOOD_PLUGINS")
+    trace = sys.stderr.write if os.environ.get("FIVEGOOD_TRACE") else None
+    engine = Engine.from_entry_points(only=[p.strip() for p in only.split(",") if p.strip()] if only else None, trace=trace)
+    for error in engine.errors:
+        print(f"fivegood: {_say('warning', lang)}: {_localise(error, lang)}", file=sys.stderr)
+    return engine
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _check(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.render.report import render_html, render_junit, render_markdown, render_text
+
+    engine = _engine(lang)
+    result = engine.evaluate(args.evidence, args.standard, args.as_of or dt.date.today())
+    if args.format == "json":
+        text = result.dumps() + "\n"
+    elif args.format == "markdown":
+        text = render_markdown(result, lang)
+    elif args.format == "html":
+        text = render_html(result, lang)
+    elif args.format == "junit":
+        text = render_junit(result, lang)
+    else:
+        colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = render_text(result, lang, colour)
+    _write(text, args.output)
+    return EXIT[result.verdict]
+
+
+def _list(args: argparse.Namespace, lang: str) -> int:
+    engine = _engine(lang)
+    for s in engine.standards():
+        until = s.effective_until or "…"
+        print(f"{s.ref:40} {s.effective_from} – {until!s:10}  {s.jurisdiction:10} {s.provider or '-':10} {s.title.get(lang)}")
+    return 0
+
+
+def _plugins(args: argparse.Namespace, lang: str) -> int:
+    engine = _engine(lang)
+    for info in engine.plugins:
+        provided = [s.ref for s in engine.standards() if s.provider == info.name]
+        where = f"{info.distribution} {info.version}" if info.distribution else "registered directly"
+        print(f"{info.name} ({where})")
+        print(f"    hooks: {', '.join(h.removeprefix('fivegood_') for h in info.hooks) or '-'}")
+        if provided:
+            print(f"    standards: {', '.join(provided)}")
+    return 1 if engine.errors else 0
+
+
+def _new_plugin(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.cli.scaffold import new_plugin
+
+    root = new_plugin(args.name, Path(args.directory), args.standard)
+    print(root)
+    print(f'next: cd {root} && pip install -e ".[test]" && pytest')
+    return 0
+
+
+def _show(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.render.docgen import render_standard_text
+
+    engine = _engine(lang)
+    sys.stdout.write(render_standard_text(engine.get(args.standard, args.as_of), lang))
+    return 0
+
+
+def _template(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.render.template import evidence_template
+
+    engine = _engine(lang)
+    on = args.as_of or dt.date.today()
+    _write(evidence_template(engine, engine.get(args.standard, on), on), args.output)
+    return 0
+
+
+def _rows(args: argparse.Namespace, engine: Engine, on: dt.date) -> Iterator[Any]:
+    from fivegood_core.batch import batch_rows, read_records
+
+    records = read_records(args.input, engine.vocabulary)
+    return batch_rows(engine, records, engine.get(args.standard, on), on, args.input, every=True, jobs=args.jobs)
+
+
+def _progress(rows: Iterator[Any], enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        yield from rows
+        return
+    from rich.console import Console
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("fivegood batch", total=None)
+        for row in rows:
+            bar.advance(task)
+            yield row
+
+
+def _batch(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.batch import CSV_COLUMNS, Tally
+
+    engine = _engine(lang)
+    on = args.as_of or dt.date.today()
+    compiled = engine.get(args.standard, on)
+    if not Path(args.input).is_file():
+        raise FivegoodError(f"{args.input}: no such file")
+    tally = Tally(compiled, on)
+    out: IO[str] = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        writer = csv.writer(out) if args.format == "csv" else None
+        if writer is not None:
+            writer.writerow(CSV_COLUMNS)
+        for row in _progress(_rows(args, engine, on), sys.stderr.isatty()):
+            tally.add(row)
+            if writer is not None:
+                writer.writerow(row.to_csv())
+            else:
+                out.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
+            if row.error:
+                print(f"fivegood: {_say('error', lang)}: {_localise(row.error, lang)}", file=sys.stderr)
+    finally:
+        if args.output:
+            out.close()
+    summary = tally.summary()
+    _print_summary(summary, lang)
+    if args.summary:
+        Path(args.summary).write_text(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if args.report:
+        from fivegood_core.render.report import render_batch_html
+
+        Path(args.report).write_text(render_batch_html(summary, lang), encoding="utf-8")
+    return 0
+
+
+def _print_summary(summary: Any, lang: str) -> None:
+    err = sys.stderr
+    total = sum(summary.counts.values())
+    counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
+    print(f"{_say('summary', lang)}: {total} {_say('records', lang)}: {counts}", file=err)
+    decided = [c for c in summary.criteria if c.pass_rate is not None]
+    if decided:
+        print(f"{_say('pass_rate', lang)}:", file=err)
+        for c in decided:
+            print(
+                f"  {c.id:40} {float(c.pass_rate) * 100:6.1f}%  ({c.counts.get('pass', 0)}/{c.counts.get('pass', 0) + c.counts.get('fail', 0)})",
+                file=err,
+            )
+    for t in summary.totals:
+        print(f"{_say('rewards', lang)}: {t.district or '-'}: {t.payer.get(lang)}: {t.certified} × → {t.amount} {t.currency}", file=err)
+
+
+def _diff(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.render.diff import diff_standards
+
+    engine = _engine(lang)
+    changes = diff_standards(engine.get(args.old), engine.get(args.new))
+    for change in changes:
+        print(change)
+    if not changes:
+        print(_say("no_changes", lang))
+    return 0
+
+
+def _validate(args: argparse.Namespace, lang: str) -> int:
+    engine = _engine(lang)
+    problems = engine.validate(args.files)
+    for problem in problems:
+        print(_localise(str(problem), lang))
+    if problems:
+        return 1
+    print(f"{len(args.files)} {_say('valid', lang)}")
+    return 0
+
+
+def _test(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.testing.cases import load_cases, run_case
+
+    engine = _engine(lang)
+    files = [Path(f) for f in args.cases] or [Path(f) for f in engine.case_files]
+    passed = failed = 0
+    for path in files:
+        for case in load_cases(path):
+            mismatches = run_case(engine, case)
+            if mismatches:
+                failed += 1
+                print(f"✘ {path.name}: {case.name}")
+                for m in mismatches:
+                    print(f"    {m.what}: expected {m.expected}, got {m.actual}")
+            else:
+                passed += 1
+                print(f"✔ {path.name}: {case.name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _docs(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.render.docgen import write_docs
+
+    engine = _engine(lang)
+    for path in write_docs(engine, Path(args.directory), args.jurisdiction):
+        print(path)
+    return 0
+
+
+COMMANDS = {
+    "check": _check,
+    "list": _list,
+    "plugins": _plugins,
+    "new-plugin": _new_plugin,
+    "show": _show,
+    "template": _template,
+    "batch": _batch,
+    "diff": _diff,
+    "validate": _validate,
+    "test": _test,
+    "docs": _docs,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    lang = args.lang or _default_lang()
+    try:
+        return COMMANDS[args.command](args, lang)
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error worth a message.
+        sys.stderr.close()
+        return 1
+    except (FivegoodError, OSError) as exc:
+        for line in str(exc).splitlines():
+            print(f"fivegood: {_say('error', lang)}: {_localise(line, lang)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

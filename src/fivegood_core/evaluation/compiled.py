@@ -1,0 +1,151 @@
+"""A compiled standard: one version ready to evaluate, self-contained.
+
+A :class:`CompiledStandard` holds the criteria tree, the vocabulary and reward
+calculators it reads with, and the versions of every standard it requires, so
+it can be sent to a worker process (it pickles; the fast path is generated
+again on arrival) and evaluated there without plugins or an engine.
+
+Two ways to evaluate the same tree:
+
+* :meth:`CompiledStandard.evaluate` walks it (:mod:`.explain`) and builds a
+  full :class:`~fivegood_core.model.results.Result`;
+* :meth:`CompiledStandard.decide` is the generated fast path (:mod:`.codegen`),
+  returning only the verdict and the decisive failed and unknown checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+from fivegood_core.errors import EvidenceError, Problem
+from fivegood_core.evaluation.codegen import DecideFn, generate
+from fivegood_core.evaluation.explain import explain
+from fivegood_core.evaluation.toolkit import Toolkit
+from fivegood_core.evaluation.tree import Node, build_tree
+from fivegood_core.evaluation.versions import Versions
+from fivegood_core.evidence.document import subject_of
+from fivegood_core.evidence.reader import Reader
+from fivegood_core.kinds.contract import EvalContext
+from fivegood_core.kinds.rewards import RewardCalculator, reward_for
+from fivegood_core.model.definitions import StandardDef
+from fivegood_core.model.results import Assessment, CriterionResult, Decision, Result, StandardInfo
+from fivegood_core.model.verdict import Overall, Verdict, all_of, mask
+from fivegood_core.model.vocabulary import Vocabulary
+
+#: How many (as-of date, assessment year) evaluation contexts a standard keeps.
+CONTEXT_CACHE = 4096
+
+
+class CompiledStandard:
+    """A standard version ready to evaluate: no parsing or lookups left to do per organisation.
+
+    ``decide(evidence, as_of)`` is the generated function itself; its further
+    parameters carry its constants, so it must be called with exactly two.
+    """
+
+    def __init__(
+        self, defn: StandardDef, roots: tuple[Node, ...], vocabulary: Vocabulary, calculators: Mapping[str, RewardCalculator]
+    ) -> None:
+        self.defn = defn
+        self.roots = roots
+        self.vocabulary = vocabulary
+        # Only the calculators its reward schemes name: what it needs, and all a worker receives.
+        self.calculators = {s.calculator: calculators[s.calculator] for s in defn.rewards if s.calculator in calculators}
+        self.nodes = tuple(n for r in roots for n in r.walk())
+        #: The versions of every standard this one requires, directly or not (set by :meth:`link`).
+        self.requirements: Versions[CompiledStandard] = Versions({})
+        #: The engine's and plugins' versions, recorded in every result (set by :meth:`link`).
+        self.engine_info: dict[str, str] = {}
+        self._prepare()
+
+    def _prepare(self) -> None:
+        self._contexts: dict[tuple[dt.date, int | None], EvalContext] = {}
+        self.source_code, decide = generate(self)
+        self._every: Any = None
+        #: ``decide(evidence, as_of) -> Decision``: the generated fast path.
+        self.decide: DecideFn = decide
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Generated functions do not pickle; they are generated again from the tree.
+        return {k: self.__dict__[k] for k in ("defn", "roots", "vocabulary", "calculators", "nodes", "requirements", "engine_info")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._prepare()
+
+    def __repr__(self) -> str:
+        return f"<CompiledStandard {self.defn.ref}>"
+
+    def link(self, requirements: Versions[CompiledStandard], engine_info: Mapping[str, str]) -> None:
+        """Give the standard the versions it requires and the versions to record; called once by the catalogue."""
+        self.requirements = requirements
+        self.engine_info = dict(engine_info)
+
+    # --- evaluation --------------------------------------------------------------------------
+
+    def context(self, as_of: dt.date, subject_year: int | None) -> EvalContext:
+        """The evaluation context for an as-of date and an assessment year (shared, since it is immutable)."""
+        key = (as_of, subject_year)
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            if len(self._contexts) >= CONTEXT_CACHE:
+                self._contexts.clear()
+            ctx = self._contexts[key] = EvalContext(as_of, subject_year, self._explain_required, self._decide_required)
+        return ctx
+
+    def _explain_required(self, ref: str, on: dt.date, reader: Reader) -> Result:
+        return self.requirements.get(ref, on).evaluate(reader, on)
+
+    def _decide_required(self, ref: str, on: dt.date, doc: Mapping[str, Any]) -> Decision:
+        return self.requirements.get(ref, on).decide(doc, on)  # type: ignore[arg-type]
+
+    def explain(self, r: Reader, ctx: EvalContext) -> tuple[CriterionResult, ...]:
+        """Every criterion's result, explained."""
+        return tuple(explain(n, r, ctx) for n in self.roots)
+
+    def evaluate(self, reader: Reader, on: dt.date, warnings: tuple[str, ...] = ()) -> Result:
+        """The explained result for one checked evidence document."""
+        subject = subject_of(reader.doc, reader.source)
+        defn = self.defn
+        if subject.kind is not None and subject.kind != defn.subject_kind:
+            raise EvidenceError(
+                [
+                    Problem(
+                        reader.source,
+                        None,
+                        "subject.kind",
+                        f"{defn.ref} applies to {defn.subject_kind!r}, the evidence is for {subject.kind!r}",
+                    )
+                ]
+            )
+        criteria = self.explain(reader, self.context(on, subject.year))
+        verdict = Overall.of(all_of(mask(c.verdict for c in criteria)))
+        reward = reward_for(defn.rewards, verdict, subject, reader, on, self.calculators)
+        info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
+        return Result(info, verdict, on, subject, criteria, reward, warnings, dict(self.engine_info))
+
+    def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Decision, tuple[Verdict, ...]]:
+        """The decision and every node's verdict (in :attr:`nodes` order), in one pass of the fast path.
+
+        For statistics: nodes under an advisory group are reported as advisory, and
+        nodes under a group that does not apply as not applicable (the explained
+        result shows what they would be). Generated on first use.
+        """
+        if self._every is None:
+            self._every = generate(self, every=True)[1]
+        decision, codes = self._every(evidence, on)
+        return decision, tuple(Verdict(c) for c in codes)
+
+    def assess(self, doc: dict[str, Any], on: dt.date, source: str = "<evidence>", every: bool = False) -> Assessment:
+        """The fast decision and the reward it earns, for a checked evidence document."""
+        # With `every`, one pass gives both the decision and each criterion's verdict.
+        decision, verdicts = self.verdicts(doc, on) if every else (self.decide(doc, on), ())
+        subject = subject_of(doc, source)
+        reward = reward_for(self.defn.rewards, decision.verdict, subject, Reader(doc, self.vocabulary, source), on, self.calculators)
+        return Assessment(decision, reward, verdicts)
+
+
+def compile_standard(defn: StandardDef, toolkit: Toolkit) -> CompiledStandard:
+    """Build every criterion's check and the fast path; raises :class:`StandardError` listing every problem."""
+    return CompiledStandard(defn, build_tree(defn, toolkit), toolkit.vocabulary, toolkit.calculators)

@@ -1,0 +1,191 @@
+"""Evidence documents: untrusted input, loaded with limits and read key by key with type checks.
+
+Evidence is a nested table (TOML or JSON): ``{"office": {"area_m2": 60}}``.
+Dotted keys (``"office.area_m2"``, as CSV columns have) are nested on the way
+in. A key that is absent or ``null`` is unknown. A value of the wrong type is
+an :class:`~fivegood_core.errors.EvidenceError` naming the key and what was
+expected; a key the vocabulary does not know is a warning, never an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import attrs
+
+from fivegood_core.errors import EvidenceError, Problem
+from fivegood_core.model.subject import Subject
+from fivegood_core.model.vocabulary import BadValue, Vocabulary
+from fivegood_core.reading.tomlfile import TomlSyntaxError, parse_toml
+
+#: Larger evidence files are refused before parsing.
+MAX_BYTES = 8 * 1024 * 1024
+#: Deeper nesting than any real evidence needs is refused (and keeps recursion bounded).
+MAX_DEPTH = 12
+#: More values than any real organisation's evidence is refused.
+MAX_VALUES = 50_000
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn dotted keys into nested tables; a key used both as value and table is an error."""
+    out: dict[str, Any] = {}
+    for dotted, value in flat.items():
+        parts = str(dotted).split(".")
+        node = out
+        for i, part in enumerate(parts[:-1]):
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise EvidenceError([Problem(None, None, ".".join(parts[: i + 1]), "is both a value and a table")])
+            node = child
+        last = parts[-1]
+        if isinstance(node.get(last), dict) and isinstance(value, dict):
+            node[last].update(value)
+        elif last in node:
+            raise EvidenceError([Problem(None, None, str(dotted), "is given twice")])
+        else:
+            node[last] = value
+    return out
+
+
+def _needs_nesting(doc: Mapping[str, Any]) -> bool:
+    return any("." in k for k in doc if isinstance(k, str))
+
+
+def load_evidence(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read an evidence file (``.toml`` or ``.json``), refusing oversized or malformed ones."""
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise EvidenceError([Problem(name, None, None, f"file is {size} bytes; at most {MAX_BYTES} are accepted")])
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise EvidenceError([Problem(name, None, None, "no such file")]) from None
+    except IsADirectoryError:
+        raise EvidenceError([Problem(name, None, None, "is a directory, expected an evidence file")]) from None
+    except OSError as exc:
+        raise EvidenceError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EvidenceError([Problem(name, None, None, f"is not UTF-8 text (byte {exc.start})")]) from None
+    suffix = p.suffix.lower()
+    if suffix == ".json":
+        return parse_json_evidence(text, name)
+    if suffix == ".toml":
+        return parse_toml_evidence(text, name)
+    raise EvidenceError([Problem(name, None, None, "expected a .toml or .json evidence file")])
+
+
+def parse_toml_evidence(text: str, name: str = "<toml>") -> dict[str, Any]:
+    """Parse TOML evidence text."""
+    try:
+        return parse_toml(text, name).data
+    except TomlSyntaxError as exc:
+        raise EvidenceError([exc.problem]) from None
+
+
+def parse_json_evidence(text: str, name: str = "<json>") -> dict[str, Any]:
+    """Parse JSON evidence text; numbers with a fraction load as Decimal, never float."""
+    try:
+        doc = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise EvidenceError([Problem(name, exc.lineno, None, f"malformed JSON: {exc.msg} (column {exc.colno})")]) from None
+    except (ValueError, RecursionError) as exc:
+        raise EvidenceError([Problem(name, None, None, f"malformed JSON: {exc}")]) from None
+    if not isinstance(doc, dict):
+        raise EvidenceError([Problem(name, 1, None, f"expected a JSON object (a table of evidence), got {type(doc).__name__}")])
+    return doc
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _walk(doc: Mapping[str, Any], prefix: str, depth: int) -> Iterator[tuple[str, Any, int]]:
+    for key, value in doc.items():
+        dotted = f"{prefix}{key}"
+        yield dotted, value, depth
+        if isinstance(value, dict):
+            yield from _walk(value, dotted + ".", depth + 1)
+
+
+def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>") -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Validate an evidence document's structure; returns it (nested) and its warnings.
+
+    Raises :class:`EvidenceError` for a non-table, too deep or too large a
+    document, or a section that should be a table and is not. Unknown keys
+    become warnings. Values of known keys are checked when a criterion reads
+    them (see :class:`~fivegood_core.evidence.reader.Reader`), so every type error names its key.
+    """
+    if not isinstance(doc, dict):
+        raise EvidenceError([Problem(source, None, None, f"expected a table of evidence, got {type(doc).__name__}")])
+    if _needs_nesting(doc):
+        doc = nest(doc)
+    warnings: list[str] = []
+    problems: list[Problem] = []
+    sections = vocabulary.sections()
+    count = 0
+    for section, table in doc.items():
+        if section not in sections:
+            warnings.append(f"unknown evidence section {section!r} ignored")
+            continue
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            problems.append(Problem(source, None, section, f"expected a table, got {type(table).__name__}"))
+            continue
+        for dotted, value, depth in _walk(table, section + ".", 2):
+            count += 1
+            if count > MAX_VALUES:
+                raise EvidenceError([Problem(source, None, None, f"more than {MAX_VALUES} values; not evidence of one organisation")])
+            if depth > MAX_DEPTH:
+                raise EvidenceError([Problem(source, None, dotted, f"nested deeper than {MAX_DEPTH} levels")])
+            known = vocabulary.get(dotted)
+            if known is not None:
+                if value is not None:
+                    try:
+                        known.read(value)
+                    except BadValue as exc:
+                        problems.append(Problem(source, None, dotted, str(exc)))
+            elif isinstance(value, dict) and dotted in vocabulary.tables:
+                continue
+            elif not _under_known(dotted, vocabulary):
+                warnings.append(f"unknown evidence key {dotted!r} ignored")
+    if problems:
+        raise EvidenceError(problems)
+    return doc, tuple(warnings)
+
+
+def _under_known(dotted: str, vocabulary: Vocabulary) -> bool:
+    # Values inside a known by_year table are checked with the table, not warned about.
+    head = dotted.rsplit(".", 1)[0]
+    while "." in head:
+        if head in vocabulary.keys:
+            return True
+        head = head.rsplit(".", 1)[0]
+    return False
+
+
+def subject_of(doc: Mapping[str, Any], source: str = "<evidence>") -> Subject:
+    """The ``[subject]`` table as a :class:`Subject`; wrong types are errors."""
+    table = doc.get("subject") or {}
+    if not isinstance(table, dict):
+        raise EvidenceError([Problem(source, None, "subject", "expected a table")])
+    values: dict[str, Any] = {}
+    for field in attrs.fields(Subject):
+        value = table.get(field.name)
+        if value is None:
+            continue
+        if field.name == "year":
+            if value.__class__ is not int:
+                raise EvidenceError([Problem(source, None, "subject.year", f"expected a year such as 2013, got {value!r}")])
+        elif not isinstance(value, str):
+            raise EvidenceError([Problem(source, None, f"subject.{field.name}", f"expected a string, got {value!r}")])
+        values[field.name] = value
+    return Subject(**values)

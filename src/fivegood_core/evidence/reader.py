@@ -1,0 +1,52 @@
+"""Reading one evidence document key by key, with the vocabulary's type checks."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from fivegood_core.errors import EvidenceError, Problem
+from fivegood_core.model.vocabulary import BadValue, Vocabulary, key_path
+
+
+class Reader:
+    """Reads typed values from one evidence document, raising EvidenceError on bad types.
+
+    Results are memoised so that criteria sharing a key read and check it once.
+    """
+
+    __slots__ = ("doc", "vocabulary", "source", "_cache")
+
+    def __init__(self, doc: Mapping[str, Any], vocabulary: Vocabulary, source: str = "<evidence>") -> None:
+        self.doc = doc
+        self.vocabulary = vocabulary
+        self.source = source
+        self._cache: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any:
+        """The normalised value of ``key``, or ``None`` when it is absent."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        value = self.raw(key)
+        if value is not None:
+            entry = self.vocabulary.get(key)
+            if entry is not None:
+                try:
+                    value = entry.read(value)
+                except BadValue as exc:
+                    raise EvidenceError([Problem(self.source, None, key, str(exc))]) from None
+        self._cache[key] = value
+        return value
+
+    def raw(self, key: str) -> Any:
+        """The value as given, unchecked, or ``None``."""
+        parts = key_path(key)
+        node: Any = self.doc
+        for i, part in enumerate(parts):
+            if not isinstance(node, dict):
+                raise EvidenceError([Problem(self.source, None, ".".join(parts[:i]), f"expected a table, got {type(node).__name__}")])
+            node = node.get(part)
+            if node is None:
+                return None
+        return node

@@ -1,0 +1,1 @@
+"""Check kinds: the contract every kind implements, the built-in leaves and groups, metrics and reward calculators."""

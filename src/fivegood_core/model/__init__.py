@@ -1,0 +1,1 @@
+"""The model: plain frozen values that every other layer reads (definitions, verdicts, vocabulary, results)."""

@@ -1,0 +1,312 @@
+"""Results as plain data: frozen attrs values with a stable JSON form (docs/concepts.md, "Results").
+
+A :class:`Result` records everything an auditor needs to reproduce a verdict:
+the standard's id, version and content hash, the as-of date, the subject, the
+engine's and plugins' versions, and, for every criterion, the evidence keys it
+read and the values it saw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Mapping
+
+import attrs
+
+from fivegood_core.model.definitions import Text
+from fivegood_core.model.subject import Subject
+from fivegood_core.model.verdict import Overall, Verdict
+
+SCHEMA_VERSION = 1
+
+
+def json_safe(value: Any) -> Any:
+    """Evidence values as JSON: exact numbers become strings, tables and lists recurse."""
+    if value is None or value is True or value is False or value.__class__ in (int, str):
+        return value
+    if isinstance(value, (Decimal, Fraction)):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@attrs.frozen
+class Outcome:
+    """What a check found: its verdict and the explanation of it."""
+
+    verdict: Verdict
+    reason: Text
+    observed: str | None = None
+    #: The evidence values the check read, exact as read (``Decimal``, ``int``, year tables); JSON only in ``to_json``.
+    values: Mapping[str, Any] = attrs.field(factory=dict)
+    gap: Text | None = None
+    nested: "Result | None" = None
+    #: Evidence keys whose absence made the verdict unknown.
+    missing: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class CriterionResult:
+    """The verdict on one criterion, with the article it comes from and why."""
+
+    id: str
+    kind: str
+    verdict: Verdict
+    title: Text
+    reason: Text
+    citation: str | None = None
+    observed: str | None = None
+    threshold: str | None = None
+    gap: Text | None = None
+    inputs: tuple[str, ...] = ()
+    values: Mapping[str, Any] = attrs.field(factory=dict)
+    children: tuple["CriterionResult", ...] = ()
+    nested: "Result | None" = None
+    interpretation: Text | None = None
+    assumed: bool = False
+    missing: tuple[str, ...] = ()
+    #: How an overlay changed this criterion ("tighten", "replace", "add"), or None.
+    overlay: str | None = None
+
+    @property
+    def below(self) -> "tuple[CriterionResult, ...]":
+        """What a report shows under this criterion: its children, or the required standard's criteria."""
+        return self.children + (self.nested.criteria if self.nested is not None else ())
+
+    def walk(self) -> "list[CriterionResult]":
+        """This result and all below it, depth first (nested standards excluded)."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "verdict": self.verdict.label,
+            "title": self.title.to_json(),
+            "citation": self.citation,
+            "observed": self.observed,
+            "threshold": self.threshold,
+            "reason": self.reason.to_json(),
+            "gap": self.gap.to_json() if self.gap else None,
+            "inputs": list(self.inputs),
+            "values": {k: json_safe(v) for k, v in self.values.items()},
+            "missing": list(self.missing),
+            "interpretation": self.interpretation.to_json() if self.interpretation else None,
+            "assumed": self.assumed,
+            "overlay": self.overlay,
+            "children": [c.to_json() for c in self.children],
+            "requires": self.nested.to_json() if self.nested else None,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "CriterionResult":
+        """Inverse of :meth:`to_json`."""
+        return cls(
+            id=d["id"],
+            kind=d["kind"],
+            verdict=Verdict.from_label(d["verdict"]),
+            title=Text.from_json(d["title"]),
+            citation=d.get("citation"),
+            observed=d.get("observed"),
+            threshold=d.get("threshold"),
+            reason=Text.from_json(d["reason"]),
+            gap=Text.from_json(d["gap"]) if d.get("gap") else None,
+            inputs=tuple(d.get("inputs", ())),
+            values=dict(d.get("values", {})),
+            missing=tuple(d.get("missing", ())),
+            interpretation=Text.from_json(d["interpretation"]) if d.get("interpretation") else None,
+            assumed=bool(d.get("assumed", False)),
+            overlay=d.get("overlay"),
+            children=tuple(cls.from_json(c) for c in d.get("children", ())),
+            nested=Result.from_json(d["requires"]) if d.get("requires") else None,
+        )
+
+
+@attrs.frozen
+class StandardInfo:
+    """Which standard, exactly, a result was computed against."""
+
+    id: str
+    version: str
+    title: Text
+    content_hash: str
+    document: str | None = None
+    provider: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title.to_json(),
+            "content_hash": self.content_hash,
+            "document": self.document,
+            "provider": self.provider,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "StandardInfo":
+        """Inverse of :meth:`to_json`."""
+        return cls(d["id"], d["version"], Text.from_json(d["title"]), d["content_hash"], d.get("document"), d.get("provider"))
+
+
+@attrs.frozen
+class RewardResult:
+    """The reward a result earns, or why it earns none. Money is an exact Decimal of yuan."""
+
+    amount: Decimal | None
+    reason: Text
+    currency: str | None = None
+    payer: Text | None = None
+    scheme: str | None = None
+    basis: Text | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form; the amount is a string so that no reader turns it into a float."""
+        return {
+            "amount": None if self.amount is None else str(self.amount),
+            "currency": self.currency,
+            "payer": self.payer.to_json() if self.payer else None,
+            "scheme": self.scheme,
+            "basis": self.basis.to_json() if self.basis else None,
+            "reason": self.reason.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "RewardResult":
+        """Inverse of :meth:`to_json`."""
+        return cls(
+            amount=None if d.get("amount") is None else Decimal(d["amount"]),
+            reason=Text.from_json(d["reason"]),
+            currency=d.get("currency"),
+            payer=Text.from_json(d["payer"]) if d.get("payer") else None,
+            scheme=d.get("scheme"),
+            basis=Text.from_json(d["basis"]) if d.get("basis") else None,
+        )
+
+
+@attrs.frozen
+class Result:
+    """The verdict on one organisation against one standard version, fully explained."""
+
+    standard: StandardInfo
+    verdict: Overall
+    as_of: dt.date
+    subject: Subject
+    criteria: tuple[CriterionResult, ...]
+    reward: RewardResult | None = None
+    warnings: tuple[str, ...] = ()
+    engine: Mapping[str, str] = attrs.field(factory=dict)
+
+    def walk(self) -> list[CriterionResult]:
+        """Every criterion result of this standard, depth first."""
+        out: list[CriterionResult] = []
+        for c in self.criteria:
+            out.extend(c.walk())
+        return out
+
+    def find(self, criterion_id: str) -> CriterionResult:
+        """The result of one criterion by id; KeyError if there is none."""
+        for c in self.walk():
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Ids of the failed checks that make the standard fail (leaves only)."""
+        return _decisive_leaves(self.criteria, Verdict.FAIL)
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        """Ids of the checks whose missing evidence leaves the standard incomplete."""
+        return _decisive_leaves(self.criteria, Verdict.UNKNOWN)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Evidence keys whose absence leaves the verdict open, in order, without repeats."""
+        keys: dict[str, None] = {}
+        for cid in self.unknown:
+            keys.update(dict.fromkeys(self.find(cid).missing))
+        return tuple(keys)
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON form (docs/concepts.md, "Results")."""
+        return {
+            "schema": SCHEMA_VERSION,
+            "standard": self.standard.to_json(),
+            "verdict": self.verdict.value,
+            "as_of": self.as_of.isoformat(),
+            "subject": self.subject.to_json(),
+            "failed": list(self.failed),
+            "unknown": list(self.unknown),
+            "missing": list(self.missing),
+            "criteria": [c.to_json() for c in self.criteria],
+            "reward": self.reward.to_json() if self.reward else None,
+            "warnings": list(self.warnings),
+            "engine": dict(self.engine),
+        }
+
+    def dumps(self, indent: int | None = 2) -> str:
+        """The JSON form as text (UTF-8 characters kept as they are)."""
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "Result":
+        """Inverse of :meth:`to_json`; derived fields (failed, missing) are recomputed."""
+        return cls(
+            standard=StandardInfo.from_json(d["standard"]),
+            verdict=Overall(d["verdict"]),
+            as_of=dt.date.fromisoformat(d["as_of"]),
+            subject=Subject.from_json(d.get("subject", {})),
+            criteria=tuple(CriterionResult.from_json(c) for c in d["criteria"]),
+            reward=RewardResult.from_json(d["reward"]) if d.get("reward") else None,
+            warnings=tuple(d.get("warnings", ())),
+            engine=dict(d.get("engine", {})),
+        )
+
+
+def _decisive_leaves(nodes: tuple[CriterionResult, ...], verdict: Verdict) -> tuple[str, ...]:
+    # Descend only through nodes that carry the verdict: a failed check under an
+    # `any` group that passed decided nothing. A group is itself decisive when
+    # none of its children carries the verdict or its own condition is unknown.
+    out: list[str] = []
+    stack = [n for n in reversed(nodes) if n.verdict is verdict]
+    while stack:
+        node = stack.pop()
+        below = [c for c in node.children if c.verdict is verdict]
+        if not below or node.missing:
+            out.append(node.id)
+        stack.extend(reversed(below))
+    return tuple(out)
+
+
+@attrs.frozen
+class Decision:
+    """The fast verdict: overall verdict and the decisive failed and unknown checks."""
+
+    verdict: Overall
+    failed: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+
+@attrs.frozen
+class Assessment:
+    """A fast decision with the reward it earns (and, when asked for, every criterion's verdict)."""
+
+    decision: Decision
+    reward: RewardResult | None
+    #: Every criterion's verdict in the compiled standard's node order (empty unless requested).
+    verdicts: tuple[Verdict, ...] = ()

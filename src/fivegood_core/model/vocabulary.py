@@ -1,0 +1,236 @@
+"""The evidence vocabulary: every key a standard may read, its type, unit and meaning.
+
+The keys of docs/vocabulary.md are the interface other tools rely on; they ship in
+``vocabulary.toml`` beside this module. Plugins add their own keys through the
+``fivegood_vocabulary`` hook. A standard that reads a key missing from the
+vocabulary is rejected at load time: a misspelt key must not silently read
+nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Callable, Iterable, Mapping
+
+import attrs
+
+from fivegood_core.model.definitions import Text
+
+ATTEST_PREFIX = "attest."
+
+
+def attestation_key(criterion_id: str) -> str:
+    """The evidence key of an assessor's yes/no on a criterion: ``attest.<criterion id>``."""
+    return ATTEST_PREFIX + criterion_id
+
+
+def key_path(key: str) -> tuple[str, ...]:
+    """The tables and name a dotted evidence key walks through: ``office.area_m2`` → ``("office", "area_m2")``.
+
+    An attestation's criterion id is one segment even if an id had dots.
+    """
+    if key.startswith(ATTEST_PREFIX):
+        return ("attest", key[len(ATTEST_PREFIX) :])
+    return tuple(key.split("."))
+
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_][a-z0-9_-]*)+$")
+_YEAR = re.compile(r"^[12][0-9]{3}$")
+
+
+class BadValue(ValueError):
+    """A value does not have the type its key requires; ``expected`` says what would."""
+
+    def __init__(self, expected: str, got: Any) -> None:
+        self.expected = expected
+        self.got = got
+        super().__init__(f"expected {expected}, got {describe(got)}")
+
+
+def describe(value: Any) -> str:
+    """A short, safe description of an unexpected value for error messages."""
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def to_number(value: Any, expected: str) -> int | Decimal:
+    """An exact number from int, Decimal or float (by its shortest repr); bools are not numbers."""
+    cls = value.__class__
+    if cls is int or cls is Decimal:
+        if cls is Decimal and not value.is_finite():
+            raise BadValue(expected, value)
+        return value  # type: ignore[no-any-return]
+    if cls is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise BadValue(expected, value)
+        return Decimal(repr(value))
+    if cls is Fraction:
+        raise BadValue(expected, value)
+    raise BadValue(expected, value)
+
+
+def _count(value: Any) -> int:
+    if value.__class__ is not int or value < 0:
+        raise BadValue("a whole number ≥ 0", value)
+    return value
+
+
+def _nonneg(value: Any) -> int | Decimal:
+    number = to_number(value, "a number ≥ 0")
+    if number < 0:
+        raise BadValue("a number ≥ 0", value)
+    return number
+
+
+def _number(value: Any) -> int | Decimal:
+    return to_number(value, "a number")
+
+
+def _flag(value: Any) -> bool:
+    if value is not True and value is not False:
+        raise BadValue("true or false", value)
+    return value
+
+
+def _text(value: Any) -> str:
+    if value.__class__ is not str:
+        raise BadValue("a string", value)
+    return value
+
+
+def _year(value: Any) -> int:
+    if value.__class__ is not int or not 1000 <= value <= 2999:
+        raise BadValue("a year such as 2013", value)
+    return value
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if value.__class__ not in (list, tuple) or any(v.__class__ is not str for v in value):
+        raise BadValue("a list of names (strings)", value)
+    return tuple(value)
+
+
+def _by_year(value: Any) -> dict[int, int]:
+    expected = "a table of year → whole number ≥ 0, such as {2010 = 120, 2011 = 131}"
+    if value.__class__ is not dict:
+        raise BadValue(expected, value)
+    out: dict[int, int] = {}
+    for year, count in value.items():
+        text = str(year)
+        if not _YEAR.match(text) or count.__class__ is not int or count < 0:
+            raise BadValue(expected, {year: count})
+        out[int(text)] = count
+    return out
+
+
+@attrs.frozen
+class ValueType:
+    """How values of one kind are checked and shown."""
+
+    name: str
+    expected: str
+    parse: Callable[[Any], Any]
+    unit: Text = Text("", "")
+    #: How CSV cells (always strings) become values of this type.
+    from_text: Callable[[str], Any] | None = None
+
+
+def _decimal_text(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        return Decimal(text)
+
+
+def _bool_text(text: str) -> Any:
+    lowered = text.strip().lower()
+    return {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}.get(lowered, text)
+
+
+def _list_text(text: str) -> Any:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+TYPES: Mapping[str, ValueType] = {
+    t.name: t
+    for t in (
+        ValueType("count", "a whole number ≥ 0", _count, Text("", ""), _decimal_text),
+        ValueType("amount", "an amount of yuan ≥ 0", _nonneg, Text("元", "yuan"), _decimal_text),
+        ValueType("area", "an area in m² ≥ 0", _nonneg, Text("平方米", "m²"), _decimal_text),
+        ValueType("number", "a number", _number, Text("", ""), _decimal_text),
+        ValueType("rate", "a rate as a decimal fraction (0.07 for 7%)", _number, Text("", ""), _decimal_text),
+        ValueType("flag", "true or false", _flag, Text("", ""), _bool_text),
+        ValueType("text", "a string", _text, Text("", ""), str),
+        ValueType("year", "a year such as 2013", _year, Text("", ""), _decimal_text),
+        ValueType("names", "a list of names (strings)", _names, Text("", ""), _list_text),
+        ValueType("by_year", "a table of year → whole number ≥ 0", _by_year, Text("", ""), None),
+    )
+}
+
+
+@attrs.frozen
+class EvidenceKey:
+    """One key of the vocabulary."""
+
+    key: str
+    type: ValueType
+    label: Text
+    meaning: str = ""
+    provider: str = "fivegood_core"
+
+    def read(self, value: Any) -> Any:
+        """Check and normalise ``value``; raises :class:`BadValue` saying what the type expects."""
+        try:
+            return self.type.parse(value)
+        except BadValue as exc:
+            raise BadValue(self.type.expected, exc.got) from None
+
+
+_ATTESTED = EvidenceKey(
+    "attest.*", TYPES["flag"], Text("评估人确认", "assessor attests"), "An assessor's yes/no on the criterion of that id."
+)
+
+
+@attrs.frozen
+class Vocabulary:
+    """All evidence keys known to an engine."""
+
+    keys: Mapping[str, EvidenceKey]
+    #: Dotted prefixes that are tables of keys (``members`` for ``members.enterprise``).
+    tables: frozenset[str] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        prefixes = {k.rsplit(".", i)[0] for k in self.keys for i in range(1, k.count(".") + 1)}
+        object.__setattr__(self, "tables", frozenset(prefixes))
+
+    def get(self, key: str) -> EvidenceKey | None:
+        """The key's definition; ``attest.<id>`` keys are flags by construction."""
+        found = self.keys.get(key)
+        if found is None and key.startswith(ATTEST_PREFIX) and len(key) > len(ATTEST_PREFIX):
+            return _ATTESTED
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def sections(self) -> frozenset[str]:
+        """Top-level tables evidence may have (``subject``, ``members`` …)."""
+        return frozenset(k.split(".", 1)[0] for k in self.keys) | {"attest"}
+
+    @classmethod
+    def merge(cls, entries: Iterable[EvidenceKey]) -> "Vocabulary":
+        """One vocabulary from many providers; a key defined twice must agree on its type."""
+        keys: dict[str, EvidenceKey] = {}
+        for entry in entries:
+            existing = keys.get(entry.key)
+            if existing is not None and existing.type.name != entry.type.name:
+                raise ValueError(
+                    f"evidence key {entry.key!r} is a {existing.type.name} in {existing.provider} "
+                    f"but a {entry.type.name} in {entry.provider}"
+                )
+            keys.setdefault(entry.key, entry)
+        return cls(keys)

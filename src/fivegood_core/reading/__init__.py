@@ -1,0 +1,1 @@
+"""Reading standard files: TOML with line numbers, field schemas, and the loader that validates a standard."""

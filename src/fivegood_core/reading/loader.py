@@ -1,0 +1,400 @@
+"""Loading standard and vocabulary files: TOML in, validated model out, every problem located.
+
+The loader checks each table against its schema (unknown keys are errors), the
+criteria tree (unique ids, parents defined before children, groups with
+children, leaves without), and each criterion's kind-specific fields against
+that kind's schema. It collects every problem of a file before raising, so an
+author fixes them in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Mapping
+
+import attrs
+
+from fivegood_core.errors import Problem, StandardError
+from fivegood_core.model.definitions import CriterionDef, OverlayDef, RewardScheme, StandardDef
+from fivegood_core.model.vocabulary import KEY_PATTERN, TYPES, EvidenceKey, Vocabulary
+from fivegood_core.reading.schema import TYPES as SCHEMA_TYPES
+from fivegood_core.reading.schema import Field, Invalid, KindSchema, Schemas, check_table
+from fivegood_core.reading.tomlfile import TomlDocument, TomlSyntaxError, parse_toml
+
+#: Deeper criteria trees than this are refused (real standards have 3 or 4 levels).
+MAX_DEPTH = 24
+
+STANDARD_FIELDS = (
+    Field("id", "standard", True, 'standard id, e.g. "henan/five-guarantees"'),
+    Field("version", "string", True, 'version label, e.g. "2013"'),
+    Field("title", "text", True, "title in Chinese and English"),
+    Field("issuer", "text", True, "who issued the standard"),
+    Field("subject_kind", "string", True, 'what it certifies: "county_federation", "chamber" …'),
+    Field("jurisdiction", "string", True, 'e.g. "henan"'),
+    Field("effective_from", "date", True, "first day in force"),
+    Field("effective_until", "date", False, "first day no longer in force (when superseded)"),
+    Field("document", "string", False, "document number, e.g. 豫联(组)〔2013〕10号"),
+    Field("issued", "date", False, "date of issue"),
+    Field("supersedes", "string", False, "version this one replaces"),
+    Field("notes", "text", False, "notes for readers: sources, what is inferred"),
+    Field("extends", "standard", False, "ID@VERSION of a standard this one overlays (see docs/authoring.md)"),
+)
+
+OVERLAY_OPS = ("tighten", "replace", "add", "drop")
+OVERLAY_FIELD = Field("overlay", "string", False, "in an overlay: tighten, replace, add or drop")
+#: Criterion fields a "tighten" may change besides the kind's own.
+_TEXT_FIELDS = ("title", "citation", "text", "summary", "interpretation", "assumed")
+
+CRITERION_FIELDS = (
+    Field("id", "id", True, "unique id within the standard"),
+    Field("kind", "string", True, "check kind: threshold, flag, attest, all, any …"),
+    Field("parent", "id", False, "id of the group this criterion belongs to (defined earlier)"),
+    Field("title", "text", True, "short title in Chinese and English"),
+    Field("citation", "string", False, "where in the document: 第五条, 二、三是 …"),
+    Field("text", "string", False, "the original sentence(s)"),
+    Field("summary", "string", False, "English summary of the original"),
+    Field("interpretation", "text", False, "how the text is read where it is not mechanical"),
+    Field("assumed", "bool", False, "true when the criterion is assumed, not from an authoritative text"),
+)
+
+REWARD_FIELDS = (
+    Field("id", "id", True, "scheme id"),
+    Field("payer", "text", True, "who pays"),
+    Field("applies_to", "table", True, 'which subjects: { district = "jiangbei" }'),
+    Field("basis", "text", True, "what the scheme rests on"),
+    Field("calculator", "string", False, 'how the amount is computed (default "fixed")'),
+    Field("amount", "number", False, "yuan, for the fixed calculator"),
+    Field("params", "table", False, "parameters for another calculator"),
+    Field("currency", "string", False, 'ISO 4217 code (default "CNY")'),
+    Field("document", "string", False, "document the scheme comes from"),
+    Field("dated", "date", False, "date of that document"),
+    Field("effective_from", "date", False, "first day the scheme pays"),
+    Field("effective_until", "date", False, "first day it no longer pays"),
+)
+
+VOCABULARY_FIELDS = (
+    Field("type", "string", True, f"one of {', '.join(TYPES)}"),
+    Field("label", "text", True, "short label in Chinese and English"),
+    Field("meaning", "string", False, "what the key means, with its unit"),
+)
+
+_SUBJECT_FIELDS = ("id", "name", "kind", "jurisdiction", "district", "year")
+
+
+def read_toml(text: str, name: str, error: type[StandardError] = StandardError) -> TomlDocument:
+    """Parse TOML, turning a syntax error into ``error`` with its line."""
+    try:
+        return parse_toml(text, name)
+    except TomlSyntaxError as exc:
+        raise error([exc.problem]) from None
+
+
+def load_standard(text: str, name: str, schemas: Schemas, provider: str | None = None) -> StandardDef:
+    """Validate one standard file against the kinds, vocabulary and calculators of ``schemas``.
+
+    Raises :class:`StandardError` listing every problem.
+    """
+    kinds, vocabulary, calculators = schemas.kinds, schemas.vocabulary, schemas.calculators
+    doc = read_toml(text, name)
+    problems: list[Problem] = []
+    data = doc.data
+    for key in data:
+        if key not in ("standard", "criterion", "reward"):
+            problems.append(doc.problem((key,), "unknown top-level key (expected [standard], [[criterion]], [[reward]])"))
+    if "standard" not in data:
+        problems.append(Problem(name, None, "standard", "missing the [standard] table"))
+    head = check_table(doc, ("standard",), data.get("standard", {}), STANDARD_FIELDS, problems, what="[standard] table")
+    if head.get("effective_until") and head.get("effective_from") and head["effective_until"] <= head["effective_from"]:
+        problems.append(doc.problem(("standard", "effective_until"), "must be after effective_from"))
+    extends = head.get("extends")
+    if extends is not None and "@" not in extends:
+        problems.append(doc.problem(("standard", "extends"), "expected a pinned base, ID@VERSION, so the overlay cannot change under it"))
+    overlays: tuple[OverlayDef, ...] = ()
+    if extends is not None:
+        overlays = _overlays(doc, data.get("criterion"), kinds, vocabulary, problems)
+        criteria: tuple[CriterionDef, ...] = ()
+    else:
+        criteria = _criteria(doc, data.get("criterion"), kinds, vocabulary, problems)
+    rewards = _rewards(doc, data.get("reward", []), calculators, problems)
+    if problems:
+        raise StandardError(problems)
+    return StandardDef(
+        id=head["id"],
+        version=head["version"],
+        title=head["title"],
+        issuer=head["issuer"],
+        subject_kind=head["subject_kind"],
+        jurisdiction=head["jurisdiction"],
+        effective_from=head["effective_from"],
+        effective_until=head.get("effective_until"),
+        document=head.get("document"),
+        issued=head.get("issued"),
+        supersedes=head.get("supersedes"),
+        notes=head.get("notes"),
+        criteria=criteria,
+        rewards=rewards,
+        source=name,
+        content_hash="sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        provider=provider,
+        extends=extends,
+        overlays=overlays,
+    )
+
+
+def _overlays(
+    doc: TomlDocument, raw: Any, kinds: Mapping[str, KindSchema], vocabulary: Vocabulary, problems: list[Problem]
+) -> tuple[OverlayDef, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(doc.name, None, "criterion", "an overlay needs at least one [[criterion]] with overlay = …"))
+        return ()
+    out: list[OverlayDef] = []
+    for i, table in enumerate(raw):
+        path = ("criterion", i)
+        if not isinstance(table, dict):
+            problems.append(doc.problem(path, "expected a table"))
+            continue
+        op, cid = table.get("overlay"), table.get("id")
+        line = doc.index.line_of(path)
+        if op not in OVERLAY_OPS:
+            problems.append(doc.problem(path + ("overlay",), f"expected one of {', '.join(OVERLAY_OPS)} in an overlay, got {op!r}"))
+            continue
+        if not isinstance(cid, str):
+            problems.append(doc.problem(path, "missing required key 'id'"))
+            continue
+        if op == "drop":
+            extra = set(table) - {"id", "overlay"}
+            if extra:
+                problems.append(doc.problem(path + (sorted(extra)[0],), "a drop takes only id and overlay"))
+            out.append(OverlayDef(op, cid, line))
+        elif op == "tighten":
+            out.append(OverlayDef(op, cid, line, fields={k: v for k, v in table.items() if k not in ("id", "overlay")}))
+        else:
+            found = _criteria(doc, [table], kinds, vocabulary, problems, overlay=True, index=i)
+            if found:
+                out.append(OverlayDef(op, cid, line, criterion=attrs.evolve(found[0], overlay=op)))
+    return tuple(out)
+
+
+def merge_overlay(base: StandardDef, overlay: StandardDef, schemas: Schemas) -> StandardDef:
+    """The overlay's standard: the base's criteria, tightened, replaced, added to and dropped as it says."""
+    kinds, vocabulary = schemas.kinds, schemas.vocabulary
+    problems: list[Problem] = []
+    criteria = list(base.criteria)
+
+    def where(o: OverlayDef, key: str = "") -> tuple[str, int | None, str]:
+        return overlay.source, o.line, f"criterion[{o.id}]" + (f".{key}" if key else "")
+
+    def below(cid: str) -> set[str]:
+        found = {cid}
+        for c in criteria:
+            if c.parent in found:
+                found.add(c.id)
+        return found
+
+    for o in overlay.overlays:
+        ids = [c.id for c in criteria]
+        if o.op != "add" and o.id not in ids:
+            problems.append(Problem(*where(o), f"{o.op}s criterion {o.id!r}, which {base.ref} does not have"))
+            continue
+        if o.op == "drop":
+            gone = below(o.id)
+            criteria = [c for c in criteria if c.id not in gone]
+        elif o.op == "replace":
+            old = criteria[ids.index(o.id)]
+            assert o.criterion is not None
+            criteria[ids.index(o.id)] = attrs.evolve(o.criterion, parent=o.criterion.parent or old.parent)
+        elif o.op == "add":
+            assert o.criterion is not None
+            if o.id in ids:
+                problems.append(Problem(*where(o), f'{base.ref} already has {o.id!r}; use overlay = "replace"'))
+                continue
+            parent = o.criterion.parent
+            if parent is not None and parent not in ids:
+                problems.append(Problem(*where(o, "parent"), f"unknown parent {parent!r} in {base.ref}"))
+                continue
+            if parent is not None and not kinds[criteria[ids.index(parent)].kind].group:
+                problems.append(Problem(*where(o, "parent"), f"parent {parent!r} is not a group"))
+                continue
+            at = max(ids.index(x) for x in below(parent)) + 1 if parent else len(criteria)
+            criteria.insert(at, o.criterion)
+        else:
+            old = criteria[ids.index(o.id)]
+            fields = {f.name: f for f in kinds[old.kind].fields} | {f.name: f for f in CRITERION_FIELDS if f.name in _TEXT_FIELDS}
+            changes: dict[str, Any] = {}
+            for key, value in o.fields.items():
+                field = fields.get(key)
+                if field is None:
+                    problems.append(
+                        Problem(
+                            *where(o, key), f"a {old.kind} criterion has no field {key!r} to tighten (fields: {', '.join(sorted(fields))})"
+                        )
+                    )
+                    continue
+                try:
+                    changes[key] = SCHEMA_TYPES[field.type](value, vocabulary)
+                except Invalid as exc:
+                    problems.append(Problem(*where(o, key), f"{exc}, got {value!r}"))
+            common = {k: v for k, v in changes.items() if k in _TEXT_FIELDS}
+            params = {**old.params, **{k: v for k, v in changes.items() if k not in _TEXT_FIELDS}}
+            criteria[ids.index(o.id)] = attrs.evolve(old, params=params, overlay="tighten", line=o.line, **common)
+    if problems:
+        raise StandardError(problems)
+    return attrs.evolve(
+        overlay, criteria=tuple(criteria), rewards=overlay.rewards or base.rewards, subject_kind=overlay.subject_kind, overlays=()
+    )
+
+
+def _criteria(
+    doc: TomlDocument,
+    raw: Any,
+    kinds: Mapping[str, KindSchema],
+    vocabulary: Vocabulary,
+    problems: list[Problem],
+    overlay: bool = False,
+    index: int = 0,
+) -> tuple[CriterionDef, ...]:
+    if raw is None:
+        problems.append(Problem(doc.name, None, "criterion", "a standard needs at least one [[criterion]]"))
+        return ()
+    if not isinstance(raw, list):
+        problems.append(doc.problem(("criterion",), "expected [[criterion]] tables"))
+        return ()
+    out: list[CriterionDef] = []
+    depth: dict[str, int] = {}
+    children: dict[str, int] = {}
+    for i, table in enumerate(raw, start=index):
+        path = ("criterion", i)
+        kind_name = table.get("kind") if isinstance(table, dict) else None
+        kind = kinds.get(kind_name) if isinstance(kind_name, str) else None
+        if isinstance(table, dict) and kind_name is not None and kind is None:
+            problems.append(doc.problem(path + ("kind",), f"unknown check kind {kind_name!r} (known: {', '.join(sorted(kinds))})"))
+        fields = CRITERION_FIELDS + (kind.fields if kind else ()) + ((OVERLAY_FIELD,) if overlay else ())
+        before = len(problems)
+        values = check_table(
+            doc, path, table, fields, problems, vocabulary, what=f"criterion of kind {kind_name!r}" if kind else "criterion"
+        )
+        if len(problems) > before or kind is None:
+            # Still record the id so its children do not cascade into more errors.
+            if isinstance(table, dict) and isinstance(table.get("id"), str):
+                depth.setdefault(table["id"], 1)
+            continue
+        cid, parent = values["id"], values.get("parent")
+        if cid in depth:
+            problems.append(doc.problem(path + ("id",), f"duplicate criterion id {cid!r}"))
+            continue
+        if parent is not None and not overlay:  # an overlay's parents are in its base, checked when merged
+            if parent not in depth:
+                problems.append(doc.problem(path + ("parent",), f"unknown parent {parent!r}: a parent must be defined before its children"))
+                continue
+            parent_def = next((c for c in out if c.id == parent), None)
+            if parent_def is not None and not kinds[parent_def.kind].group:
+                problems.append(doc.problem(path + ("parent",), f"parent {parent!r} is a {parent_def.kind} check, not a group"))
+                continue
+            children[parent] = children.get(parent, 0) + 1
+        depth[cid] = depth.get(parent, 0) + 1 if parent else 1
+        if depth[cid] > MAX_DEPTH:
+            problems.append(doc.problem(path + ("parent",), f"criteria nested deeper than {MAX_DEPTH} levels"))
+            continue
+        common = {f.name for f in CRITERION_FIELDS} | {"overlay"}
+        out.append(
+            CriterionDef(
+                id=cid,
+                kind=values["kind"],
+                parent=parent,
+                title=values["title"],
+                params={k: v for k, v in values.items() if k not in common},
+                citation=values.get("citation"),
+                text=values.get("text"),
+                summary=values.get("summary"),
+                interpretation=values.get("interpretation"),
+                assumed=values.get("assumed", False),
+                line=doc.index.line_of(path),
+            )
+        )
+    for c in out:
+        if kinds[c.kind].group and not children.get(c.id) and not overlay:
+            problems.append(
+                Problem(doc.name, c.line, f"criterion[{c.id}]", f"a {c.kind} group needs at least one child (parent = {c.id!r})")
+            )
+    return tuple(out)
+
+
+def _rewards(doc: TomlDocument, raw: Any, calculators: Mapping[str, Any], problems: list[Problem]) -> tuple[RewardScheme, ...]:
+    if not isinstance(raw, list):
+        problems.append(doc.problem(("reward",), "expected [[reward]] tables"))
+        return ()
+    out: list[RewardScheme] = []
+    seen: set[str] = set()
+    for i, table in enumerate(raw):
+        path = ("reward", i)
+        before = len(problems)
+        v = check_table(doc, path, table, REWARD_FIELDS, problems, what="[[reward]] table")
+        if len(problems) > before:
+            continue
+        calculator = v.get("calculator", "fixed")
+        if calculator not in calculators:
+            problems.append(
+                doc.problem(path + ("calculator",), f"unknown reward calculator {calculator!r} (known: {', '.join(sorted(calculators))})")
+            )
+            continue
+        params = dict(v.get("params", {}))
+        if "amount" in v:
+            if v["amount"] < 0:
+                problems.append(doc.problem(path + ("amount",), "expected an amount ≥ 0"))
+                continue
+            params["amount"] = v["amount"]
+        for needed in calculators[calculator].params:
+            if needed not in params:
+                problems.append(doc.problem(path, f"calculator {calculator!r} needs {needed!r}"))
+        bad = [k for k in v["applies_to"] if k not in _SUBJECT_FIELDS or not isinstance(v["applies_to"][k], str)]
+        if bad:
+            problems.append(
+                doc.problem(
+                    path + ("applies_to",),
+                    f"expected subject fields ({', '.join(_SUBJECT_FIELDS)}) with string values, got {', '.join(bad)}",
+                )
+            )
+        if v["id"] in seen:
+            problems.append(doc.problem(path + ("id",), f"duplicate reward id {v['id']!r}"))
+        seen.add(v["id"])
+        if len(problems) > before:
+            continue
+        out.append(
+            RewardScheme(
+                id=v["id"],
+                payer=v["payer"],
+                calculator=calculator,
+                params=params,
+                currency=v.get("currency", "CNY"),
+                applies_to=dict(v["applies_to"]),
+                basis=v["basis"],
+                document=v.get("document"),
+                dated=v.get("dated"),
+                effective_from=v.get("effective_from"),
+                effective_until=v.get("effective_until"),
+            )
+        )
+    return tuple(out)
+
+
+def load_vocabulary(text: str, name: str, provider: str) -> list[EvidenceKey]:
+    """Validate a vocabulary file (``[keys."a.b"]`` tables)."""
+    doc = read_toml(text, name)
+    problems: list[Problem] = []
+    keys = doc.data.get("keys")
+    if set(doc.data) - {"keys"} or not isinstance(keys, dict):
+        raise StandardError([Problem(name, None, None, 'expected only [keys."section.name"] tables')])
+    out: list[EvidenceKey] = []
+    for key, table in keys.items():
+        path = ("keys", key)
+        before = len(problems)
+        v = check_table(doc, path, table, VOCABULARY_FIELDS, problems, what="vocabulary entry")
+        if not KEY_PATTERN.match(key):
+            problems.append(doc.problem(path, "expected a dotted key of lower-case names, e.g. office.area_m2"))
+        if "type" in v and v["type"] not in TYPES:
+            problems.append(doc.problem(path + ("type",), f"unknown type {v['type']!r} (known: {', '.join(TYPES)})"))
+        if len(problems) == before:
+            out.append(EvidenceKey(key, TYPES[v["type"]], v["label"], v.get("meaning", ""), provider))
+    if problems:
+        raise StandardError(problems)
+    return out

@@ -1,0 +1,1 @@
+"""What people read: reports in every format, generated docs, evidence templates, version diffs."""

@@ -1,0 +1,372 @@
+"""Rendering results for people: text for a terminal, Markdown, a self-contained HTML scorecard,
+JUnit XML for CI systems, and an HTML dashboard of a batch.
+
+JSON comes from :meth:`Result.to_json`; this module only formats for reading.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fivegood_core.model.results import CriterionResult, Result
+from fivegood_core.model.verdict import Overall, Verdict
+
+if TYPE_CHECKING:
+    from fivegood_core.batch import BatchSummary
+
+_MARK = {
+    Verdict.PASS: "✔",
+    Verdict.FAIL: "✘",
+    Verdict.UNKNOWN: "?",
+    Verdict.NOT_APPLICABLE: "–",
+    Verdict.ADVISORY: "i",
+}
+_WORD = {
+    "en": {Overall.PASS: "PASS", Overall.FAIL: "FAIL", Overall.INCOMPLETE: "INCOMPLETE (evidence missing)"},
+    "zh": {Overall.PASS: "达标", Overall.FAIL: "未达标", Overall.INCOMPLETE: "证据不全,无法认定"},
+}
+_COLOUR = {Verdict.PASS: "32", Verdict.FAIL: "31", Verdict.UNKNOWN: "33", Verdict.NOT_APPLICABLE: "90", Verdict.ADVISORY: "36"}
+_LABEL = {
+    "en": {
+        "subject": "subject",
+        "as_of": "as of",
+        "verdict": "verdict",
+        "reward": "reward",
+        "missing": "missing evidence",
+        "gap": "to pass",
+    },
+    "zh": {"subject": "主体", "as_of": "评估日期", "verdict": "结论", "reward": "奖励", "missing": "缺少证据", "gap": "差距"},
+}
+
+
+def _paint(text: str, verdict: Verdict, colour: bool) -> str:
+    return f"\x1b[{_COLOUR[verdict]}m{text}\x1b[0m" if colour else text
+
+
+def _lines(c: CriterionResult, lang: str, colour: bool, depth: int, out: list[str]) -> None:
+    pad = "  " * depth
+    cite = f"[{c.citation}] " if c.citation else ""
+    mark = _paint(_MARK[c.verdict], c.verdict, colour)
+    origin = f" [{c.overlay}]" if c.overlay else ""
+    out.append(f"{pad}{mark} {cite}{c.id}{origin}: {c.reason.get(lang)}")
+    if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN):
+        out.append(f"{pad}    → {_LABEL[lang]['gap']}: {c.gap.get(lang)}")
+    if c.interpretation is not None:
+        out.append(f"{pad}    ({c.interpretation.get(lang)})")
+    for child in c.below:
+        _lines(child, lang, colour, depth + 1, out)
+
+
+def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
+    """A readable report: header, verdict, the criteria tree with gaps, the reward."""
+    words = _LABEL[lang]
+    s = result.standard
+    subject = result.subject
+    who = " ".join(x for x in (subject.id, subject.name) if x) or "-"
+    out = [
+        f"{s.id}@{s.version} — {s.title.get(lang)}" + (f" ({s.document})" if s.document else ""),
+        f"{words['subject']}: {who}    {words['as_of']}: {result.as_of}",
+        "",
+    ]
+    for c in result.criteria:
+        _lines(c, lang, colour, 0, out)
+    out.append("")
+    verdict_word = _WORD[lang][result.verdict]
+    v = {Overall.PASS: Verdict.PASS, Overall.FAIL: Verdict.FAIL}.get(result.verdict, Verdict.UNKNOWN)
+    out.append(f"{words['verdict']}: {_paint(verdict_word, v, colour)}")
+    if result.missing:
+        out.append(f"{words['missing']}: {', '.join(result.missing)}")
+    if result.reward is not None:
+        out.append(f"{words['reward']}: {result.reward.reason.get(lang)}")
+    for w in result.warnings:
+        out.append(f"warning: {w}")
+    return "\n".join(out) + "\n"
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+_MD_MARK = {Verdict.PASS: "✅", Verdict.FAIL: "❌", Verdict.UNKNOWN: "❔", Verdict.NOT_APPLICABLE: "➖", Verdict.ADVISORY: "ℹ️"}
+_HEAD = {
+    "en": ("", "citation", "criterion", "observed", "threshold", "reason"),
+    "zh": ("", "条款", "指标", "实际", "标准", "说明"),
+}
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _md_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> None:
+    reason = c.reason.get(lang)
+    if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN):
+        reason += f" — **{c.gap.get(lang)}**"
+    title = ("&nbsp;&nbsp;" * depth) + c.title.get(lang)
+    out.append(
+        f"| {_MD_MARK[c.verdict]} | {_cell(c.citation)} | {_cell(title)} | {_cell(c.observed)} | {_cell(c.threshold)} | {_cell(reason)} |"
+    )
+    for child in c.below:
+        _md_rows(child, lang, depth + 1, out)
+
+
+def render_markdown(result: Result, lang: str = "en") -> str:
+    """A Markdown report for pasting into documents: one table per dimension."""
+    s = result.standard
+    words = _LABEL[lang]
+    out = [
+        f"# {s.title.get(lang)}",
+        "",
+        f"`{s.id}@{s.version}`" + (f" · {s.document}" if s.document else ""),
+        "",
+        f"- {words['subject']}: {' '.join(x for x in (result.subject.id, result.subject.name) if x) or '-'}",
+        f"- {words['as_of']}: {result.as_of}",
+        f"- **{words['verdict']}: {_WORD[lang][result.verdict]}**",
+    ]
+    if result.missing:
+        out.append(f"- {words['missing']}: {', '.join(f'`{k}`' for k in result.missing)}")
+    if result.reward is not None:
+        out.append(f"- {words['reward']}: {result.reward.reason.get(lang)}")
+    for dim in result.criteria:
+        out.extend(
+            [
+                "",
+                f"## {_MD_MARK[dim.verdict]} {dim.title.get(lang)}",
+                "",
+                "| " + " | ".join(_HEAD[lang]) + " |",
+                "|---|---|---|---|---|---|",
+            ]
+        )
+        _md_rows(dim, lang, 0, out)
+    return "\n".join(out) + "\n"
+
+
+# --- JUnit XML -----------------------------------------------------------------------------------
+
+
+def render_junit(result: Result, lang: str = "en") -> str:
+    """JUnit XML: one test case per check, so a CI system can show a standard's results."""
+    import xml.etree.ElementTree as ET
+
+    s = result.standard
+    suite = ET.Element("testsuite", name=f"{s.id}@{s.version}", timestamp=result.as_of.isoformat())
+    cases = failures = skipped = 0
+
+    def leaves(c: CriterionResult, path: str) -> None:
+        nonlocal cases, failures, skipped
+        if c.nested is not None or not c.children:
+            cases += 1
+            case = ET.SubElement(suite, "testcase", classname=path, name=f"{c.id}: {c.title.get(lang)}")
+            if c.verdict is Verdict.FAIL:
+                failures += 1
+                ET.SubElement(case, "failure", message=c.reason.get(lang)).text = c.gap.get(lang) if c.gap else c.reason.get(lang)
+            elif c.verdict in (Verdict.UNKNOWN, Verdict.NOT_APPLICABLE):
+                skipped += 1
+                ET.SubElement(case, "skipped", message=c.reason.get(lang))
+            else:
+                ET.SubElement(case, "system-out").text = c.reason.get(lang)
+        for child in c.children:
+            leaves(child, f"{path}.{c.id}")
+
+    for dim in result.criteria:
+        leaves(dim, f"{s.id}@{s.version}")
+    suite.set("tests", str(cases))
+    suite.set("failures", str(failures))
+    suite.set("skipped", str(skipped))
+    suites = ET.Element("testsuites", name="fivegood")
+    suites.append(suite)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem;color:#1d2430;max-width:72rem}
+h1{font-size:1.5rem;margin-bottom:.2rem} .meta{color:#59636e;margin:.2rem 0}
+.verdict{display:inline-block;padding:.4rem 1rem;border-radius:.4rem;font-weight:700;font-size:1.2rem;margin:1rem 0}
+.v-pass{background:#dff5e3;color:#116329} .v-fail{background:#ffe1e1;color:#a40e26} .v-incomplete{background:#fff3cd;color:#7a5a00}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem} th,td{border-bottom:1px solid #d8dee4;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa} td:nth-child(2){white-space:nowrap} td.mark{font-weight:700;white-space:nowrap} .pass{color:#116329} .fail{color:#a40e26} .unknown{color:#7a5a00}
+.not_applicable,.advisory{color:#59636e} .gap{display:block;font-weight:600} .chart{margin:1rem 0}
+"""
+_HTML_WORDS = {
+    "en": {
+        "pass": "pass",
+        "fail": "fail",
+        "unknown": "unknown",
+        "not_applicable": "n/a",
+        "advisory": "advisory",
+        "chart": "Checks per dimension",
+    },
+    "zh": {
+        "pass": "达标",
+        "fail": "未达标",
+        "unknown": "缺证据",
+        "not_applicable": "不适用",
+        "advisory": "指导性",
+        "chart": "各维度检查结果",
+    },
+}
+_BAR = {"pass": "#2da44e", "fail": "#cf222e", "unknown": "#d4a72c", "not_applicable": "#afb8c1"}
+
+
+def _svg_bars(rows: list[tuple[str, dict[str, int]]], lang: str) -> str:
+    """A horizontal stacked bar per row (pass, fail, unknown, n/a), as inline SVG."""
+    from html import escape
+
+    height, width, label = 26, 360, 220
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(_HTML_WORDS[lang]["chart"])}" width="{label + width + 60}" height="{height * len(rows) + 24}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, (name, counts) in enumerate(rows):
+        y = i * height
+        total = sum(counts.values()) or 1
+        parts.append(f'<text x="0" y="{y + 17}" font-size="13">{escape(name)}</text>')
+        x = float(label)
+        for key in ("pass", "fail", "unknown", "not_applicable"):
+            w = width * counts.get(key, 0) / total
+            if w:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{height - 8}" fill="{_BAR[key]}"><title>{escape(_HTML_WORDS[lang][key])}: {counts[key]}</title></rect>'
+                )
+                x += w
+        parts.append(f'<text x="{label + width + 6}" y="{y + 17}" font-size="12">{counts.get("pass", 0)}/{sum(counts.values())}</text>')
+    legend_y = height * len(rows) + 16
+    for j, key in enumerate(("pass", "fail", "unknown", "not_applicable")):
+        parts.append(
+            f'<rect x="{label + j * 90}" y="{legend_y - 10}" width="10" height="10" fill="{_BAR[key]}"/><text x="{label + j * 90 + 14}" y="{legend_y}" font-size="12">{escape(_HTML_WORDS[lang][key])}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _leaf_counts(c: CriterionResult) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for node in c.walk():
+        if not node.children and node.verdict is not Verdict.ADVISORY:
+            counts[node.verdict.label] = counts.get(node.verdict.label, 0) + 1
+    return counts
+
+
+def _html_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> None:
+    from html import escape
+
+    words = _HTML_WORDS[lang]
+    gap = (
+        f'<span class="gap">→ {escape(c.gap.get(lang))}</span>'
+        if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN)
+        else ""
+    )
+    note = f"<br><small>{escape(c.interpretation.get(lang))}</small>" if c.interpretation else ""
+    pad = f' style="padding-left:{0.5 + depth * 1.2:.1f}rem"'
+    out.append(
+        f'<tr id="c-{escape(c.id)}"><td class="mark {c.verdict.label}">{escape(words[c.verdict.label])}</td>'
+        f"<td>{escape(c.citation or '')}</td><td{pad}>{escape(c.title.get(lang))} <small>({escape(c.id)})</small></td>"
+        f"<td>{escape(c.observed or '')}</td><td>{escape(c.threshold or '')}</td><td>{escape(c.reason.get(lang))}{gap}{note}</td></tr>"
+    )
+    for child in c.below:
+        _html_rows(child, lang, depth + 1, out)
+
+
+def _page(title: str, body: list[str], lang: str) -> str:
+    from html import escape
+
+    return (
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
+        f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+def render_html(result: Result, lang: str = "en") -> str:
+    """A self-contained HTML scorecard: no scripts, no external assets, nothing fetched."""
+    from html import escape
+
+    s = result.standard
+    words = _LABEL[lang]
+    head = _HEAD[lang]
+    body = [
+        f"<h1>{escape(s.title.get(lang))}</h1>",
+        f'<p class="meta"><code>{escape(s.id)}@{escape(s.version)}</code>{" · " + escape(s.document) if s.document else ""}</p>',
+        f'<p class="meta">{escape(words["subject"])}: {escape(" ".join(x for x in (result.subject.id, result.subject.name) if x) or "-")}'
+        f" · {escape(words['as_of'])}: {result.as_of}</p>",
+        f'<div class="verdict v-{result.verdict.value}" id="verdict">{escape(words["verdict"])}: {escape(_WORD[lang][result.verdict])}</div>',
+    ]
+    if result.reward is not None:
+        body.append(f'<p id="reward">{escape(words["reward"])}: {escape(result.reward.reason.get(lang))}</p>')
+    if result.missing:
+        body.append(f"<p>{escape(words['missing'])}: {escape(', '.join(result.missing))}</p>")
+    body.append(_svg_bars([(d.title.get(lang), _leaf_counts(d)) for d in result.criteria], lang))
+    for dim in result.criteria:
+        body.append(
+            f"<h2>{escape(dim.title.get(lang))}</h2><table><thead><tr>"
+            + "".join(f"<th>{escape(h)}</th>" for h in head)
+            + "</tr></thead><tbody>"
+        )
+        rows: list[str] = []
+        _html_rows(dim, lang, 0, rows)
+        body.extend(rows)
+        body.append("</tbody></table>")
+    body.append(f'<p class="meta">fivegood {escape(result.engine.get("fivegood", ""))} · {escape(s.content_hash)}</p>')
+    return _page(f"{s.id}@{s.version} — {result.subject.id or ''}", body, lang)
+
+
+def render_batch_html(summary: "BatchSummary", lang: str = "en") -> str:
+    """A self-contained dashboard of a batch: verdict counts, pass rates per criterion and per district, rewards."""
+    from html import escape
+
+    words = _LABEL[lang]
+    w = _HTML_WORDS[lang]
+    zh = lang == "zh"
+    body = [
+        f"<h1>{escape(summary.standard)}</h1>",
+        f'<p class="meta">{escape(words["as_of"])}: {summary.as_of}</p>',
+        '<table id="counts"><thead><tr>'
+        + "".join(f"<th>{escape(k)}</th>" for k in summary.counts)
+        + "</tr></thead><tbody><tr>"
+        + "".join(f"<td>{v}</td>" for v in summary.counts.values())
+        + "</tr></tbody></table>",
+    ]
+    districts = [
+        (d, {"pass": c.get("pass", 0), "fail": c.get("fail", 0), "unknown": c.get("incomplete", 0)})
+        for d, c in sorted(summary.districts.items())
+    ]
+    body.append(f"<h2>{'各区县通过率' if zh else 'Pass rate per district'}</h2>")
+    body.append(_svg_bars(districts, lang))
+    if summary.totals:
+        body.append(
+            f'<h2>{escape(words["reward"])}</h2><table id="rewards"><thead><tr><th>district</th><th>payer</th><th>{"认定数" if zh else "certified"}</th><th>{"金额" if zh else "amount"}</th></tr></thead><tbody>'
+        )
+        for t in summary.totals:
+            body.append(
+                f"<tr><td>{escape(t.district or '-')}</td><td>{escape(t.payer.get(lang))}</td><td>{t.certified}</td><td>{escape(str(t.amount))} {escape(t.currency)}</td></tr>"
+            )
+        body.append("</tbody></table>")
+    if summary.criteria:
+        body.append(f"<h2>{'各指标通过率' if zh else 'Pass rate per criterion'}</h2>")
+        rows = [
+            (
+                f"{c.id}",
+                {
+                    "pass": c.counts.get("pass", 0),
+                    "fail": c.counts.get("fail", 0),
+                    "unknown": c.counts.get("unknown", 0),
+                    "not_applicable": c.counts.get("not_applicable", 0),
+                },
+            )
+            for c in summary.criteria
+        ]
+        body.append(_svg_bars(rows, lang))
+        body.append(
+            '<table id="criteria"><thead><tr><th>id</th><th></th>'
+            + "".join(f"<th>{escape(w[k])}</th>" for k in ("pass", "fail", "unknown", "not_applicable"))
+            + "<th>%</th></tr></thead><tbody>"
+        )
+        for c in summary.criteria:
+            rate = c.pass_rate
+            shown = "-" if rate is None else f"{float(rate) * 100:.1f}%"
+            body.append(
+                f"<tr><td>{escape(c.id)}</td><td>{escape(c.title.get(lang))}</td>"
+                + "".join(f"<td>{c.counts.get(k, 0)}</td>" for k in ("pass", "fail", "unknown", "not_applicable"))
+                + f"<td>{shown}</td></tr>"
+            )
+        body.append("</tbody></table>")
+    return _page(f"{summary.standard} — batch", body, lang)
