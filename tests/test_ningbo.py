@@ -54,6 +54,28 @@ def test_every_criterion_is_marked_assumed_and_rewards_are_not() -> None:
     assert page.count("**assumed**") == len(compiled.nodes) and "Assumption / 假设" in page
 
 
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown", "html", "junit"])
+def test_a_paid_reward_says_what_it_rests_on_that_is_assumed(fmt: str) -> None:
+    from fivegood_core.render.report import render_html, render_junit, render_markdown, render_text
+
+    result = ENGINE.evaluate(str(EXAMPLES / "jiangbei-certified.toml"), REF, ON)
+    assert result.reward is not None and result.reward.amount == Decimal(15000)
+    rendered = {
+        "json": lambda r: "\n".join(r.to_json()["warnings"]),
+        "text": render_text,
+        "markdown": render_markdown,
+        "html": render_html,
+        "junit": render_junit,
+    }[fmt](result)
+    for expected in (
+        "five-haves is assumed",
+        "five-goods is assumed",
+        "effective_from (2010-01-01) is assumed",
+        "reward jiangbei: cadence is assumed",
+    ):
+        assert expected in rendered, (fmt, expected)
+
+
 def test_before_the_scheme_no_reward_is_due() -> None:
     with pytest.raises(Exception, match="no version of ningbo/five-have-five-good is in force on 2009-12-31"):
         ENGINE.evaluate(str(EXAMPLES / "jiangbei-certified.toml"), REF, dt.date(2009, 12, 31))

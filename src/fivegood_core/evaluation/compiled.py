@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 from fivegood_core.errors import EvidenceError, Problem
 from fivegood_core.evaluation.codegen import DecideFn, generate
-from fivegood_core.evaluation.explain import explain
+from fivegood_core.evaluation.explain import explain, resting_on
 from fivegood_core.evaluation.toolkit import Toolkit
 from fivegood_core.evaluation.tree import Node, build_tree
 from fivegood_core.evaluation.versions import Versions
@@ -91,14 +91,33 @@ class CompiledStandard:
         if ctx is None:
             if len(self._contexts) >= CONTEXT_CACHE:
                 self._contexts.clear()
-            ctx = self._contexts[key] = EvalContext(as_of, subject_year, self._explain_required, self._decide_required)
+            ctx = self._contexts[key] = EvalContext(
+                as_of, subject_year, self._explain_required, self._decide_required, self._roots_required
+            )
         return ctx
 
+    def required_on(self, on: dt.date) -> dt.date:
+        """The date a required standard's version is chosen by: the as-of date, never before this version took effect.
+
+        Evaluating this version as of a date before it took effect must not nest
+        a required standard's earlier version, which this version never meant.
+        """
+        return max(on, self.defn.effective_from)
+
     def _explain_required(self, ref: str, on: dt.date, reader: Reader) -> Result:
-        return self.requirements.get(ref, on).evaluate(reader, on)
+        day = self.required_on(on)
+        return self.requirements.get(ref, day).evaluate(reader, day)
 
     def _decide_required(self, ref: str, on: dt.date, doc: Mapping[str, Any]) -> Decision:
-        return self.requirements.get(ref, on).decide(doc, on)  # type: ignore[arg-type]
+        day = self.required_on(on)
+        return self.requirements.get(ref, day).decide(doc, day)  # type: ignore[arg-type]
+
+    def _roots_required(self, ref: str, on: dt.date, doc: Mapping[str, Any]) -> dict[str, Verdict]:
+        day = self.required_on(on)
+        other = self.requirements.get(ref, day)
+        _, codes = other.verdicts(doc, day)  # type: ignore[arg-type]
+        roots = {id(r) for r in other.roots}
+        return {n.defn.id: v for n, v in zip(other.nodes, codes) if id(n) in roots}
 
     def explain(self, r: Reader, ctx: EvalContext) -> tuple[CriterionResult, ...]:
         """Every criterion's result, explained."""
@@ -123,6 +142,7 @@ class CompiledStandard:
         verdict = Overall.of(all_of(mask(c.verdict for c in criteria)))
         reward = reward_for(defn.rewards, verdict, subject, reader, on, self.calculators)
         info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
+        warnings = tuple(dict.fromkeys(warnings + resting_on(defn, criteria, reward)))
         return Result(info, verdict, on, subject, criteria, reward, warnings, dict(self.engine_info))
 
     def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Decision, tuple[Verdict, ...]]:

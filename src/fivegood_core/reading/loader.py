@@ -38,12 +38,13 @@ STANDARD_FIELDS = (
     Field("supersedes", "string", False, "version this one replaces"),
     Field("notes", "text", False, "notes for readers: sources, what is inferred"),
     Field("extends", "standard", False, "ID@VERSION of a standard this one overlays (see docs/authoring.md)"),
+    Field("assumed", "texts", False, 'values that are assumed, not from the source: { effective_from = { zh = "…", en = "…" } }'),
 )
 
 OVERLAY_OPS = ("tighten", "replace", "add", "drop")
 OVERLAY_FIELD = Field("overlay", "string", False, "in an overlay: tighten, replace, add or drop")
 #: Criterion fields a "tighten" may change besides the kind's own.
-_TEXT_FIELDS = ("title", "citation", "text", "summary", "interpretation", "assumed")
+_TEXT_FIELDS = ("title", "citation", "text", "summary", "interpretation", "assumed", "self_reported", "basis")
 
 CRITERION_FIELDS = (
     Field("id", "id", True, "unique id within the standard"),
@@ -55,6 +56,8 @@ CRITERION_FIELDS = (
     Field("summary", "string", False, "English summary of the original"),
     Field("interpretation", "text", False, "how the text is read where it is not mechanical"),
     Field("assumed", "bool", False, "true when the criterion is assumed, not from an authoritative text"),
+    Field("self_reported", "bool", False, "true when it reads a figure the organisation reports about itself"),
+    Field("basis", "string", False, "the document a threshold comes from, when not this one: 豫联(组)〔2012〕15号"),
 )
 
 REWARD_FIELDS = (
@@ -70,6 +73,7 @@ REWARD_FIELDS = (
     Field("dated", "date", False, "date of that document"),
     Field("effective_from", "date", False, "first day the scheme pays"),
     Field("effective_until", "date", False, "first day it no longer pays"),
+    Field("assumed", "texts", False, 'values that are assumed, not from the source: { cadence = { zh = "…", en = "…" } }'),
 )
 
 VOCABULARY_FIELDS = (
@@ -138,6 +142,7 @@ def load_standard(text: str, name: str, schemas: Schemas, provider: str | None =
         provider=provider,
         extends=extends,
         overlays=overlays,
+        assumed=head.get("assumed", {}),
     )
 
 
@@ -309,6 +314,8 @@ def _criteria(
                 interpretation=values.get("interpretation"),
                 assumed=values.get("assumed", False),
                 line=doc.index.line_of(path),
+                self_reported=values.get("self_reported", False),
+                basis=values.get("basis"),
             )
         )
     for c in out:
@@ -372,6 +379,7 @@ def _rewards(doc: TomlDocument, raw: Any, calculators: Mapping[str, Any], proble
                 dated=v.get("dated"),
                 effective_from=v.get("effective_from"),
                 effective_until=v.get("effective_until"),
+                assumed=v.get("assumed", {}),
             )
         )
     return tuple(out)

@@ -51,6 +51,17 @@ def _text(v: Any, _: Vocabulary | None) -> Text:
     return Text(v["zh"], v["en"])
 
 
+def _texts(v: Any, voc: Vocabulary | None) -> dict[str, Text]:
+    if not isinstance(v, dict) or not v:
+        raise Invalid('expected a table of name = { zh = "…", en = "…" }')
+    out: dict[str, Text] = {}
+    for name, text in v.items():
+        if not isinstance(name, str) or not ID_PATTERN.match(name):
+            raise Invalid(f"expected names of lower-case letters, digits, '-' and '_', got {name!r}")
+        out[name] = _text(text, voc)
+    return out
+
+
 def _date(v: Any, _: Vocabulary | None) -> dt.date:
     if not isinstance(v, dt.date) or isinstance(v, dt.datetime):
         raise Invalid("expected a date such as 2013-01-25 (unquoted)")
@@ -125,6 +136,7 @@ def _strings(v: Any, _: Vocabulary | None) -> tuple[str, ...]:
 TYPES: Mapping[str, Callable[[Any, Vocabulary | None], Any]] = {
     "string": _string,
     "text": _text,
+    "texts": _texts,
     "date": _date,
     "bool": _bool,
     "integer": _integer,
