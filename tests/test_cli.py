@@ -207,6 +207,29 @@ def test_validate_reads_each_threshold_against_its_own_sentence(tmp_path: Path) 
     assert abs(int(run.stdout.split(":")[1]) - line) < 10
 
 
+def test_validate_reads_how_a_sentence_joins_its_requirements(tmp_path: Path) -> None:
+    good = ROOT / "standards/henan/five-guarantees-2013.toml"
+    text = good.read_text(encoding="utf-8").replace('id = "henan/five-guarantees"', 'id = "test/wording"')
+    # 编制数不少于3个或工作人员数不少于5个 (either one) encoded as both required.
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(
+        text.replace(
+            'id = "staffing-numbers"\nparent = "staffing"\nkind = "any"', 'id = "staffing-numbers"\nparent = "staffing"\nkind = "all"'
+        ),
+        encoding="utf-8",
+    )
+    assert wrong.read_text(encoding="utf-8") != text
+    run = fivegood("validate", str(wrong))
+    assert run.returncode == 1
+    assert (
+        "criterion[staffing-numbers].kind" in run.stdout
+        and "joins its requirements with '或' (any of them), the group is all" in run.stdout
+    )
+    right = tmp_path / "right.toml"
+    right.write_text(text, encoding="utf-8")
+    assert fivegood("validate", str(right)).returncode == 0
+
+
 def test_batch_streams_rows_and_summarises(tmp_path: Path) -> None:
     rows, summary, report = tmp_path / "rows.csv", tmp_path / "summary.json", tmp_path / "dash.html"
     run = fivegood(

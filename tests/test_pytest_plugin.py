@@ -82,8 +82,27 @@ FIVE_GOOD = (
             "henan/five-guarantees@2013::equipment.computers::wording",
             "equipment-computers: the text says '至少有……3台' (>= 3), the check is <= 3",
         ),
+        # 编制数不少于3个或工作人员数不少于5个 (either) encoded as both required: every threshold still
+        # agrees with its words; only the connective reading sees that 或 joins alternatives.
+        (
+            GUARANTEES,
+            'id = "staffing-numbers"\nparent = "staffing"\nkind = "any"',
+            'id = "staffing-numbers"\nparent = "staffing"\nkind = "all"',
+            "staffing",
+            "henan/five-guarantees@2013::staffing-numbers::connective",
+            "staffing-numbers: the text joins its requirements with '或' (any of them), the group is all (kind = 'all')",
+        ),
+        # Art. 15's 并 (and) encoded as alternatives.
+        (
+            FIVE_GOOD,
+            'id = "art15"\nparent = "role"\nkind = "all"',
+            'id = "art15"\nparent = "role"\nkind = "any"',
+            "art15 or art14",
+            "copy/county-five-good@2013::art15::connective",
+            "art15: the text joins its requirements with '并' / ',' / ';' / ';' (all of them), the group is any (kind = 'any')",
+        ),
     ],
-    ids=["strict-written-inclusive", "inclusive-written-strict", "6-for-60", "inverted"],
+    ids=["strict-written-inclusive", "inclusive-written-strict", "6-for-60", "inverted", "or-written-and", "and-written-or"],
 )
 def test_a_wrong_copy_fails_and_names_the_criterion(
     pytester: pytest.Pytester, text: str, find: str, replace: str, selector: str, failing: str, message: str

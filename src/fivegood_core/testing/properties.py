@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 import attrs
 from hypothesis import strategies as st
 
-from fivegood_core.catalogue.wording import wording_problem
+from fivegood_core.catalogue.wording import connective_problem, connective_reading, wording_problem
 from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.kinds.groups import Fallback
@@ -80,6 +80,12 @@ def prop_boundary(engine: Any, compiled: CompiledStandard, criterion_id: str) ->
 def prop_wording(engine: Any, compiled: CompiledStandard, criterion_id: str) -> None:
     """The operator and number agree with the criterion's original sentence."""
     problem = wording_problem(compiled, criterion_id)
+    assert problem is None, problem
+
+
+def prop_connective(engine: Any, compiled: CompiledStandard, criterion_id: str) -> None:
+    """An all/any group combines its children as its sentence joins them (或 → any; 并/和/及/、 → all)."""
+    problem = connective_problem(compiled, criterion_id)
     assert problem is None, problem
 
 
@@ -286,6 +292,9 @@ def standard_properties(engine: Any, compiled: CompiledStandard) -> list[Propert
         if isinstance(n.check, Requires):
             cid = n.defn.id
             out.append(Property(f"{ref}::{cid}::requires", partial(prop_requires, engine, compiled, cid)))
+        if connective_reading(n) is not None:
+            cid = n.defn.id
+            out.append(Property(f"{ref}::{cid}::connective", partial(prop_connective, engine, compiled, cid)))
     out.append(Property(f"{ref}::evidence::adding", partial(prop_adding_evidence, engine, compiled)))
     out.append(Property(f"{ref}::evidence::removing", partial(prop_removing_evidence, engine, compiled)))
     out.append(Property(f"{ref}::fast-path", partial(prop_fast_path, engine, compiled)))
