@@ -108,9 +108,7 @@ def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward:
     """
     out: list[str] = []
     for name, why in defn.assumed.items():
-        value = getattr(defn, name, None)
-        shown = f" ({value})" if value is not None and not isinstance(value, (dict, tuple)) else ""
-        out.append(f"{defn.ref}: {name}{shown} is assumed: {why.en}")
+        out.append(f"{defn.ref}: {name}{_shown(getattr(defn, name, None))} is assumed: {why.en}")
 
     def walk(c: CriterionResult, parent: Verdict | None) -> None:
         if not c.counted or c.verdict in (Verdict.NOT_APPLICABLE, Verdict.ADVISORY):
@@ -131,7 +129,14 @@ def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward:
     if reward is not None and reward.scheme is not None:
         scheme = next((s for s in defn.rewards if s.id == reward.scheme), None)
         for name, why in (scheme.assumed if scheme else {}).items():
-            value = getattr(scheme, name, None)
-            shown = f" ({value})" if value is not None and not isinstance(value, (dict, tuple)) else ""
-            out.append(f"{defn.ref} reward {reward.scheme}: {name}{shown} is assumed: {why.en}")
+            out.append(f"{defn.ref} reward {reward.scheme}: {name}{_shown(getattr(scheme, name, None))} is assumed: {why.en}")
     return tuple(out)
+
+
+def _shown(value: object) -> str:
+    """The assumed value as written, in brackets (a text in both languages), or nothing for a table."""
+    if isinstance(value, Text):
+        return f" ({value.zh} / {value.en})"
+    if value is None or isinstance(value, (dict, tuple, list)):
+        return ""
+    return f" ({value})"
