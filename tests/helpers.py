@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 HEADER = """
 [standard]
@@ -20,3 +24,20 @@ effective_from = {effective_from}
 def standard(body: str, id: str = "test/std", version: str = "1", effective_from: str = "2000-01-01", extra: str = "") -> str:
     """A standard file: the usual header followed by ``body`` (criteria, rewards)."""
     return HEADER.format(id=id, version=version, effective_from=effective_from, extra=extra) + textwrap.dedent(body)
+
+
+ROOT = Path(__file__).parent.parent
+
+
+def fivegood(*args: str, cwd: Path = ROOT, stdin: str | bytes | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script as a user would: a subprocess, its output and exit status."""
+    exe = shutil.which("fivegood") or str(Path(sys.executable).parent / "fivegood")
+    return subprocess.run(
+        [exe, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        input=stdin.decode("utf-8", "replace") if isinstance(stdin, bytes) else stdin,
+        env={"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"},
+        timeout=timeout,
+    )

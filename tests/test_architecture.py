@@ -11,9 +11,9 @@ ARCHITECTURE = Path(__file__).parent.parent / "docs" / "architecture.md"
 
 #: Lowest first. A module may import from its own layer's rooms and from lower layers, never from higher ones.
 LAYERS = [
+    {"words"},
     {"errors", "version"},
     {"model"},
-    {"words"},
     {"reading"},
     {"evidence"},
     {"kinds"},

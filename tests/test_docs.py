@@ -62,7 +62,9 @@ def test_command_example_runs(page: str, line: int, command: str, tmp_path: Path
         timeout=120,
         env={**os.environ, "PATH": str(Path(sys.executable).parent)},
     )
-    assert run.returncode in (0, 1, 3), f"{page}:{line}: {command}\n{run.stderr}"
+    # A batch whose sample holds malformed records on purpose writes every row and then exits 2.
+    ran_whole_batch = args[1] == "batch" and "summary:" in run.stderr
+    assert run.returncode in (0, 1, 3) or (run.returncode == 2 and ran_whole_batch), f"{page}:{line}: {command}\n{run.stderr}"
     assert "Traceback" not in run.stderr, run.stderr
 
 

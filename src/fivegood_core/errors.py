@@ -6,9 +6,11 @@ derives from :class:`FivegoodError`; anything else escaping the engine is a bug.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence, TypeVar
 
 import attrs
+
+from fivegood_core.words.catalogue import Message, render
 
 
 @attrs.frozen
@@ -18,18 +20,38 @@ class Problem:
     file: str | None
     line: int | None
     key: str | None
-    message: str
+    #: What is wrong: a message of the catalogue (``say(...)``), or a plugin's own text.
+    message: Message
 
-    def __str__(self) -> str:
+    def render(self, lang: str = "en") -> str:
+        """``file:line: key: message`` with the message in ``lang``."""
         where = self.file or ""
         if self.line is not None:
             where += f":{self.line}"
         parts = [p for p in (where, self.key) if p]
-        return ": ".join(parts + [self.message])
+        return ": ".join(parts + [render(self.message, lang)])
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 class FivegoodError(Exception):
     """Base class of every error caused by input rather than by a bug."""
+
+    def __init__(self, message: Message = "") -> None:
+        self.message = message
+        super().__init__(render(message))
+
+    def render(self, lang: str = "en") -> str:
+        """The error in ``lang``."""
+        return render(self.message, lang)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from the message itself (not its English text) when sent to or from a worker process.
+        return type(self), (self.message,)
+
+
+_E = TypeVar("_E", bound="ProblemsError")
 
 
 class ProblemsError(FivegoodError):
@@ -39,11 +61,15 @@ class ProblemsError(FivegoodError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
+    def render(self, lang: str = "en") -> str:
+        """Every problem, one a line, in ``lang``."""
+        return "\n".join(p.render(lang) for p in self.problems)
+
+    def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt from the problems, not the message, when sent to or from a worker process.
         return type(self), (self.problems,)
 
-    def located(self, file: str | None, line: int | None = None) -> "ProblemsError":
+    def located(self: _E, file: str | None, line: int | None = None) -> _E:
         """The same error with ``file`` and ``line`` filled in where its problems do not say where they are."""
         return type(self)([Problem(p.file or file, p.line if p.line is not None else line, p.key, p.message) for p in self.problems])
 

@@ -57,9 +57,9 @@ class BatchRow:
         }
 
     def to_csv(self) -> list[str]:
-        """The row as CSV cells, in :data:`CSV_COLUMNS` order."""
+        """The row as CSV cells, in :data:`CSV_COLUMNS` order, safe to open in a spreadsheet."""
         r = self.reward
-        return [
+        cells = [
             str(self.line),
             self.subject_id or "",
             self.district or "",
@@ -71,6 +71,12 @@ class BatchRow:
             r.payer.zh if r and r.payer else "",
             self.error or "",
         ]
+        return [_inert(c) for c in cells]
+
+
+def _inert(cell: str) -> str:
+    # A spreadsheet runs a cell starting with = + - @ as a formula: a quote makes it text (OWASP's advice).
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 CSV_COLUMNS = ["line", "subject", "district", "verdict", "failed", "unknown", "reward", "currency", "payer", "error"]

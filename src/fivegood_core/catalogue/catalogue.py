@@ -25,7 +25,11 @@ from fivegood_core.model.definitions import StandardDef
 from fivegood_core.model.refs import StandardRef
 from fivegood_core.model.vocabulary import EvidenceKey, Vocabulary
 from fivegood_core.reading.loader import load_standard, load_vocabulary, merge_overlay
-from fivegood_core.reading.sources import CASE_SUFFIX, toml_files
+from fivegood_core.reading.sources import CASE_SUFFIX, Unreadable, read_text, toml_files
+
+
+def _internal(name: str, exc: Exception) -> Problem:
+    return Problem(name, None, None, f"cannot be loaded: fivegood met an internal error ({type(exc).__name__}: {exc}); please report it")
 
 
 def _cycle_through(start: str, edges: Mapping[str, set[str]]) -> list[str] | None:
@@ -44,6 +48,20 @@ def _cycle_through(start: str, edges: Mapping[str, set[str]]) -> list[str] | Non
                 parent[nxt] = node
                 queue.append(nxt)
     return None
+
+
+def _cycles(edges: Mapping[str, set[str]]) -> tuple[list[list[str]], set[str]]:
+    """Each cycle of requirements once (as a path back to its start), and every id on one."""
+    cycles: list[list[str]] = []
+    in_cycle: set[str] = set()
+    for sid in sorted(edges):
+        cycle = _cycle_through(sid, edges)
+        if cycle is None:
+            continue
+        if not in_cycle.intersection(cycle):
+            cycles.append(cycle)
+        in_cycle.update(cycle)
+    return cycles, in_cycle
 
 
 def _requirements(compiled: CompiledStandard, known: Mapping[str, set[str]]) -> Iterator[tuple[str, Node, Problem | None]]:
@@ -140,6 +158,9 @@ class Catalogue:
         for provider, source in sources:
             try:
                 for name, text in toml_files(source):
+                    if isinstance(text, Unreadable):
+                        self._problems.append((provider, Problem(name, None, None, str(text))))
+                        continue
                     entries.extend(load_vocabulary(text, name, provider))
             except StandardError as exc:
                 self._problems.extend((provider, p) for p in exc.problems)
@@ -162,6 +183,9 @@ class Catalogue:
                 # Example cases live beside the standards they test; fivegood_core.testing.cases reads them.
                 self._case_files.append(name)
                 continue
+            if isinstance(text, Unreadable):
+                self._problems.append((provider, Problem(name, None, None, str(text))))
+                continue
             try:
                 defn = load_standard(text, name, self.toolkit, provider)
                 if defn.extends is not None:
@@ -170,6 +194,9 @@ class Catalogue:
                 compiled = compile_standard(defn, self.toolkit)
             except StandardError as exc:
                 self._problems.extend((provider, p) for p in exc.problems)
+                continue
+            except Exception as exc:  # noqa: BLE001 - a bug met by one file must not take down every standard
+                self._problems.append((provider, _internal(name, exc)))
                 continue
             self._register(provider, name, defn, compiled)
 
@@ -283,15 +310,10 @@ class Catalogue:
                     edges.setdefault(sid, set()).add(target)
                     where.setdefault((sid, target), (v.defn.source, n.defn.line))
                     self._check_parts(v, n)
-        in_cycle: set[str] = set()
-        for sid in sorted(edges):
-            cycle = _cycle_through(sid, edges)
-            if cycle is None:
-                continue
-            if not in_cycle.intersection(cycle):
-                src, line = where[(sid, cycle[1])]
-                self._problems.append((None, Problem(src, line, "standard", f"requires cycle: {' → '.join(cycle)}")))
-            in_cycle.update(cycle)
+        cycles, in_cycle = _cycles(edges)
+        for cycle in cycles:
+            src, line = where[(cycle[0], cycle[1])]
+            self._problems.append((None, Problem(src, line, "standard", f"requires cycle: {' → '.join(cycle)}")))
         for sid in in_cycle:
             # Evaluating them would never end; the other standards stay usable.
             self._by_id.pop(sid, None)
@@ -323,10 +345,12 @@ class Catalogue:
         loaded: list[CompiledStandard] = []
         for path in paths:
             name = str(path)
+            if name.endswith(CASE_SUFFIX):
+                continue  # example cases beside the standards: `fivegood test` checks them
             try:
-                text = Path(path).read_text(encoding="utf-8")
-            except OSError as exc:
-                problems.append(Problem(name, None, None, f"cannot be read: {exc.strerror or exc}"))
+                text = read_text(Path(path))
+            except Unreadable as exc:
+                problems.append(Problem(name, None, None, str(exc)))
                 continue
             try:
                 defn = load_standard(text, name, self.toolkit)
@@ -338,10 +362,27 @@ class Catalogue:
                     loaded.append(self._overlaid(base, defn))
             except StandardError as exc:
                 problems.extend(exc.problems)
+            except Exception as exc:  # noqa: BLE001 - report it with the file, as loading would
+                problems.append(_internal(name, exc))
         known = self._known()
         for c in loaded:
             known.setdefault(c.defn.id, set()).add(c.defn.version)
-        problems.extend(p for c in loaded for _, _, p in _requirements(c, known) if p is not None)
+        # The files given replace the installed versions of their ids, as installing them would.
+        edges = {sid: set(targets) for sid, targets in self._edges.items() if sid not in {c.defn.id for c in loaded}}
+        where: dict[tuple[str, str], tuple[str, int | None]] = {}
+        for c in loaded:
+            for target, n, problem in _requirements(c, known):
+                if problem is not None:
+                    problems.append(problem)
+                    continue
+                edges.setdefault(c.defn.id, set()).add(target)
+                where.setdefault((c.defn.id, target), (c.defn.source, n.defn.line))
+        for cycle in _cycles(edges)[0]:
+            # Name the cycle at a file given, where the author can break it.
+            at = next(((a, b) for a, b in zip(cycle, cycle[1:]) if (a, b) in where), None)
+            if at is not None:
+                src, line = where[at]
+                problems.append(Problem(src, line, "standard", f"requires cycle: {' → '.join(cycle)}"))
         problems.extend(p for c in loaded for p in wording_problems(c))
         return problems
 

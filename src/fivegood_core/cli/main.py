@@ -14,8 +14,9 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import IO, Any, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
+from fivegood_core.cli.output import destination, refuse_overwriting, stdout
 from fivegood_core.engine import Engine
 from fivegood_core.errors import FivegoodError
 from fivegood_core.model.verdict import Overall
@@ -51,7 +52,7 @@ def _say(key: str, lang: str) -> str:
 def _localise(message: str, lang: str) -> str:
     if lang != "zh":
         return message
-    from fivegood_core.words.catalogue import to_chinese
+    from fivegood_core.words.phrases import to_chinese
 
     return to_chinese(message)
 
@@ -139,15 +140,14 @@ def _engine(lang: str) -> Engine:
 
 
 def _write(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    with destination(output) as out:
+        out.write(text)
 
 
 def _check(args: argparse.Namespace, lang: str) -> int:
     from fivegood_core.render.report import render_html, render_junit, render_markdown, render_text
 
+    refuse_overwriting([args.output], [args.evidence])
     engine = _engine(lang)
     result = engine.evaluate(args.evidence, args.standard, args.as_of or dt.date.today())
     if args.format == "json":
@@ -159,7 +159,7 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     elif args.format == "junit":
         text = render_junit(result, lang)
     else:
-        colour = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        colour = args.output is None and stdout().isatty() and "NO_COLOR" not in os.environ
         text = render_text(result, lang, colour)
     _write(text, args.output)
     return EXIT[result.verdict]
@@ -242,14 +242,15 @@ def _progress(rows: Iterator[Any], enabled: bool) -> Iterator[Any]:
 def _batch(args: argparse.Namespace, lang: str) -> int:
     from fivegood_core.batch import CSV_COLUMNS, Tally
 
+    refuse_overwriting([args.output, args.summary, args.report], [args.input])
     engine = _engine(lang)
     on = args.as_of or dt.date.today()
     compiled = engine.get(args.standard, on)
-    if not Path(args.input).is_file():
+    if not Path(args.input).exists():
         raise FivegoodError(f"{args.input}: no such file")
     tally = Tally(compiled, on)
-    out: IO[str] = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    try:
+    # Rows go to a temporary file renamed into place at the end: an interrupted run leaves no half output.
+    with destination(args.output, newline="") as out:
         writer = csv.writer(out) if args.format == "csv" else None
         if writer is not None:
             writer.writerow(CSV_COLUMNS)
@@ -261,18 +262,16 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
                 out.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
             if row.error:
                 print(f"fivegood: {_say('error', lang)}: {_localise(row.error, lang)}", file=sys.stderr)
-    finally:
-        if args.output:
-            out.close()
     summary = tally.summary()
     _print_summary(summary, lang)
     if args.summary:
-        Path(args.summary).write_text(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _write(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n", args.summary)
     if args.report:
         from fivegood_core.render.report import render_batch_html
 
-        Path(args.report).write_text(render_batch_html(summary, lang), encoding="utf-8")
-    return 0
+        _write(render_batch_html(summary, lang), args.report)
+    # Every row is written first; then a batch with any error row says so in its status.
+    return EXIT_BAD_INPUT if summary.counts.get("error") else 0
 
 
 def _print_summary(summary: Any, lang: str) -> None:
@@ -365,11 +364,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lang = args.lang or _default_lang()
     try:
-        return COMMANDS[args.command](args, lang)
+        if sys.stdout is None and not getattr(args, "output", None):
+            stdout()  # a clear error before any work, rather than output silently dropped
+        try:
+            return COMMANDS[args.command](args, lang)
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            # Every message names where: an error without a file name came from writing standard output.
+            raise FivegoodError(f"{exc.filename or '<stdout>'}: {exc.strerror or exc}") from None
     except BrokenPipeError:
-        # The reader stopped early (`| head`): not an error worth a message.
-        sys.stderr.close()
+        # The reader stopped early (`| head`): not an error worth a message. Standard output is
+        # pointed at nothing so that the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        print(f"fivegood: {_say('error', lang)}: interrupted; no output file was changed", file=sys.stderr)
+        return 130
     except (FivegoodError, OSError) as exc:
         for line in str(exc).splitlines():
             print(f"fivegood: {_say('error', lang)}: {_localise(line, lang)}", file=sys.stderr)

@@ -183,7 +183,7 @@ def generate(standard: Tree, every: bool = False) -> tuple[str, Callable[..., An
         e.prologue.append(f"    {g} = 0")
     for root in standard.roots:
         _emit_node(e, root, var, gates)
-    e.line(f"m = {' | '.join(var[id(r)] for r in standard.roots)}")
+    e.or_all("m", [var[id(r)] for r in standard.roots])
     e.line(f"root = {mask_expression(PRECEDENCE['all'], 'm')}")
     codes = "(" + "".join(f"{var[id(n)]}, " if id(n) in var else f"{_ADVISORY}, " for n in standard.nodes)
     codes += "".join(f"{g}, " for g in gates.values()) + ")"

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, BinaryIO, Iterator, Mapping
 
 import attrs
 
@@ -28,6 +30,9 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 12
 #: More values than any real organisation's evidence is refused.
 MAX_VALUES = 50_000
+#: The longest id or name of a subject accepted.
+MAX_NAME = 500
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
@@ -56,30 +61,46 @@ def _needs_nesting(doc: Mapping[str, Any]) -> bool:
 
 
 def load_evidence(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read an evidence file (``.toml`` or ``.json``), refusing oversized or malformed ones."""
-    p = Path(path)
+    """Read an evidence file (``.toml`` or ``.json``; ``-`` is standard input), refusing oversized or malformed ones.
+
+    At most :data:`MAX_BYTES` are read, whatever the file system says of the
+    file's size: a FIFO or ``/dev/zero`` is refused like a large file.
+    """
     name = str(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise EvidenceError([Problem(name, None, None, f"file is {size} bytes; at most {MAX_BYTES} are accepted")])
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise EvidenceError([Problem(name, None, None, "no such file")]) from None
-    except IsADirectoryError:
-        raise EvidenceError([Problem(name, None, None, "is a directory, expected an evidence file")]) from None
-    except OSError as exc:
-        raise EvidenceError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from None
+    if name == "-":
+        raw = _bounded_read(sys.stdin.buffer, "<stdin>")
+        name = "<stdin>"
+        suffix = ".json" if raw.lstrip()[:1] == b"{" else ".toml"  # evidence in JSON is an object; TOML starts otherwise
+    else:
+        p = Path(path)
+        suffix = p.suffix.lower()
+        if p.is_dir():
+            raise EvidenceError([Problem(name, None, None, "is a directory, expected an evidence file")])
+        if suffix not in (".json", ".toml"):
+            raise EvidenceError([Problem(name, None, None, "expected a .toml or .json evidence file")])
+        try:
+            with open(p, "rb") as handle:
+                raw = _bounded_read(handle, name)
+        except FileNotFoundError:
+            raise EvidenceError([Problem(name, None, None, "no such file")]) from None
+        except IsADirectoryError:
+            raise EvidenceError([Problem(name, None, None, "is a directory, expected an evidence file")]) from None
+        except OSError as exc:
+            raise EvidenceError([Problem(name, None, None, f"cannot be read: {exc.strerror}")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EvidenceError([Problem(name, None, None, f"is not UTF-8 text (byte {exc.start})")]) from None
-    suffix = p.suffix.lower()
     if suffix == ".json":
         return parse_json_evidence(text, name)
-    if suffix == ".toml":
-        return parse_toml_evidence(text, name)
-    raise EvidenceError([Problem(name, None, None, "expected a .toml or .json evidence file")])
+    return parse_toml_evidence(text, name)
+
+
+def _bounded_read(handle: BinaryIO, name: str) -> bytes:
+    raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise EvidenceError([Problem(name, None, None, f"is larger than {MAX_BYTES} bytes; at most {MAX_BYTES} are accepted")])
+    return raw
 
 
 def parse_toml_evidence(text: str, name: str = "<toml>") -> dict[str, Any]:
@@ -93,14 +114,30 @@ def parse_toml_evidence(text: str, name: str = "<toml>") -> dict[str, Any]:
 def parse_json_evidence(text: str, name: str = "<json>") -> dict[str, Any]:
     """Parse JSON evidence text; numbers with a fraction load as Decimal, never float."""
     try:
-        doc = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise EvidenceError([Problem(name, exc.lineno, None, f"malformed JSON: {exc.msg} (column {exc.colno})")]) from None
+    except _DuplicateKey as exc:
+        raise EvidenceError([Problem(name, None, str(exc), "is given twice in the same table")]) from None
     except (ValueError, RecursionError) as exc:
         raise EvidenceError([Problem(name, None, None, f"malformed JSON: {exc}")]) from None
     if not isinstance(doc, dict):
         raise EvidenceError([Problem(name, 1, None, f"expected a JSON object (a table of evidence), got {type(doc).__name__}")])
     return doc
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON lets a key appear twice and keeps the last; evidence that says two things is refused instead.
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 def _reject_constant(name: str) -> Any:
@@ -187,5 +224,17 @@ def subject_of(doc: Mapping[str, Any], source: str = "<evidence>") -> Subject:
                 raise EvidenceError([Problem(source, None, "subject.year", f"expected a year such as 2013, got {value!r}")])
         elif not isinstance(value, str):
             raise EvidenceError([Problem(source, None, f"subject.{field.name}", f"expected a string, got {value!r}")])
+        elif not value.strip() or len(value) > MAX_NAME or _CONTROL.search(value):
+            # A subject's id and names are printed in every report: no empty ones, no control characters.
+            raise EvidenceError(
+                [
+                    Problem(
+                        source,
+                        None,
+                        f"subject.{field.name}",
+                        f"expected a non-empty line of text (at most {MAX_NAME} characters, no control characters)",
+                    )
+                ]
+            )
         values[field.name] = value
     return Subject(**values)

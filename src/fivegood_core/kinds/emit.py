@@ -9,7 +9,7 @@ come from a fixed table, not from the file.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, Sequence
 
 from fivegood_core.model.vocabulary import key_path
 
@@ -46,6 +46,13 @@ class Emitter:
     def line(self, text: str) -> None:
         """Append a line to the body at the current depth."""
         self.body.append("    " * self.depth + text)
+
+    def or_all(self, target: str, names: Sequence[str]) -> None:
+        """Emit ``target = n0 | n1 | …``, in chunks: one expression of thousands of terms overflows Python's compiler."""
+        chunks = [names[i : i + 64] for i in range(0, len(names), 64)] or [["0"]]
+        self.line(f"{target} = {' | '.join(chunks[0])}")
+        for chunk in chunks[1:]:
+            self.line(f"{target} |= {' | '.join(chunk)}")
 
     def slow(self, check: object) -> str:
         """An expression evaluating ``check`` (a :class:`~fivegood_core.kinds.contract.Check`) through its ``verdict`` method."""

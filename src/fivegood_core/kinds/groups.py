@@ -31,7 +31,7 @@ class Precedence(Group):
 
     def emit_combine(self, e: Emitter, out: str, children: Sequence[str]) -> None:
         m = e.name("m")
-        e.line(f"{m} = {' | '.join(children)}")
+        e.or_all(m, children)
         e.line(f"{out} = {mask_expression(self.order, m)}")
 
 

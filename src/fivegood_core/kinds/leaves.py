@@ -13,6 +13,7 @@ from typing import Any, Mapping
 import attrs
 
 from fivegood_core.evidence.reader import Reader
+from fivegood_core.kinds import display
 from fivegood_core.kinds.contract import BoundMetric, BuildContext, Check, EvalContext, missing
 from fivegood_core.kinds.emit import Emitter
 from fivegood_core.kinds.metrics import latest_year
@@ -20,9 +21,8 @@ from fivegood_core.model.definitions import Text
 from fivegood_core.model.exact import Number, compare
 from fivegood_core.model.results import Outcome, Result
 from fivegood_core.model.verdict import Overall, Verdict, all_of, mask
-from fivegood_core.model.vocabulary import attestation_key
+from fivegood_core.model.vocabulary import MAX_MAGNITUDE, attestation_key
 from fivegood_core.reading.schema import BuildError, Field
-from fivegood_core.words import display
 
 # --- thresholds on a key or a metric -----------------------------------------------------------
 
@@ -89,12 +89,13 @@ class Threshold(Check):
         v = e.read(self.key)
         if v is None:
             return False
-        limit, op = e.const(self.limit), e.op(self.op)
+        limit, op, top = e.const(self.limit), e.op(self.op), e.const(MAX_MAGNITUDE)
         if nonneg and self.op in (">", ">=") and self.limit >= 0:
             # Passing implies v >= 0, so the sign check is needed only on the failing branch.
-            e.line(f"if {v}.__class__ is int: {out} = 1 if {v} {op} {limit} else 4 if {v} >= 0 else {e.slow(self)}")
+            e.line(f"if {v}.__class__ is int and {v} < {top}: {out} = 1 if {v} {op} {limit} else 4 if {v} >= 0 else {e.slow(self)}")
         else:
-            guard = f"{v}.__class__ is int" + (f" and {v} >= 0" if nonneg else "")
+            # Out-of-bounds integers take the slow path, which reports them as bad input.
+            guard = f"{v}.__class__ is int and " + (f"0 <= {v} < {top}" if nonneg else f"-{top} < {v} < {top}")
             e.line(f"if {guard}: {out} = 1 if {v} {op} {limit} else 4")
             e.line(f"elif {v} is None: {out} = 2")
             e.line(f"else: {out} = {e.slow(self)}")

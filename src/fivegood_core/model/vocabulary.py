@@ -40,13 +40,33 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_][a-z0-9_-]*)+$")
 _YEAR = re.compile(r"^[12][0-9]{3}$")
 
 
-class BadValue(ValueError):
-    """A value does not have the type its key requires; ``expected`` says what would."""
+#: Evidence numbers are bounded at the edge. No count, sum of yuan or area of one
+#: organisation reaches a quadrillion, and no measurement needs more than 15 decimal
+#: places; beyond these a value is bad input, so that a hostile number (1e-999999,
+#: a 4,000-digit integer) cannot cost seconds of exact arithmetic or megabytes of digits.
+MAX_MAGNITUDE = 10**15
+MAX_PLACES = 15
+OUT_OF_BOUNDS = f"beyond what evidence accepts: below 10^15, with at most {MAX_PLACES} decimal places"
 
-    def __init__(self, expected: str, got: Any) -> None:
+
+class BadValue(ValueError):
+    """A value does not have the type its key requires; ``expected`` says what would, ``detail`` why not."""
+
+    def __init__(self, expected: str, got: Any, detail: str | None = None) -> None:
         self.expected = expected
         self.got = got
-        super().__init__(f"expected {expected}, got {describe(got)}")
+        self.detail = detail
+        super().__init__(f"expected {expected}, got {describe(got)}" + (f" ({detail})" if detail else ""))
+
+
+def bounded(number: int | Decimal, expected: str, given: Any) -> int | Decimal:
+    """``number`` if it is within :data:`MAX_MAGNITUDE` and :data:`MAX_PLACES`; BadValue otherwise."""
+    if number.__class__ is int:
+        if -MAX_MAGNITUDE < number < MAX_MAGNITUDE:
+            return number
+    elif number.is_finite() and number.as_tuple().exponent >= -MAX_PLACES and number.adjusted() < 15:  # type: ignore[union-attr, operator]
+        return number
+    raise BadValue(expected, given, OUT_OF_BOUNDS)
 
 
 def describe(value: Any) -> str:
@@ -63,11 +83,11 @@ def to_number(value: Any, expected: str) -> int | Decimal:
     if cls is int or cls is Decimal:
         if cls is Decimal and not value.is_finite():
             raise BadValue(expected, value)
-        return value  # type: ignore[no-any-return]
+        return bounded(value, expected, value)
     if cls is float:
         if value != value or value in (float("inf"), float("-inf")):
             raise BadValue(expected, value)
-        return Decimal(repr(value))
+        return bounded(Decimal(repr(value)), expected, value)
     if cls is Fraction:
         raise BadValue(expected, value)
     raise BadValue(expected, value)
@@ -76,6 +96,8 @@ def to_number(value: Any, expected: str) -> int | Decimal:
 def _count(value: Any) -> int:
     if value.__class__ is not int or value < 0:
         raise BadValue("a whole number ≥ 0", value)
+    if value >= MAX_MAGNITUDE:
+        raise BadValue("a whole number ≥ 0", value, OUT_OF_BOUNDS)
     return value
 
 
@@ -123,6 +145,8 @@ def _by_year(value: Any) -> dict[int, int]:
         text = str(year)
         if not _YEAR.match(text) or count.__class__ is not int or count < 0:
             raise BadValue(expected, {year: count})
+        if count >= MAX_MAGNITUDE:
+            raise BadValue(expected, {year: count}, OUT_OF_BOUNDS)
         out[int(text)] = count
     return out
 
@@ -187,7 +211,7 @@ class EvidenceKey:
         try:
             return self.type.parse(value)
         except BadValue as exc:
-            raise BadValue(self.type.expected, exc.got) from None
+            raise BadValue(self.type.expected, exc.got, exc.detail) from None
 
 
 _ATTESTED = EvidenceKey(

@@ -26,7 +26,7 @@ MAX_DEPTH = 24
 
 STANDARD_FIELDS = (
     Field("id", "standard", True, 'standard id, e.g. "henan/five-guarantees"'),
-    Field("version", "string", True, 'version label, e.g. "2013"'),
+    Field("version", "version", True, 'version label, e.g. "2013"'),
     Field("title", "text", True, "title in Chinese and English"),
     Field("issuer", "text", True, "who issued the standard"),
     Field("subject_kind", "string", True, 'what it certifies: "county_federation", "chamber" …'),
@@ -35,7 +35,7 @@ STANDARD_FIELDS = (
     Field("effective_until", "date", False, "first day no longer in force (when superseded)"),
     Field("document", "string", False, "document number, e.g. 豫联(组)〔2013〕10号"),
     Field("issued", "date", False, "date of issue"),
-    Field("supersedes", "string", False, "version this one replaces"),
+    Field("supersedes", "version", False, "version this one replaces"),
     Field("notes", "text", False, "notes for readers: sources, what is inferred"),
     Field("extends", "standard", False, "ID@VERSION of a standard this one overlays (see docs/authoring.md)"),
     Field("assumed", "texts", False, 'values that are assumed, not from the source: { effective_from = { zh = "…", en = "…" } }'),

@@ -18,11 +18,12 @@ import attrs
 
 from fivegood_core.errors import Problem
 from fivegood_core.model.definitions import Text
-from fivegood_core.model.vocabulary import KEY_PATTERN, Vocabulary
+from fivegood_core.model.vocabulary import KEY_PATTERN, MAX_MAGNITUDE, MAX_PLACES, BadValue, Vocabulary, bounded
 from fivegood_core.reading.tomlfile import KeyPath, TomlDocument
 
 OPS = (">", ">=", "<", "<=", "==")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 STANDARD_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)+$")
 
 
@@ -77,12 +78,25 @@ def _bool(v: Any, _: Vocabulary | None) -> bool:
 def _integer(v: Any, _: Vocabulary | None) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
         raise Invalid("expected a whole number")
+    if not -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
+        raise Invalid("expected a whole number below 10^15")
     return v
 
 
 def _number(v: Any, _: Vocabulary | None) -> int | Decimal:
     if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
         raise Invalid("expected a number")
+    try:
+        # The bounds of evidence hold for thresholds too: nan, inf and 1e-999999 are no limits.
+        return bounded(v, "a number", v)
+    except BadValue:
+        raise Invalid(f"expected a finite number below 10^15 with at most {MAX_PLACES} decimal places") from None
+
+
+def _version(v: Any, _: Vocabulary | None) -> str:
+    # A version names files (docs/standards/ID-VERSION.md) and appears in ID@VERSION.
+    if not isinstance(v, str) or not VERSION_PATTERN.match(v):
+        raise Invalid("expected a version label of letters, digits, '.', '-' and '_', such as \"2013\"")
     return v
 
 
@@ -115,8 +129,8 @@ def _id(v: Any, _: Vocabulary | None) -> str:
 
 
 def _standard_ref(v: Any, _: Vocabulary | None) -> str:
-    base = v.split("@", 1)[0] if isinstance(v, str) else None
-    if base is None or not STANDARD_ID_PATTERN.match(base):
+    base, at, version = v.partition("@") if isinstance(v, str) else (None, "", "")
+    if base is None or not STANDARD_ID_PATTERN.match(base) or (at and not VERSION_PATTERN.match(version)):
         raise Invalid('expected a standard id such as "henan/five-guarantees", optionally with @VERSION')
     return str(v)
 
@@ -145,6 +159,7 @@ TYPES: Mapping[str, Callable[[Any, Vocabulary | None], Any]] = {
     "key": _key,
     "keys": _keys,
     "id": _id,
+    "version": _version,
     "standard": _standard_ref,
     "table": _table,
     "strings": _strings,

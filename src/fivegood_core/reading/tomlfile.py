@@ -133,6 +133,12 @@ def parse_toml(text: str, name: str) -> TomlDocument:
             line = getattr(exc, "lineno", None)
         detail = _ERROR_POS.sub("", msg).replace("(at end of document)", "at end of file").strip()
         raise TomlSyntaxError(Problem(name, line, None, f"malformed TOML: {detail}")) from None
+    except RecursionError:
+        raise TomlSyntaxError(Problem(name, None, None, "malformed TOML: nested too deeply")) from None
+    except ValueError:  # an integer beyond Python's digit limit, raised by the parser itself
+        raise TomlSyntaxError(
+            Problem(name, None, None, "malformed TOML: a number with more digits than any standard or evidence needs")
+        ) from None
     return TomlDocument(name, data, index_lines(text), text)
 
 

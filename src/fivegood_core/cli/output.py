@@ -1,0 +1,90 @@
+"""Writing what the command line produces: whole or not at all, never over its own input.
+
+A report or a batch's rows go to a temporary file beside the target, renamed
+into place only when everything is written; an interrupted or failed run
+leaves the target as it was. An output that is one of the inputs is refused
+before anything is read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from fivegood_core.errors import FivegoodError
+
+
+def refuse_overwriting(outputs: Iterable[str | None], inputs: Iterable[str]) -> None:
+    """A FivegoodError if an output names an existing input file (or another output)."""
+    seen: list[tuple[str, Path]] = [(i, Path(i)) for i in inputs if i != "-"]
+    for output in outputs:
+        if not output or output == "-":
+            continue
+        target = Path(output)
+        for name, other in seen:
+            if _same(target, other):
+                raise FivegoodError(f"{output}: is also {name}; write the output to another file so that no input is lost")
+        seen.append((output, target))
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b) or a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def atomic(path: str, newline: str | None = None) -> Iterator[IO[str]]:
+    """A text file written under a temporary name beside ``path`` and renamed to it when the block ends without error."""
+    target = Path(path)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent if str(target.parent) else ".")
+    except OSError as exc:
+        raise FivegoodError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+        os.replace(temporary, target)
+    except OSError as exc:
+        _remove(temporary)
+        raise FivegoodError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def stdout() -> IO[str]:
+    """Standard output, or a clear error when the caller closed it."""
+    if sys.stdout is None:
+        raise FivegoodError("standard output is closed; name a file with --output")
+    return sys.stdout
+
+
+@contextlib.contextmanager
+def destination(path: str | None, newline: str | None = None) -> Iterator[IO[str]]:
+    """``path`` written atomically, or standard output when there is none; write errors name where."""
+    if path and path != "-":
+        with atomic(path, newline) as handle:
+            yield handle
+        return
+    out = stdout()
+    try:
+        yield out
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise FivegoodError(f"<stdout>: cannot be written: {exc.strerror or exc}") from None
