@@ -16,7 +16,7 @@ Two ways to evaluate the same tree:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 from fivegood_core.errors import EvidenceError, Problem
 from fivegood_core.evaluation.codegen import DecideFn, generate
@@ -24,7 +24,7 @@ from fivegood_core.evaluation.explain import explain, resting_on
 from fivegood_core.evaluation.toolkit import Toolkit
 from fivegood_core.evaluation.tree import Node, build_tree
 from fivegood_core.evaluation.versions import Versions
-from fivegood_core.evidence.document import subject_of
+from fivegood_core.evidence.document import place_subject, subject_of
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.kinds.contract import EvalContext
 from fivegood_core.kinds.rewards import RewardCalculator, reward_for
@@ -106,7 +106,7 @@ class CompiledStandard:
 
     def _explain_required(self, ref: str, on: dt.date, reader: Reader) -> Result:
         day = self.required_on(on)
-        return self.requirements.get(ref, day).evaluate(reader, day)
+        return self.requirements.get(ref, day).evaluate(reader, day, placed=True)
 
     def _decide_required(self, ref: str, on: dt.date, doc: Mapping[str, Any]) -> Decision:
         day = self.required_on(on)
@@ -123,8 +123,17 @@ class CompiledStandard:
         """Every criterion's result, explained."""
         return tuple(explain(n, r, ctx) for n in self.roots)
 
-    def evaluate(self, reader: Reader, on: dt.date, warnings: tuple[str, ...] = ()) -> Result:
-        """The explained result for one checked evidence document."""
+    def evaluate(self, reader: Reader, on: dt.date, warnings: tuple[str, ...] = (), *, placed: bool = False) -> Result:
+        """The explained result for one checked evidence document.
+
+        The subject is placed first (:func:`place_subject`: its jurisdiction must
+        be the standard's, its district is stored as a code); a required
+        standard receives it ``placed`` already.
+        """
+        if not placed:
+            doc = place_subject(reader.doc, self.defn.jurisdiction, on, reader.source, self.defn.also_in)
+            if doc is not reader.doc:
+                reader = Reader(doc, reader.vocabulary, reader.source)
         subject = subject_of(reader.doc, reader.source)
         defn = self.defn
         if subject.kind is not None and subject.kind != defn.subject_kind:
@@ -159,6 +168,8 @@ class CompiledStandard:
 
     def assess(self, doc: dict[str, Any], on: dt.date, source: str = "<evidence>", every: bool = False) -> Assessment:
         """The fast decision and the reward it earns, for a checked evidence document."""
+        # The same dict when nothing needed placing; a new one (never the caller's, changed) when it did.
+        doc = cast("dict[str, Any]", place_subject(doc, self.defn.jurisdiction, on, source, self.defn.also_in))
         # With `every`, one pass gives both the decision and each criterion's verdict.
         decision, verdicts = self.verdicts(doc, on) if every else (self.decide(doc, on), ())
         subject = subject_of(doc, source)

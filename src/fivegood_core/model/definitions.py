@@ -123,6 +123,8 @@ class StandardDef:
     overlays: tuple[OverlayDef, ...] = ()
     #: Values of the [standard] table that are assumed, not from the source: field → why.
     assumed: Mapping[str, Text] = attrs.field(factory=dict)
+    #: Further jurisdictions whose subjects it assesses (an overlay's base's: Henan's for Zhengzhou's).
+    also_in: tuple[str, ...] = ()
 
     @property
     def ref(self) -> str:

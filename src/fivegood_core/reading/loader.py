@@ -9,6 +9,7 @@ author fixes them in one pass.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any, Mapping
 
@@ -16,6 +17,7 @@ import attrs
 
 from fivegood_core.errors import Problem, StandardError
 from fivegood_core.model.definitions import CriterionDef, OverlayDef, RewardScheme, StandardDef
+from fivegood_core.model.divisions import division_list
 from fivegood_core.model.vocabulary import KEY_PATTERN, TYPES, EvidenceKey, Vocabulary
 from fivegood_core.reading.schema import TYPES as SCHEMA_TYPES
 from fivegood_core.reading.schema import Field, Invalid, KindSchema, Schemas, check_table
@@ -82,7 +84,9 @@ VOCABULARY_FIELDS = (
     Field("meaning", "string", False, "what the key means, with its unit"),
 )
 
-_SUBJECT_FIELDS = ("id", "name", "kind", "jurisdiction", "district", "year")
+_SUBJECT_FIELDS = ("id", "name", "kind", "jurisdiction", "district", "prefecture", "year")
+#: Subject fields whose values are administrative divisions, stored as their GB/T 2260 code.
+_PLACE_FIELDS = ("district", "prefecture")
 
 
 def read_toml(text: str, name: str, error: type[StandardError] = StandardError) -> TomlDocument:
@@ -119,7 +123,7 @@ def load_standard(text: str, name: str, schemas: Schemas, provider: str | None =
         criteria: tuple[CriterionDef, ...] = ()
     else:
         criteria = _criteria(doc, data.get("criterion"), kinds, vocabulary, problems)
-    rewards = _rewards(doc, data.get("reward", []), calculators, problems)
+    rewards = _rewards(doc, data.get("reward", []), calculators, problems, head.get("jurisdiction"), head.get("effective_from"))
     if problems:
         raise StandardError(problems)
     return StandardDef(
@@ -244,8 +248,15 @@ def merge_overlay(base: StandardDef, overlay: StandardDef, schemas: Schemas) -> 
             criteria[ids.index(o.id)] = attrs.evolve(old, params=params, overlay="tighten", line=o.line, **common)
     if problems:
         raise StandardError(problems)
+    # A local overlay (Zhengzhou's stricter Five Good) also assesses the subjects of its base's jurisdiction (Henan's counties).
+    also = tuple(dict.fromkeys(j for j in (base.jurisdiction, *base.also_in) if j != overlay.jurisdiction))
     return attrs.evolve(
-        overlay, criteria=tuple(criteria), rewards=overlay.rewards or base.rewards, subject_kind=overlay.subject_kind, overlays=()
+        overlay,
+        criteria=tuple(criteria),
+        rewards=overlay.rewards or base.rewards,
+        subject_kind=overlay.subject_kind,
+        overlays=(),
+        also_in=also,
     )
 
 
@@ -326,7 +337,14 @@ def _criteria(
     return tuple(out)
 
 
-def _rewards(doc: TomlDocument, raw: Any, calculators: Mapping[str, Any], problems: list[Problem]) -> tuple[RewardScheme, ...]:
+def _rewards(
+    doc: TomlDocument,
+    raw: Any,
+    calculators: Mapping[str, Any],
+    problems: list[Problem],
+    jurisdiction: str | None = None,
+    effective_from: dt.date | None = None,
+) -> tuple[RewardScheme, ...]:
     if not isinstance(raw, list):
         problems.append(doc.problem(("reward",), "expected [[reward]] tables"))
         return ()
@@ -361,6 +379,21 @@ def _rewards(doc: TomlDocument, raw: Any, calculators: Mapping[str, Any], proble
                     f"expected subject fields ({', '.join(_SUBJECT_FIELDS)}) with string values, got {', '.join(bad)}",
                 )
             )
+        applies_to = dict(v["applies_to"])
+        for field in _PLACE_FIELDS:
+            if not isinstance(applies_to.get(field), str) or jurisdiction is None:
+                continue
+            places = division_list(jurisdiction, field, v.get("effective_from") or effective_from or dt.date.today())
+            found = places.find(applies_to[field]) if places else None
+            if found is not None:
+                applies_to[field] = found.code  # subjects' places are stored as codes, and so are these
+            elif places is not None and places.complete:
+                problems.append(
+                    doc.problem(
+                        path + ("applies_to", field),
+                        f"unknown {field} {applies_to[field]!r} in {jurisdiction} (nearest: {', '.join(places.nearest(applies_to[field]))})",
+                    )
+                )
         if v["id"] in seen:
             problems.append(doc.problem(path + ("id",), f"duplicate reward id {v['id']!r}"))
         seen.add(v["id"])
@@ -373,7 +406,7 @@ def _rewards(doc: TomlDocument, raw: Any, calculators: Mapping[str, Any], proble
                 calculator=calculator,
                 params=params,
                 currency=v.get("currency", "CNY"),
-                applies_to=dict(v["applies_to"]),
+                applies_to=applies_to,
                 basis=v["basis"],
                 document=v.get("document"),
                 dated=v.get("dated"),

@@ -20,6 +20,7 @@ from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.kinds.groups import Fallback
 from fivegood_core.kinds.leaves import Requires, Threshold
+from fivegood_core.model.divisions import division_list
 from fivegood_core.model.refs import StandardRef
 from fivegood_core.testing.strategies import boundary_cases, evidence, keys_of, without
 
@@ -241,7 +242,11 @@ def prop_rewards(engine: Any, compiled: CompiledStandard) -> None:
     """A reward is never paid without a pass, and a covered passing subject is always paid."""
     from hypothesis import given
 
-    districts = sorted({v for r in compiled.defn.rewards for k, v in r.applies_to.items() if k == "district"}) + ["elsewhere"]
+    covered = sorted({v for r in compiled.defn.rewards for k, v in r.applies_to.items() if k == "district"})
+    # A district no scheme covers: one of the jurisdiction's own where it lists them (an unknown one is bad input).
+    places = division_list(compiled.defn.jurisdiction, "district", _as_of(compiled))
+    others = [d.code for d in places.divisions if d.code not in covered][:1] if places and places.complete else ["elsewhere"]
+    districts = covered + others
 
     @given(standard_evidence(engine, compiled), st.sampled_from(districts))
     def paid(doc: dict[str, Any], district: str) -> None:
@@ -250,7 +255,7 @@ def prop_rewards(engine: Any, compiled: CompiledStandard) -> None:
         amount = result.reward.amount if result.reward else None
         if amount is not None:
             assert result.verdict.value == "pass", f"{compiled.defn.ref}: reward {amount} paid on {result.verdict.value}"
-        elif result.verdict.value == "pass" and district != "elsewhere":
+        elif result.verdict.value == "pass" and district in covered:
             raise AssertionError(f"{compiled.defn.ref}: a passing subject in {district} is paid nothing: {result.reward}")
 
     paid()
