@@ -42,3 +42,60 @@ def test_worker_processes_give_the_same_rows(engine: Engine) -> None:
     assert [r.to_json() for r in two.rows] == [r.to_json() for r in one.rows]
     assert two.summary.to_json() == one.summary.to_json()
     assert any(r.error for r in one.rows) and any(r.reward and r.reward.amount for r in one.rows)
+
+
+def _rewarded(tmp_path: Path, calculator: str) -> Path:
+    from helpers import standard
+
+    folder = tmp_path / "standards"
+    folder.mkdir()
+    body = """
+[[criterion]]
+id = "area"
+kind = "threshold"
+title = { zh = "面积", en = "Area" }
+key = "office.area_m2"
+op = ">="
+value = 1
+
+[[reward]]
+id = "r"
+payer = { zh = "区", en = "District" }
+applies_to = {}
+calculator = "CALC"
+basis = { zh = "测试", en = "test" }
+""".replace("CALC", calculator)
+    (folder / "s.toml").write_text(standard(body, id="work/er"), encoding="utf-8")
+    return folder
+
+
+def test_a_worker_that_dies_ends_the_run_with_a_message_not_a_hang(tmp_path: Path) -> None:
+    import pytest
+    import workerkill
+
+    from fivegood_core import FivegoodError, FolderPlugin
+
+    engine = Engine.from_plugins([FolderPlugin(_rewarded(tmp_path, "die"), "w"), workerkill])
+    records = [{"office": {"area_m2": 5}} for _ in range(600)]
+    with pytest.raises(FivegoodError, match="a worker process stopped or could not start while evaluating work/er@1"):
+        evaluate_batch(engine, records, "work/er", jobs=2)
+
+
+def test_a_standard_that_cannot_travel_says_so(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    import pytest
+
+    from fivegood_core import FivegoodError, FolderPlugin, RewardCalculator, hookimpl
+
+    class Local:
+        __name__ = "local"
+
+        @hookimpl
+        def fivegood_reward_calculators(self) -> list[RewardCalculator]:
+            return [RewardCalculator("local", "a lambda", lambda scheme, subject, reader: Decimal(1))]
+
+    engine = Engine.from_plugins([FolderPlugin(_rewarded(tmp_path, "local"), "w"), Local()])
+    assert evaluate_batch(engine, [{"office": {"area_m2": 5}}], "work/er").rows[0].reward.amount == 1  # type: ignore[union-attr]
+    with pytest.raises(FivegoodError, match="cannot be sent to worker processes"):
+        evaluate_batch(engine, [{"office": {"area_m2": 5}}], "work/er", jobs=2)

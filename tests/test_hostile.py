@@ -297,8 +297,8 @@ def test_evidence_from_standard_input() -> None:
     [
         ('{"office": {"area_m2": 60, "area_m2": 10}}', "area_m2: is given twice"),
         ('{"subject": {"id": ""}}', "subject.id: expected a non-empty line of text"),
-        ('{"subject": {"name": "Good chamber\\nverdict: PASS"}}', "subject.name: expected a non-empty line of text"),
-        ('{"subject": {"name": "\\u001b[32mPASS"}}', "subject.name: expected a non-empty line of text"),
+        ('{"subject": {"name": "Good chamber\\nverdict: PASS"}}', "<stdin>: subject.name: expected a string"),
+        ('{"subject": {"name": "\\u001b[32mPASS"}}', "<stdin>: subject.name: expected a string"),
     ],
 )
 def test_evidence_that_says_two_things_or_hides_text_is_refused(doc: str, message: str) -> None:
@@ -311,3 +311,62 @@ def test_a_template_left_unfilled_does_not_ship_an_empty_id(tmp_path: Path) -> N
     assert fivegood("template", "-s", "henan/five-guarantees", "--as-of", ON, "-o", str(out)).returncode == 0
     run = fivegood("check", str(out), "-s", "henan/five-guarantees", "--as-of", ON)
     assert run.returncode == 3, run.stderr
+
+
+# --- reports cannot be forged --------------------------------------------------------------------
+
+FORGED = "Good chamber\n\nverdict: PASS\x1b[2K\x1b[1A<img src=x onerror=alert(1)># **bold** | cell\x00\x08"
+
+
+@pytest.fixture(scope="module")
+def forged() -> object:
+    import attrs
+
+    from fivegood_core import Engine, Overall
+
+    engine = Engine.from_entry_points(strict=True)
+    result = engine.evaluate(ROOT / "examples/henan/narrow-miss.toml", "henan/county-five-good", dt.date(2014, 1, 1))
+    assert result.verdict is Overall.FAIL
+    # Results can come back from JSON (a register, another tool): renderers must not trust their text.
+    return attrs.evolve(result, subject=attrs.evolve(result.subject, name=FORGED))
+
+
+def test_the_text_report_shows_control_characters_and_cannot_print_a_verdict(forged: object) -> None:
+    from fivegood_core.render.report import render_text
+
+    text = render_text(forged, "en", colour=False)  # type: ignore[arg-type]
+    assert "\x1b" not in text and "\x00" not in text and "\\x1b[2K" in text
+    assert [line for line in text.splitlines() if line.startswith("verdict:")] == ["verdict: FAIL"]
+
+
+def test_markdown_html_and_junit_neutralise_the_same_text(forged: object) -> None:
+    import xml.etree.ElementTree as ET
+
+    from fivegood_core.render.report import render_html, render_junit, render_markdown
+
+    md = render_markdown(forged, "en")  # type: ignore[arg-type]
+    assert "<img" not in md and "&lt;img" in md and "\n# " not in md.split("\n", 1)[1]
+    assert "\\*\\*bold\\*\\*" in md and "\x1b" not in md
+    page = render_html(forged, "en")  # type: ignore[arg-type]
+    assert "<img" not in page and "&lt;img" in page and "\x1b" not in page and "\x00" not in page
+    ET.fromstring(render_junit(forged, "en"))  # type: ignore[arg-type]
+
+
+def test_list_values_with_control_characters_are_bad_evidence() -> None:
+    doc = '{"local": {"leading_industries": ["红枣\\u001b[31m"]}}'
+    run = fivegood("check", "-", "-s", "henan/county-five-good", "--as-of", ON, stdin=doc)
+    assert run.returncode == 2 and "control characters are not text" in run.stderr
+
+
+def test_a_real_gap_never_reads_as_zero(engine: Engine) -> None:
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from fivegood_core.kinds import display
+
+    doc = {"office": {"area_m2": Decimal("59.99999")}, "finance": {"working_funds": Decimal("59999.999")}}
+    result = engine.evaluate(doc, "henan/five-guarantees", dt.date(2014, 1, 1))
+    assert result.find("premises").gap.en == "0.00001 m² short of 60 m²"  # type: ignore[union-attr]
+    assert result.find("funds-working").gap.en == "¥0.001 short of ¥60,000"  # type: ignore[union-attr]
+    assert result.find("funds-working").observed == "¥59,999.999"
+    assert display.fmt(Fraction(-1, 10**6), "area") == "0 m²"

@@ -2,22 +2,32 @@
 
 A compiled standard is self-contained (it pickles with the standards it
 requires), so a worker neither discovers plugins nor compiles anything: it
-receives what the parent process evaluates with.
+receives what the parent process evaluates with. Records go out in chunks, a
+bounded number at a time, and come back in input order, so memory stays flat.
+A worker that cannot start or dies ends the run with a clear error instead of
+being replaced forever.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
+import pickle
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Iterable, Iterator
 
 from fivegood_core.batch.rows import BatchRow, assess_record
-from fivegood_core.errors import ResolutionError
+from fivegood_core.errors import FivegoodError, ResolutionError
 from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.evaluation.evaluator import Evaluator
 
 #: Records sent to a worker at a time: large enough to amortise the hand-over, small enough to keep memory flat.
 CHUNK = 256
+#: Chunks in flight per worker: enough to keep every worker busy while the parent reads ahead.
+AHEAD = 2
 
 _WORKER: dict[str, Any] = {}
 
@@ -26,20 +36,40 @@ def _no_lookup(ref: str, on: dt.date | None) -> CompiledStandard:
     raise ResolutionError(f"a batch worker evaluates only the standard it was given, not {ref!r}")
 
 
-def _worker_start(compiled: CompiledStandard, on: dt.date, source: str, every: bool) -> None:
+def _worker_start(payload: bytes, on: dt.date, source: str, every: bool) -> None:
+    compiled = pickle.loads(payload)
     _WORKER.update(evaluator=Evaluator(compiled.vocabulary, _no_lookup), compiled=compiled, on=on, source=source, every=every)
 
 
-def _worker_row(item: tuple[int, Any]) -> BatchRow:
+def _worker_rows(chunk: list[tuple[int, Any]]) -> list[BatchRow]:
     w = _WORKER
-    return assess_record(w["evaluator"], w["compiled"], w["on"], item[0], item[1], w["source"], w["every"])
+    return [assess_record(w["evaluator"], w["compiled"], w["on"], line, evidence, w["source"], w["every"]) for line, evidence in chunk]
 
 
 def parallel_rows(
     compiled: CompiledStandard, records: Iterable[Any], on: dt.date, source: str, every: bool, jobs: int
 ) -> Iterator[BatchRow]:
     """Rows in input order, assessed by ``jobs`` worker processes."""
+    try:
+        payload = pickle.dumps(compiled)
+    except Exception as exc:  # noqa: BLE001 - e.g. a plugin's reward calculator defined as a lambda
+        raise FivegoodError(f"{compiled.defn.ref} cannot be sent to worker processes ({exc}); run with --jobs 1") from None
     numbered = (item if isinstance(item, tuple) else (position, item) for position, item in enumerate(records, start=1))
-    with multiprocessing.get_context("spawn").Pool(jobs, _worker_start, (compiled, on, source, every)) as pool:
-        # imap keeps input order and pulls records lazily, so memory stays flat.
-        yield from pool.imap(_worker_row, numbered, chunksize=CHUNK)
+    chunks = iter(lambda: list(itertools.islice(numbered, CHUNK)), [])
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start, initargs=(payload, on, source, every))
+    pending: deque[Future[list[BatchRow]]] = deque()
+    try:
+        for chunk in itertools.chain(chunks, [None]):
+            if chunk is not None:
+                pending.append(pool.submit(_worker_rows, chunk))
+            while pending and (chunk is None or len(pending) >= jobs * AHEAD):
+                yield from pending.popleft().result()
+    except BrokenProcessPool:
+        raise FivegoodError(
+            f"a worker process stopped or could not start while evaluating {compiled.defn.ref}; run with --jobs 1 to see why"
+        ) from None
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)

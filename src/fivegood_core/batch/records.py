@@ -56,6 +56,9 @@ def _lines(handle: BinaryIO, name: str) -> Iterator[tuple[int, str | EvidenceErr
             yield number, EvidenceError([Problem(name, number, None, f"is not UTF-8 text (byte {exc.start} of the line)")])
 
 
+_JSON_SPACE = " \t\r\n"
+
+
 def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Record]:
     """Records of a JSON Lines file; a malformed or unreadable line becomes an error record with its number."""
     name = str(path)
@@ -64,9 +67,10 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Record]:
         for number, line in _lines(handle, name):
             if isinstance(line, EvidenceError):
                 yield number, line
-            elif line.strip():
+            elif line.strip(_JSON_SPACE):
+                # Only JSON's own white space makes a line blank: "\x1c" is a record, and a bad one.
                 try:
-                    yield number, parse_json_evidence(line.strip(), name)
+                    yield number, parse_json_evidence(line.strip(_JSON_SPACE), name)
                 except EvidenceError as exc:
                     # The parser counts lines within the record; the file's line is what a reader needs.
                     yield number, EvidenceError([Problem(name, number, p.key, p.message) for p in exc.problems])

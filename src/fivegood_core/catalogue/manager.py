@@ -65,6 +65,12 @@ def make_manager(
                 continue
             dist = ep.dist.name if ep.dist else None
             dists[ep.name] = (dist, ep.dist.version if ep.dist else None)
+        if wanted is not None:
+            found = {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+            for name in sorted(wanted - found):
+                errors.append(
+                    f"plugin {name!r} is named in FIVEGOOD_PLUGINS but not installed (installed: {', '.join(sorted(found)) or 'none'})"
+                )
     pm.check_pending()
     return pm, errors, dists
 

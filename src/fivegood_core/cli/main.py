@@ -20,6 +20,7 @@ from fivegood_core.cli.output import destination, refuse_overwriting, stdout
 from fivegood_core.engine import Engine
 from fivegood_core.errors import FivegoodError
 from fivegood_core.model.verdict import Overall
+from fivegood_core.version import __version__
 
 EXIT = {Overall.PASS: 0, Overall.FAIL: 1, Overall.INCOMPLETE: 3}
 EXIT_BAD_INPUT = 2
@@ -72,6 +73,11 @@ def _jobs(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fivegood", description="Check evidence against certification standards defined as code.")
+    p.add_argument("--version", action="version", version=f"fivegood {__version__}", help="show the installed version and exit")
+    # Accepted before the command too (`fivegood --lang zh list`); after it, the command's own --lang wins.
+    p.add_argument(
+        "--lang", dest="global_lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)"
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -80,10 +86,12 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--as-of", type=_date, default=None, help="date that selects the version in force (default: today)")
 
     check = sub.add_parser("check", parents=[common], help="check one organisation's evidence against a standard")
-    check.add_argument("evidence", help="evidence file (.toml or .json)")
+    check.add_argument("evidence", help="evidence file (.toml or .json), or - for standard input")
     check.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
     dated(check)
-    check.add_argument("--format", "-f", choices=("text", "json", "markdown", "html", "junit"), default="text")
+    check.add_argument(
+        "--format", "-f", choices=("text", "json", "markdown", "html", "junit"), default="text", help="report format (default: text)"
+    )
     check.add_argument("--output", "-o", default=None, help="write the report to this file instead of standard output")
 
     sub.add_parser("list", parents=[common], help="list installed standards, their versions, dates and plugins")
@@ -101,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", parents=[common], help="write an evidence file to fill in for a standard")
     template.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
     dated(template)
-    template.add_argument("--output", "-o", default=None)
+    template.add_argument("--output", "-o", default=None, help="write the template to this file instead of standard output")
 
     batch = sub.add_parser("batch", parents=[common], help="check many organisations: JSON Lines or CSV in, one result per record out")
     batch.add_argument("input", help="a .jsonl or .csv file")
@@ -118,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("new", help="ID@VERSION")
 
     validate = sub.add_parser("validate", parents=[common], help="check standard files for authors, listing every problem")
-    validate.add_argument("files", nargs="+")
+    validate.add_argument("files", nargs="+", help="standard TOML files (example-case files among them are passed over)")
 
     test = sub.add_parser("test", parents=[common], help="run example cases (*.cases.toml): the installed plugins' or the files given")
     test.add_argument("cases", nargs="*", help="cases files (default: every bundled one)")
@@ -362,7 +370,7 @@ COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
-    lang = args.lang or _default_lang()
+    lang = getattr(args, "lang", None) or args.global_lang or _default_lang()
     try:
         if sys.stdout is None and not getattr(args, "output", None):
             stdout()  # a clear error before any work, rather than output silently dropped

@@ -40,7 +40,7 @@ requires-python = ">=3.10"
 dependencies = ["fivegood"]
 
 [project.optional-dependencies]
-test = ["pytest>=7.4", "hypothesis>=6.90"]
+test = ["fivegood[testing]"]
 
 # How the fivegood engine finds this plugin: no change to fivegood itself.
 [project.entry-points.fivegood]
@@ -168,12 +168,29 @@ def test_the_sample_passes():
     }
 
 
+def _taken(name: str) -> str | None:
+    """Why ``name`` cannot be used (its package or plugin exists already), or None."""
+    import importlib.metadata
+    import importlib.util
+
+    if name == "core":
+        return "fivegood_core is fivegood's own package"
+    if importlib.util.find_spec(f"fivegood_{name}") is not None:
+        return f"a package fivegood_{name} is installed already"
+    if any(ep.name == name for ep in importlib.metadata.entry_points(group="fivegood")):
+        return "an installed plugin has that name"
+    return None
+
+
 def new_plugin(name: str, directory: Path, standard: str = "example", year: int | None = None) -> Path:
     """Write the plugin package ``fivegood-NAME`` under ``directory``; returns its folder."""
     if not NAME.match(name):
         raise FivegoodError(f"plugin name {name!r}: expected lower-case letters, digits and '_', starting with a letter")
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", standard):
         raise FivegoodError(f"standard name {standard!r}: expected lower-case letters, digits, '-' and '_'")
+    taken = _taken(name)
+    if taken:
+        raise FivegoodError(f"plugin name {name!r}: {taken}; installing the new package would replace it, so choose another name")
     root = directory / f"fivegood-{name.replace('_', '-')}"
     if root.exists():
         raise FivegoodError(f"{root}: already exists; choose another name or folder")

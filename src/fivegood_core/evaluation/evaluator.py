@@ -34,7 +34,7 @@ class Evaluator:
 
     def _document(self, evidence: Any, source: str | None = None) -> tuple[dict[str, Any], str, tuple[str, ...]]:
         if isinstance(evidence, (str, os.PathLike)):
-            source = str(evidence)
+            source = "<stdin>" if str(evidence) == "-" else str(evidence)
             doc = load_evidence(evidence)
         else:
             source = source or "<evidence>"

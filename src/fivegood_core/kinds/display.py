@@ -29,6 +29,8 @@ def _decimal(value: Number, places: int | None = None) -> Decimal:
 
 
 def _plain(d: Decimal) -> str:
+    if d == 0:
+        d = Decimal(0)  # never "-0"
     text = format(d, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -42,7 +44,8 @@ def fmt(value: Number | CompoundGrowth, unit: str) -> str:
     if unit == "percent":
         return _plain(_decimal(Fraction(value) * 100, 2)) + "%"
     if unit == "amount":
-        d = _decimal(value, 2)
+        # Yuan as given (a value of 59,999.999 must not read as ¥60,000); computed fractions to the fen.
+        d = _visible(value, 2) if isinstance(value, Fraction) else _decimal(value)
         whole, _, frac = _plain(d).partition(".")
         sign = "-" if whole.startswith("-") else ""
         return f"{sign}¥{int(whole.lstrip('-')):,}" + (f".{frac}" if frac else "")
@@ -50,6 +53,15 @@ def fmt(value: Number | CompoundGrowth, unit: str) -> str:
     if unit == "area":
         return f"{text} m²"
     return text
+
+
+def _visible(diff: Fraction, places: int) -> Decimal:
+    """``diff`` rounded to ``places``, or to as many more as it takes not to show a real gap as 0."""
+    for p in range(places, 16):
+        d = _decimal(diff, p)
+        if d != 0 or diff == 0:
+            return d
+    return _decimal(diff, 15)
 
 
 def threshold(op: str, value: Number, unit: str) -> str:
@@ -63,12 +75,11 @@ def gap(op: str, observed: Number | CompoundGrowth, limit: Number, unit: str) ->
         # Shown to display precision; the verdict itself was decided exactly.
         observed = observed.approx().quantize(Decimal("0.000001"))
     diff = abs(Fraction(limit) - Fraction(observed))
-    amount = fmt(diff, unit)
     if unit == "percent":
-        amount = _plain(_decimal(diff * 100, 2)) + " percentage points"
-        amount_zh = _plain(_decimal(diff * 100, 2)) + " 个百分点"
+        points = _plain(_visible(diff * 100, 2))
+        amount, amount_zh = points + " percentage points", points + " 个百分点"
     else:
-        amount_zh = amount
+        amount = amount_zh = fmt(_visible(diff, 2 if unit == "amount" else 4), unit)
     target = fmt(limit, unit)
     if op == ">=":
         return Text(f"差 {amount_zh} 达到 {target}", f"{amount} short of {target}")

@@ -38,6 +38,8 @@ def key_path(key: str) -> tuple[str, ...]:
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_][a-z0-9_-]*)+$")
 _YEAR = re.compile(r"^[12][0-9]{3}$")
+#: Characters no name or text in evidence has: terminal escapes, line breaks, C1 controls.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 #: Evidence numbers are bounded at the edge. No count, sum of yuan or area of one
@@ -121,6 +123,8 @@ def _flag(value: Any) -> bool:
 def _text(value: Any) -> str:
     if value.__class__ is not str:
         raise BadValue("a string", value)
+    if _CONTROL.search(value):
+        raise BadValue("a string", value, "control characters are not text")
     return value
 
 
@@ -133,6 +137,8 @@ def _year(value: Any) -> int:
 def _names(value: Any) -> tuple[str, ...]:
     if value.__class__ not in (list, tuple) or any(v.__class__ is not str for v in value):
         raise BadValue("a list of names (strings)", value)
+    if any(_CONTROL.search(v) for v in value):
+        raise BadValue("a list of names (strings)", value, "control characters are not text")
     return tuple(value)
 
 

@@ -6,6 +6,8 @@ JSON comes from :meth:`Result.to_json`; this module only formats for reading.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import TYPE_CHECKING
 
 from fivegood_core.model.results import CriterionResult, Result
@@ -13,6 +15,37 @@ from fivegood_core.model.verdict import Overall, Verdict
 
 if TYPE_CHECKING:
     from fivegood_core.batch import BatchSummary
+
+# Evidence text reaches every report (a subject's name, list values, results read back from JSON).
+# Each format neutralises what it would otherwise obey: a terminal's escapes and line breaks, Markdown's
+# markup and inline HTML, the characters XML 1.0 forbids, and HTML itself.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}"
+
+
+def plain(text: str) -> str:
+    """One line for a terminal: control characters (escapes, line breaks) shown as ``\\x1b``, never obeyed."""
+    return _CONTROL.sub(_visible, text)
+
+
+def markdown(text: str) -> str:
+    """Text that Markdown shows as it is: markup characters escaped, HTML as entities, one line."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(_CONTROL.sub(" ", text), quote=False))
+
+
+def xml_text(text: str) -> str:
+    """Text without the characters XML 1.0 forbids (ElementTree escapes the rest)."""
+    return _CONTROL.sub(lambda m: m.group() if m.group() in "\t\n\r" else "\ufffd", text)
+
+
+def escape(text: str) -> str:
+    """HTML-escaped text without control characters."""
+    return html.escape(_CONTROL.sub(" ", text))
+
 
 _MARK = {
     Verdict.PASS: "✔",
@@ -72,11 +105,11 @@ def _lines(c: CriterionResult, lang: str, colour: bool, depth: int, out: list[st
     cite = f"[{c.citation}] " if c.citation else ""
     mark = _paint(_MARK[c.verdict], c.verdict, colour)
     origin = f" [{c.overlay}]" if c.overlay else ""
-    out.append(f"{pad}{mark} {cite}{c.id}{origin}: {c.reason.get(lang)}{_extra(c, lang)}")
+    out.append(f"{pad}{mark} {plain(cite + c.id + origin)}: {plain(c.reason.get(lang))}{plain(_extra(c, lang))}")
     if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN):
-        out.append(f"{pad}    → {_LABEL[lang]['gap']}: {c.gap.get(lang)}")
+        out.append(f"{pad}    → {_LABEL[lang]['gap']}: {plain(c.gap.get(lang))}")
     if c.interpretation is not None:
-        out.append(f"{pad}    ({c.interpretation.get(lang)})")
+        out.append(f"{pad}    ({plain(c.interpretation.get(lang))})")
     for child in c.below:
         _lines(child, lang, colour, depth + 1, out)
 
@@ -88,8 +121,8 @@ def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
     subject = result.subject
     who = " ".join(x for x in (subject.id, subject.name) if x) or "-"
     out = [
-        f"{s.id}@{s.version} — {s.title.get(lang)}" + (f" ({s.document})" if s.document else ""),
-        f"{words['subject']}: {who}    {words['as_of']}: {result.as_of}",
+        plain(f"{s.id}@{s.version} — {s.title.get(lang)}" + (f" ({s.document})" if s.document else "")),
+        f"{words['subject']}: {plain(who)}    {words['as_of']}: {result.as_of}",
         "",
     ]
     for c in result.criteria:
@@ -99,11 +132,11 @@ def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
     v = {Overall.PASS: Verdict.PASS, Overall.FAIL: Verdict.FAIL}.get(result.verdict, Verdict.UNKNOWN)
     out.append(f"{words['verdict']}: {_paint(verdict_word, v, colour)}")
     if result.missing:
-        out.append(f"{words['missing']}: {', '.join(result.missing)}")
+        out.append(f"{words['missing']}: {plain(', '.join(result.missing))}")
     if result.reward is not None:
-        out.append(f"{words['reward']}: {result.reward.reason.get(lang)}")
+        out.append(f"{words['reward']}: {plain(result.reward.reason.get(lang))}")
     for w in result.warnings:
-        out.append(f"{words['warning']}: {w}")
+        out.append(f"{words['warning']}: {plain(w)}")
     return "\n".join(out) + "\n"
 
 
@@ -117,17 +150,15 @@ _HEAD = {
 
 
 def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    return markdown(text or "")
 
 
 def _md_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> None:
-    reason = c.reason.get(lang) + _extra(c, lang)
+    reason = _cell(c.reason.get(lang) + _extra(c, lang))
     if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN):
-        reason += f" — **{c.gap.get(lang)}**"
-    title = ("&nbsp;&nbsp;" * depth) + c.title.get(lang)
-    out.append(
-        f"| {_MD_MARK[c.verdict]} | {_cell(c.citation)} | {_cell(title)} | {_cell(c.observed)} | {_cell(c.threshold)} | {_cell(reason)} |"
-    )
+        reason += f" — **{_cell(c.gap.get(lang))}**"
+    title = ("&nbsp;&nbsp;" * depth) + _cell(c.title.get(lang))
+    out.append(f"| {_MD_MARK[c.verdict]} | {_cell(c.citation)} | {title} | {_cell(c.observed)} | {_cell(c.threshold)} | {reason} |")
     for child in c.below:
         _md_rows(child, lang, depth + 1, out)
 
@@ -137,25 +168,25 @@ def render_markdown(result: Result, lang: str = "en") -> str:
     s = result.standard
     words = _LABEL[lang]
     out = [
-        f"# {s.title.get(lang)}",
+        f"# {markdown(s.title.get(lang))}",
         "",
-        f"`{s.id}@{s.version}`" + (f" · {s.document}" if s.document else ""),
+        markdown(f"{s.id}@{s.version}") + (f" · {markdown(s.document)}" if s.document else ""),
         "",
-        f"- {words['subject']}: {' '.join(x for x in (result.subject.id, result.subject.name) if x) or '-'}",
+        f"- {words['subject']}: {markdown(' '.join(x for x in (result.subject.id, result.subject.name) if x) or '-')}",
         f"- {words['as_of']}: {result.as_of}",
         f"- **{words['verdict']}: {_WORD[lang][result.verdict]}**",
     ]
     if result.missing:
-        out.append(f"- {words['missing']}: {', '.join(f'`{k}`' for k in result.missing)}")
+        out.append(f"- {words['missing']}: {', '.join(markdown(k) for k in result.missing)}")
     if result.reward is not None:
-        out.append(f"- {words['reward']}: {result.reward.reason.get(lang)}")
+        out.append(f"- {words['reward']}: {markdown(result.reward.reason.get(lang))}")
     for w in result.warnings:
         out.append(f"- ⚠️ {words['warning']}: {_cell(w)}")
     for dim in result.criteria:
         out.extend(
             [
                 "",
-                f"## {_MD_MARK[dim.verdict]} {dim.title.get(lang)}",
+                f"## {_MD_MARK[dim.verdict]} {markdown(dim.title.get(lang))}",
                 "",
                 "| " + " | ".join(_HEAD[lang]) + " |",
                 "|---|---|---|---|---|---|",
@@ -180,15 +211,16 @@ def render_junit(result: Result, lang: str = "en") -> str:
         nonlocal cases, failures, skipped
         if c.nested is not None or not c.children:
             cases += 1
-            case = ET.SubElement(suite, "testcase", classname=path, name=f"{c.id}: {c.title.get(lang)}")
+            case = ET.SubElement(suite, "testcase", classname=xml_text(path), name=xml_text(f"{c.id}: {c.title.get(lang)}"))
+            reason = xml_text(c.reason.get(lang))
             if c.verdict is Verdict.FAIL:
                 failures += 1
-                ET.SubElement(case, "failure", message=c.reason.get(lang)).text = c.gap.get(lang) if c.gap else c.reason.get(lang)
+                ET.SubElement(case, "failure", message=reason).text = xml_text(c.gap.get(lang)) if c.gap else reason
             elif c.verdict in (Verdict.UNKNOWN, Verdict.NOT_APPLICABLE):
                 skipped += 1
-                ET.SubElement(case, "skipped", message=c.reason.get(lang))
+                ET.SubElement(case, "skipped", message=reason)
             else:
-                ET.SubElement(case, "system-out").text = c.reason.get(lang)
+                ET.SubElement(case, "system-out").text = reason
         for child in c.children:
             leaves(child, f"{path}.{c.id}")
 
@@ -197,9 +229,9 @@ def render_junit(result: Result, lang: str = "en") -> str:
     if result.warnings:
         props = ET.Element("properties")
         for i, w in enumerate(result.warnings):
-            ET.SubElement(props, "property", name=f"warning.{i + 1}", value=w)
+            ET.SubElement(props, "property", name=f"warning.{i + 1}", value=xml_text(w))
         suite.insert(0, props)
-        ET.SubElement(suite, "system-err").text = "\n".join(f"{_LABEL[lang]['warning']}: {w}" for w in result.warnings)
+        ET.SubElement(suite, "system-err").text = "\n".join(f"{_LABEL[lang]['warning']}: {xml_text(w)}" for w in result.warnings)
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     suite.set("skipped", str(skipped))
@@ -242,8 +274,6 @@ _BAR = {"pass": "#2da44e", "fail": "#cf222e", "unknown": "#d4a72c", "not_applica
 
 def _svg_bars(rows: list[tuple[str, dict[str, int]]], lang: str) -> str:
     """A horizontal stacked bar per row (pass, fail, unknown, n/a), as inline SVG."""
-    from html import escape
-
     height, width, label = 26, 360, 220
     parts = [
         f'<svg class="chart" role="img" aria-label="{escape(_HTML_WORDS[lang]["chart"])}" width="{label + width + 60}" height="{height * len(rows) + 24}" xmlns="http://www.w3.org/2000/svg">'
@@ -279,8 +309,6 @@ def _leaf_counts(c: CriterionResult) -> dict[str, int]:
 
 
 def _html_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> None:
-    from html import escape
-
     words = _HTML_WORDS[lang]
     gap = (
         f'<span class="gap">→ {escape(c.gap.get(lang))}</span>'
@@ -300,8 +328,6 @@ def _html_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> Non
 
 
 def _page(title: str, body: list[str], lang: str) -> str:
-    from html import escape
-
     return (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
@@ -311,8 +337,6 @@ def _page(title: str, body: list[str], lang: str) -> str:
 
 def render_html(result: Result, lang: str = "en") -> str:
     """A self-contained HTML scorecard: no scripts, no external assets, nothing fetched."""
-    from html import escape
-
     s = result.standard
     words = _LABEL[lang]
     head = _HEAD[lang]
@@ -347,8 +371,6 @@ def render_html(result: Result, lang: str = "en") -> str:
 
 def render_batch_html(summary: "BatchSummary", lang: str = "en") -> str:
     """A self-contained dashboard of a batch: verdict counts, pass rates per criterion and per district, rewards."""
-    from html import escape
-
     words = _LABEL[lang]
     w = _HTML_WORDS[lang]
     zh = lang == "zh"
