@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import pytest
 
-from fivegood_core import Engine, Overall, Result, Verdict
+from fivegood_core import Engine, Overall, Result, StandardError, Verdict
 from helpers import standard
 
 ON = dt.date(2014, 1, 1)
@@ -280,7 +280,10 @@ def test_conditional(plenary: Engine, on_committee: bool | None, attends: bool |
     assert c.verdict.label == expected
     if expected == "not_applicable":
         assert result.verdict is Overall.PASS and result.unknown == () and result.failed == ()
-        assert c.children[0].verdict is {None: Verdict.UNKNOWN, False: Verdict.FAIL}[attends]
+        # Below a clause that does not apply, nothing is asked: not applicable, no advice, what was observed kept.
+        child = c.children[0]
+        assert child.verdict is Verdict.NOT_APPLICABLE and child.gap is None and child.missing == ()
+        assert child.observed == {None: None, False: "false"}[attends]
     if on_committee is None:
         assert result.unknown == ("plenary",) and result.missing == ("party_group.secretary_on_party_committee",)
 
@@ -349,3 +352,98 @@ def test_requires_nests_the_other_standard_at_the_same_date(make_engine: Callabl
     assert run(pinned, evidence).verdict is Overall.PASS
     incomplete = run(engine, {"office": {"area_m2": 60}})
     assert incomplete.verdict is Overall.INCOMPLETE and incomplete.missing == ("equipment.computers",)
+
+
+@pytest.mark.parametrize(
+    "table_end, reported, expected, failed",
+    [
+        (8_000_000 * 1030 // 1000, Decimal("0.07"), "fail", ("computed",)),  # totals decide, whatever is reported
+        (9_393_932, Decimal("0.01"), "pass", ()),
+        (None, Decimal("0.07"), "pass", ()),  # without totals the reported rate stands in
+        (None, Decimal("0.05"), "fail", ("reported",)),
+        (None, None, "unknown", ()),
+    ],
+)
+def test_fallback_lets_the_first_source_with_evidence_decide(
+    make_engine: Callable[..., Engine], table_end: int | None, reported: Decimal | None, expected: str, failed: tuple[str, ...]
+) -> None:
+    engine = make_engine(
+        standard(
+            crit("growth", "fallback")
+            + crit("computed", "growth", 'table = "members.total_by_year"\nop = ">"\nvalue = 0.055', parent="growth")
+            + crit(
+                "reported",
+                "threshold",
+                'key = "members.growth_rate_reported"\nop = ">"\nvalue = 0.055\nself_reported = true',
+                parent="growth",
+            )
+        )
+    )
+    members: dict[str, Any] = {}
+    if table_end is not None:
+        members["total_by_year"] = {"2010": 8_000_000, "2013": table_end}
+    if reported is not None:
+        members["growth_rate_reported"] = reported
+    result = run(engine, {"subject": {"year": 2013}, "members": members})
+    assert result.find("growth").verdict.label == expected and result.failed == failed
+    consulted = table_end is None
+    assert result.find("reported").counted is consulted
+    if table_end is not None:
+        assert result.find("reported").gap is None  # not consulted: no advice
+        assert not any("self-reported" in w for w in result.warnings)
+    elif reported is not None:
+        assert "(self-reported)" in result.find("reported").reason.en
+        assert any("reported rests on a figure the organisation reports itself" in w for w in result.warnings)
+
+
+def test_requires_parts_nests_only_the_named_criteria(make_engine: Callable[..., Engine]) -> None:
+    other = standard(
+        crit("group", "flag", 'key = "party_group.established"')
+        + crit("area", "threshold", 'key = "office.area_m2"\nop = ">="\nvalue = 60'),
+        id="test/other",
+    )
+    main = standard(crit("named", "requires", 'standard = "test/other"\nparts = ["area"]'))
+    engine = make_engine(other, main)
+    result = run(engine, {"party_group": {"established": False}, "office": {"area_m2": 60}})
+    named = result.find("named")
+    assert named.verdict is Verdict.PASS and named.nested is not None
+    assert [c.id for c in named.nested.criteria] == ["area"] and named.threshold == "test/other (area): pass"
+    assert run(engine, {"party_group": {"established": True}, "office": {"area_m2": 59}}).failed == ("named",)
+
+
+def test_requires_parts_must_be_top_level_criteria_of_the_required_standard(make_engine: Callable[..., Engine]) -> None:
+    other = standard(crit("area", "threshold", 'key = "office.area_m2"\nop = ">="\nvalue = 60'), id="test/other")
+    main = standard(crit("named", "requires", 'standard = "test/other"\nparts = ["aera"]'))
+    with pytest.raises(StandardError, match=r"criterion\[named\]\.parts: test/other@1 has no top-level criterion 'aera' \(it has: area\)"):
+        make_engine(other, main)
+
+
+def test_requires_never_nests_a_version_from_before_the_requiring_version(make_engine: Callable[..., Engine]) -> None:
+    base = crit("computers", "threshold", 'key = "equipment.computers"\nop = ">="\nvalue = 3')
+    old = standard(base, id="test/eq", version="old", extra="effective_until = 2013-01-01")
+    new = standard(base.replace("value = 3", "value = 5"), id="test/eq", version="new", effective_from="2013-01-01")
+    main = standard(crit("eq", "requires", 'standard = "test/eq"'), version="2013", effective_from="2013-01-01")
+    engine = make_engine(old, new, main)
+    evidence = {"equipment": {"computers": 4}}
+    early = engine.evaluate(evidence, "test/std@2013", dt.date(2012, 6, 1))
+    eq = early.find("eq")
+    assert eq.nested is not None and eq.nested.standard.version == "new" and eq.verdict is Verdict.FAIL
+    assert "test/eq@new" in eq.reason.en
+    assert engine.decide(evidence, "test/std@2013", dt.date(2012, 6, 1)).failed == ("eq",)
+
+
+def test_rising_share_strict_fails_a_flat_year(make_engine: Callable[..., Engine]) -> None:
+    body = 'parts = ["members.enterprise_by_year"]\ntotal = "members.total_by_year"\nyears = 3'
+    lenient = make_engine(standard(crit("share", "rising_share", body)))
+    strict = make_engine(standard(crit("share", "rising_share", body + "\nstrict = true")))
+    flat = {
+        "subject": {"year": 2013},
+        "members": {
+            "total_by_year": {"2010": 1000, "2011": 1000, "2012": 1000, "2013": 1000},
+            "enterprise_by_year": {"2010": 510, "2011": 510, "2012": 510, "2013": 511},
+        },
+    }
+    assert run(lenient, flat).find("share").verdict is Verdict.PASS
+    c = run(strict, flat).find("share")
+    assert c.verdict is Verdict.FAIL and c.gap is not None and c.gap.en == "share did not rise from 2010 to 2011"
+    assert c.threshold == "rising every year over 3 years"

@@ -140,7 +140,8 @@ def test_check_report_formats(tmp_path: Path, fmt: str, marker: str) -> None:
 def test_show_lists_criteria_with_thresholds_and_interpretations() -> None:
     run = fivegood("show", "henan/five-guarantees@2013")
     assert run.returncode == 0
-    assert "premises · threshold ≥ 60 m² ← office.area_m2 · Guaranteed premises" in run.stdout
+    assert "premises · threshold ≥ 60 m² ← office.area_m2 · Office area" in run.stdout
+    assert "office-independent · flag = true ← office.independent · Premises of its own" in run.stdout
     assert '⤷ "At least" (至少) governs both amounts' in run.stdout
 
 
@@ -199,6 +200,29 @@ def test_validate_reads_each_threshold_against_its_own_sentence(tmp_path: Path) 
     assert f"{wrong}:" in run.stdout and "criterion[premises].text" in run.stdout
     assert "the text says '不少于60平方米' (>= 60), the check is > 60" in run.stdout
     assert abs(int(run.stdout.split(":")[1]) - line) < 10
+
+
+def test_validate_reads_how_a_sentence_joins_its_requirements(tmp_path: Path) -> None:
+    good = ROOT / "standards/henan/five-guarantees-2013.toml"
+    text = good.read_text(encoding="utf-8").replace('id = "henan/five-guarantees"', 'id = "test/wording"')
+    # 编制数不少于3个或工作人员数不少于5个 (either one) encoded as both required.
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(
+        text.replace(
+            'id = "staffing-numbers"\nparent = "staffing"\nkind = "any"', 'id = "staffing-numbers"\nparent = "staffing"\nkind = "all"'
+        ),
+        encoding="utf-8",
+    )
+    assert wrong.read_text(encoding="utf-8") != text
+    run = fivegood("validate", str(wrong))
+    assert run.returncode == 1
+    assert (
+        "criterion[staffing-numbers].kind" in run.stdout
+        and "joins its requirements with '或' (any of them), the group is all" in run.stdout
+    )
+    right = tmp_path / "right.toml"
+    right.write_text(text, encoding="utf-8")
+    assert fivegood("validate", str(right)).returncode == 0
 
 
 def test_batch_streams_rows_and_summarises(tmp_path: Path) -> None:

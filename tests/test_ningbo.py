@@ -12,7 +12,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fivegood_core import Engine, Overall, RewardCalculator, RewardResult, RewardScheme, Subject, Text, hookimpl
+from fivegood_core import (
+    Engine,
+    EvidenceError,
+    Overall,
+    RewardCalculator,
+    RewardResult,
+    RewardScheme,
+    StandardError,
+    Subject,
+    Text,
+    hookimpl,
+    load_evidence,
+)
 from fivegood_core.batch import evaluate_batch, read_records
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.testing import evidence
@@ -30,7 +42,12 @@ SCHEMES = {"jiangbei": Decimal(15000), "yinzhou": Decimal(20000)}
     [
         ("jiangbei-certified", Overall.PASS, Decimal("15000"), "Jiangbei District Government pays ¥15,000"),
         ("yinzhou-certified", Overall.PASS, Decimal("20000"), "Yinzhou District Government pays ¥20,000"),
-        ("haishu-certified", Overall.PASS, None, "no reward scheme covers this subject (district=haishu, jurisdiction=ningbo)"),
+        (
+            "haishu-certified",
+            Overall.PASS,
+            None,
+            "no reward scheme covers this subject (district=330203 海曙区 (Haishu), jurisdiction=ningbo)",
+        ),
         ("jiangbei-failed", Overall.FAIL, None, "not certified (verdict: fail); Jiangbei District Government pays nothing"),
     ],
 )
@@ -52,6 +69,30 @@ def test_every_criterion_is_marked_assumed_and_rewards_are_not() -> None:
     assert {r.id: r.params["amount"] for r in compiled.defn.rewards} == {"jiangbei": 15000, "yinzhou": 20000}
     page = (Path(__file__).parent.parent / "docs" / "standards" / "ningbo-five-have-five-good-2010.md").read_text(encoding="utf-8")
     assert page.count("**assumed**") == len(compiled.nodes) and "Assumption / 假设" in page
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown", "html", "junit"])
+def test_a_paid_reward_says_what_it_rests_on_that_is_assumed(fmt: str) -> None:
+    from fivegood_core.render.report import render_html, render_junit, render_markdown, render_text
+
+    result = ENGINE.evaluate(str(EXAMPLES / "jiangbei-certified.toml"), REF, ON)
+    assert result.reward is not None and result.reward.amount == Decimal(15000)
+    rendered = {
+        "json": lambda r: "\n".join(r.to_json()["warnings"]),
+        "text": render_text,
+        "markdown": render_markdown,
+        "html": render_html,
+        "junit": render_junit,
+    }[fmt](result)
+    from fivegood_core.render.report import markdown
+
+    for expected in (
+        "five-haves is assumed",
+        "five-goods is assumed",
+        "effective_from (2010-01-01) is assumed",
+        "reward jiangbei: cadence is assumed",
+    ):
+        assert (markdown(expected) if fmt == "markdown" else expected) in rendered, (fmt, expected)
 
 
 def test_before_the_scheme_no_reward_is_due() -> None:
@@ -175,3 +216,50 @@ basis = { zh = "按会员数", en = "per member" }
     assert reward("b", 500, ok=False) is None
     with pytest.raises(Exception, match="calculator 'per_member' needs 'cap'"):
         make_engine(text.replace(", cap = 20000", ""), plugins=(PerMemberRewards(),))
+
+
+@pytest.mark.parametrize("written", ["江北区", "江北", "Jiangbei", "jiangbei", "330205"])
+def test_a_district_as_people_write_it_is_stored_as_its_code_and_paid(written: str) -> None:
+    doc = load_evidence(EXAMPLES / "jiangbei-certified.toml")
+    doc["subject"]["district"] = written
+    result = ENGINE.evaluate(doc, REF, ON)
+    assert result.subject.district == "330205" and result.to_json()["subject"]["district"] == "330205"
+    assert result.reward is not None and result.reward.amount == Decimal(15000)
+    assert ENGINE.assess(doc, REF, ON).reward.amount == Decimal(15000)  # type: ignore[union-attr]
+
+
+def test_a_misspelt_district_is_bad_input_naming_the_key_the_value_and_the_nearest(tmp_path: Path) -> None:
+    from helpers import fivegood
+
+    text = (EXAMPLES / "jiangbei-certified.toml").read_text(encoding="utf-8").replace('district = "jiangbei"', 'district = "Jiangbie"')
+    evidence = tmp_path / "misspelt.toml"
+    evidence.write_text(text, encoding="utf-8")
+    run = fivegood("check", str(evidence), "-s", REF, "--as-of", "2011-01-12")
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "subject.district" in run.stderr and "'Jiangbie'" in run.stderr and "330205 江北区 (Jiangbei)" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_subject_of_another_jurisdiction_is_bad_input(tmp_path: Path) -> None:
+    from helpers import fivegood
+
+    text = (EXAMPLES / "jiangbei-certified.toml").read_text(encoding="utf-8").replace('jurisdiction = "ningbo"', 'jurisdiction = "henan"')
+    evidence = tmp_path / "henan.toml"
+    evidence.write_text(text, encoding="utf-8")
+    run = fivegood("check", str(evidence), "-s", REF, "--as-of", "2011-01-12")
+    assert run.returncode == 2 and "subject.jurisdiction" in run.stderr and "'henan'" in run.stderr
+    with pytest.raises(EvidenceError, match="the standard applies in 'ningbo', the evidence is for 'henan'"):
+        ENGINE.assess(load_evidence(evidence), REF, ON)
+
+
+def test_a_reward_scheme_for_an_unknown_district_is_refused_when_loading(make_engine: Callable[..., Engine]) -> None:
+    from helpers import standard
+
+    text = standard(
+        '\n[[criterion]]\nid = "ok"\nkind = "attest"\ntitle = { zh = "ok", en = "ok" }\n'
+        '\n[[reward]]\nid = "x"\npayer = { zh = "区", en = "District" }\napplies_to = { district = "Jiangbie" }\n'
+        'amount = 1\nbasis = { zh = "据", en = "basis" }\n',
+        id="ningbo/test",
+    ).replace('jurisdiction = "test"', 'jurisdiction = "ningbo"')
+    with pytest.raises(StandardError, match=r"applies_to\.district: unknown district 'Jiangbie' in ningbo \(nearest: 330205 江北区"):
+        make_engine(text)

@@ -138,6 +138,8 @@ value = 3
 """,
         id="zhengzhou/strict",
         version="1",
+        # In force with its base: from 2000 it would nest the 2012 five guarantees, which lack Art. 19's parts.
+        effective_from="2014-01-01",
         extra='extends = "zhengzhou/county-five-good@2014"',
     ).replace('subject_kind = "county_federation"', 'subject_kind = "county_federation"')
     engine = make_engine(OVERLAY, second, plugins=(fivegood_henan.plugin,))

@@ -61,13 +61,14 @@ def test_fast_path_agrees_with_explained_evaluation(doc: dict[str, Any]) -> None
 
 @given(EVIDENCE, st.data())
 def test_adding_evidence_never_turns_a_pass_into_anything_else(doc: dict[str, Any], data: st.DataObject) -> None:
+    # ... except "not applicable": more evidence may show that a conditional clause does not apply.
     present = keys_of(doc)
     drop = data.draw(st.lists(st.sampled_from(present), unique=True) if present else st.just([]))
     smaller = without(doc, drop)
     before, after = verdicts(ENGINE.evaluate(smaller, KITCHEN, ON)), verdicts(ENGINE.evaluate(doc, KITCHEN, ON))
     for cid, verdict in before.items():
         if verdict is Verdict.PASS:
-            assert after[cid] is Verdict.PASS, cid
+            assert after[cid] in (Verdict.PASS, Verdict.NOT_APPLICABLE), cid
     if ENGINE.evaluate(smaller, KITCHEN, ON).verdict is Overall.PASS:
         assert ENGINE.evaluate(doc, KITCHEN, ON).verdict is Overall.PASS
 

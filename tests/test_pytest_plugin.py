@@ -82,8 +82,27 @@ FIVE_GOOD = (
             "henan/five-guarantees@2013::equipment.computers::wording",
             "equipment-computers: the text says '至少有……3台' (>= 3), the check is <= 3",
         ),
+        # 编制数不少于3个或工作人员数不少于5个 (either) encoded as both required: every threshold still
+        # agrees with its words; only the connective reading sees that 或 joins alternatives.
+        (
+            GUARANTEES,
+            'id = "staffing-numbers"\nparent = "staffing"\nkind = "any"',
+            'id = "staffing-numbers"\nparent = "staffing"\nkind = "all"',
+            "staffing",
+            "henan/five-guarantees@2013::staffing-numbers::connective",
+            "staffing-numbers: the text joins its requirements with '或' (any of them), the group is all (kind = 'all')",
+        ),
+        # Art. 15's 并 (and) encoded as alternatives.
+        (
+            FIVE_GOOD,
+            'id = "art15"\nparent = "role"\nkind = "all"',
+            'id = "art15"\nparent = "role"\nkind = "any"',
+            "art15 or art14",
+            "copy/county-five-good@2013::art15::connective",
+            "art15: the text joins its requirements with '并' / ',' / ';' / ';' (all of them), the group is any (kind = 'any')",
+        ),
     ],
-    ids=["strict-written-inclusive", "inclusive-written-strict", "6-for-60", "inverted"],
+    ids=["strict-written-inclusive", "inclusive-written-strict", "6-for-60", "inverted", "or-written-and", "and-written-or"],
 )
 def test_a_wrong_copy_fails_and_names_the_criterion(
     pytester: pytest.Pytester, text: str, find: str, replace: str, selector: str, failing: str, message: str
@@ -198,7 +217,8 @@ title = { zh = "另一个", en = "Another" }
     project(pytester, broken)
     result = run(pytester)
     assert result.ret != 0
-    assert "std.toml:409: criterion[also].standard: requires unknown standard 'henan/five-guarantee'" in result.stderr.str()
+    line = GUARANTEES.count("\n") + 2  # the appended [[criterion]]
+    assert f"std.toml:{line}: criterion[also].standard: requires unknown standard 'henan/five-guarantee'" in result.stderr.str()
 
 
 def test_example_cases_files_are_collected_and_a_wrong_expectation_is_named(pytester: pytest.Pytester) -> None:
@@ -229,9 +249,7 @@ criteria = { premises = "pass" }
     result = run(pytester, "mine.cases.toml")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
-        [
-            "*case '59 m2 wrongly expected to pass': criterion premises: expected pass, got fail (Guaranteed premises 59 m² — 1 m² short of 60 m²)*"
-        ]
+        ["*case '59 m2 wrongly expected to pass': criterion premises: expected pass, got fail (Office area 59 m² — 1 m² short of 60 m²)*"]
     )
 
 

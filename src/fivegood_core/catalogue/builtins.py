@@ -56,11 +56,13 @@ KINDS = (
     CheckKind("attest", "An assessor's yes/no on a qualitative criterion, read from `attest.<criterion id>`.", (), c.build_attest),
     CheckKind(
         "rising_share",
-        "The share of `parts` in `total` does not fall in any year of the last `years`, and ends higher than it started.",
+        "The share of `parts` in `total` does not fall in any year of the last `years`, and ends higher than it started"
+        " (with `strict = true`: rises from every year to the next).",
         (
             Field("parts", "keys", True, "year → value tables summed for the share"),
             Field("total", "key", True, "year → total table"),
             Field("years", "integer", True, "year-on-year steps to look back"),
+            Field("strict", "bool", False, "true: the share must rise every year, a flat year fails (default false)"),
         ),
         c.build_rising_share,
     ),
@@ -72,12 +74,24 @@ KINDS = (
     ),
     CheckKind(
         "requires",
-        "Another standard must pass, resolved by id at the same as-of date (or pinned with @VERSION).",
-        (Field("standard", "standard", True, 'standard id, e.g. "henan/five-guarantees"'),),
+        "Another standard must pass: the version pinned with @VERSION, or the one in force on the as-of date"
+        " (never one from before the requiring version took effect).",
+        (
+            Field("standard", "standard", True, 'standard id, e.g. "henan/five-guarantees"'),
+            Field("parts", "strings", False, "only these top-level criteria of it are required and nested (default: all)"),
+        ),
         c.build_requires,
     ),
     CheckKind("all", "Every child must hold (any fail fails; else any unknown is unknown).", (), g.build_group(g.AllOf), group=True),
     CheckKind("any", "One child suffices.", (), g.build_group(g.AnyOf), group=True),
+    CheckKind(
+        "fallback",
+        "Alternative evidence in order of preference: the first child with evidence decides; a later one is consulted"
+        " only when every earlier one has none (yearly totals decide; a reported rate stands in without them).",
+        (),
+        g.build_group(g.Fallback),
+        group=True,
+    ),
     CheckKind(
         "sources",
         "Alternative evidence of one fact: passes if a source with evidence passes, fails if every source with evidence fails.",

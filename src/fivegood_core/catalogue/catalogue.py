@@ -301,6 +301,34 @@ class Catalogue:
                         )
                     )
 
+    def _check_parts(self, requiring: CompiledStandard, node: Node) -> None:
+        """The ``parts`` of a requires must be top-level criteria of every version it may nest."""
+        check = node.check
+        assert isinstance(check, Requires)
+        if not check.parts:
+            return
+        ref = StandardRef.parse(check.ref)
+        start = requiring.defn.effective_from
+        for target in self._by_id.get(ref.id, ()):
+            if ref.version is not None and target.defn.version != ref.version:
+                continue
+            if ref.version is None and target.defn.effective_until is not None and target.defn.effective_until <= start:
+                continue  # in force only before the requiring version took effect: never nested
+            roots = [r.defn.id for r in target.roots]
+            for part in check.parts:
+                if part not in roots:
+                    self._problems.append(
+                        (
+                            requiring.defn.provider,
+                            Problem(
+                                requiring.defn.source,
+                                node.defn.line,
+                                f"criterion[{node.defn.id}].parts",
+                                say("standard.no_such_part", ref=target.defn.ref, part=repr(part), parts=", ".join(roots)),
+                            ),
+                        )
+                    )
+
     def _check_requires(self) -> None:
         edges: dict[str, set[str]] = {}
         where: dict[tuple[str, str], tuple[str, int | None]] = {}
@@ -313,6 +341,7 @@ class Catalogue:
                         continue
                     edges.setdefault(sid, set()).add(target)
                     where.setdefault((sid, target), (v.defn.source, n.defn.line))
+                    self._check_parts(v, n)
         cycles, in_cycle = _cycles(edges)
         for cycle in cycles:
             src, line = where[(cycle[0], cycle[1])]

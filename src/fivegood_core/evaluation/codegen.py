@@ -132,8 +132,15 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
         def gate_unknown(n: Node) -> bool:
             return id(n) in gate_at and codes[gate_at[id(n)]] == int(Verdict.UNKNOWN)
 
+        def counted(n: Node) -> tuple[Node, ...]:
+            # The children that count: a group consulting them in order (fallback) skips the rest.
+            if isinstance(n.check, Check):
+                return n.children
+            flags = n.check.counts([code(c) for c in n.children])
+            return tuple(c for c, ok in zip(n.children, flags) if ok)
+
         def ids(verdict: Verdict) -> tuple[str, ...]:
-            return tuple(n.defn.id for n in decisive(standard.roots, int(verdict), code, lambda n: n.children, gate_unknown))
+            return tuple(n.defn.id for n in decisive(standard.roots, int(verdict), code, counted, gate_unknown))
 
         found = seen[codes] = Decision(Overall.of(Verdict(root)), ids(Verdict.FAIL), ids(Verdict.UNKNOWN))
         return found

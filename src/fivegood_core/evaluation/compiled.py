@@ -16,15 +16,15 @@ Two ways to evaluate the same tree:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 from fivegood_core.errors import EvidenceError, Problem
 from fivegood_core.evaluation.codegen import DecideFn, generate
-from fivegood_core.evaluation.explain import explain
+from fivegood_core.evaluation.explain import explain, resting_on
 from fivegood_core.evaluation.toolkit import Toolkit
 from fivegood_core.evaluation.tree import Node, build_tree
 from fivegood_core.evaluation.versions import Versions
-from fivegood_core.evidence.document import subject_of
+from fivegood_core.evidence.document import place_subject, subject_of
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.kinds.contract import EvalContext
 from fivegood_core.kinds.rewards import RewardCalculator, reward_for
@@ -92,21 +92,49 @@ class CompiledStandard:
         if ctx is None:
             if len(self._contexts) >= CONTEXT_CACHE:
                 self._contexts.clear()
-            ctx = self._contexts[key] = EvalContext(as_of, subject_year, self._explain_required, self._decide_required)
+            ctx = self._contexts[key] = EvalContext(
+                as_of, subject_year, self._explain_required, self._decide_required, self._roots_required
+            )
         return ctx
 
+    def required_on(self, on: dt.date) -> dt.date:
+        """The date a required standard's version is chosen by: the as-of date, never before this version took effect.
+
+        Evaluating this version as of a date before it took effect must not nest
+        a required standard's earlier version, which this version never meant.
+        """
+        return max(on, self.defn.effective_from)
+
     def _explain_required(self, ref: str, on: dt.date, reader: Reader) -> Result:
-        return self.requirements.get(ref, on).evaluate(reader, on)
+        day = self.required_on(on)
+        return self.requirements.get(ref, day).evaluate(reader, day, placed=True)
 
     def _decide_required(self, ref: str, on: dt.date, doc: Mapping[str, Any]) -> Decision:
-        return self.requirements.get(ref, on).decide(doc, on)  # type: ignore[arg-type]
+        day = self.required_on(on)
+        return self.requirements.get(ref, day).decide(doc, day)  # type: ignore[arg-type]
+
+    def _roots_required(self, ref: str, on: dt.date, doc: Mapping[str, Any]) -> dict[str, Verdict]:
+        day = self.required_on(on)
+        other = self.requirements.get(ref, day)
+        _, codes = other.verdicts(doc, day)  # type: ignore[arg-type]
+        roots = {id(r) for r in other.roots}
+        return {n.defn.id: v for n, v in zip(other.nodes, codes) if id(n) in roots}
 
     def explain(self, r: Reader, ctx: EvalContext) -> tuple[CriterionResult, ...]:
         """Every criterion's result, explained."""
         return tuple(explain(n, r, ctx) for n in self.roots)
 
-    def evaluate(self, reader: Reader, on: dt.date, warnings: tuple[str, ...] = ()) -> Result:
-        """The explained result for one checked evidence document."""
+    def evaluate(self, reader: Reader, on: dt.date, warnings: tuple[str, ...] = (), *, placed: bool = False) -> Result:
+        """The explained result for one checked evidence document.
+
+        The subject is placed first (:func:`place_subject`: its jurisdiction must
+        be the standard's, its district is stored as a code); a required
+        standard receives it ``placed`` already.
+        """
+        if not placed:
+            doc = place_subject(reader.doc, self.defn.jurisdiction, on, reader.source, self.defn.also_in)
+            if doc is not reader.doc:
+                reader = Reader(doc, reader.vocabulary, reader.source)
         subject = subject_of(reader.doc, reader.source)
         defn = self.defn
         if subject.kind is not None and subject.kind != defn.subject_kind:
@@ -124,6 +152,7 @@ class CompiledStandard:
         verdict = Overall.of(all_of(mask(c.verdict for c in criteria)))
         reward = reward_for(defn.rewards, verdict, subject, reader, on, self.calculators)
         info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
+        warnings = tuple(dict.fromkeys(warnings + resting_on(defn, criteria, reward)))
         return Result(info, verdict, on, subject, criteria, reward, warnings, dict(self.engine_info))
 
     def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Decision, tuple[Verdict, ...]]:
@@ -140,6 +169,8 @@ class CompiledStandard:
 
     def assess(self, doc: dict[str, Any], on: dt.date, source: str = "<evidence>", every: bool = False) -> Assessment:
         """The fast decision and the reward it earns, for a checked evidence document."""
+        # The same dict when nothing needed placing; a new one (never the caller's, changed) when it did.
+        doc = cast("dict[str, Any]", place_subject(doc, self.defn.jurisdiction, on, source, self.defn.also_in))
         # With `every`, one pass gives both the decision and each criterion's verdict.
         decision, verdicts = self.verdicts(doc, on) if every else (self.decide(doc, on), ())
         subject = subject_of(doc, source)

@@ -1,11 +1,22 @@
-"""The explained walk: every criterion's result, with its reason, values and gap."""
+"""The explained walk: every criterion's result, with its reason, values and gap.
+
+What a report shows must match what counts: below a group that does not apply,
+every criterion is reported ``not_applicable`` (what it observed is kept); below
+guidance (an advisory group) and for alternatives a group did not consult, the
+criteria are shown but marked not counted; and an alternative that did not
+decide a passing group carries no advice on what would make it pass.
+"""
 
 from __future__ import annotations
+
+import attrs
 
 from fivegood_core.evaluation.tree import Node
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.kinds.contract import Check, EvalContext
-from fivegood_core.model.results import CriterionResult, Outcome
+from fivegood_core.model.definitions import StandardDef, Text
+from fivegood_core.model.results import CriterionResult, Outcome, RewardResult
+from fivegood_core.model.verdict import Verdict
 
 
 def _result(node: Node, outcome: Outcome, children: tuple[CriterionResult, ...] = ()) -> CriterionResult:
@@ -28,20 +39,104 @@ def _result(node: Node, outcome: Outcome, children: tuple[CriterionResult, ...] 
         assumed=d.assumed,
         missing=outcome.missing,
         overlay=d.overlay,
+        self_reported=d.self_reported,
+        basis=d.basis,
     )
+
+
+def _self_reported(node: Node, outcome: Outcome) -> Outcome:
+    if not node.defn.self_reported or outcome.verdict not in (Verdict.PASS, Verdict.FAIL):
+        return outcome
+    return attrs.evolve(outcome, reason=Text(f"{outcome.reason.zh}(自报数据)", f"{outcome.reason.en} (self-reported)"))
+
+
+def _not_applicable(c: CriterionResult) -> CriterionResult:
+    """A criterion below a group that does not apply: not applicable, its observations kept."""
+    return attrs.evolve(
+        c,
+        verdict=Verdict.NOT_APPLICABLE,
+        reason=Text(f"所属条款不适用:{c.reason.zh}", f"not applicable, the clause above does not apply: {c.reason.en}"),
+        gap=None,
+        missing=(),
+        children=tuple(_not_applicable(x) for x in c.children),
+    )
+
+
+def _not_counted(c: CriterionResult) -> CriterionResult:
+    """A criterion shown for information (guidance, an alternative not consulted): its verdict kept, not counted."""
+    return attrs.evolve(c, counted=False, gap=None, children=tuple(_not_counted(x) for x in c.children))
+
+
+def _no_advice(c: CriterionResult) -> CriterionResult:
+    """An alternative that did not decide a passing group: nothing is needed of it."""
+    return attrs.evolve(c, gap=None, children=tuple(_no_advice(x) for x in c.children))
 
 
 def explain(node: Node, r: Reader, ctx: EvalContext) -> CriterionResult:
     """The result of ``node`` and everything below it."""
     check = node.check
     if isinstance(check, Check):
-        return _result(node, check.explain(r, ctx))
+        return _result(node, _self_reported(node, check.explain(r, ctx)))
     gate = check.gate(r, ctx)
-    # Children keep their own verdicts under a gate: what they would be is worth
-    # showing, and it keeps each criterion's verdict monotone in the evidence.
     children = tuple(explain(c, r, ctx) for c in node.children)
     if gate is not None:
+        if gate.verdict is Verdict.NOT_APPLICABLE:
+            children = tuple(_not_applicable(c) for c in children)
         return _result(node, gate, children)
-    verdict = check.combine([c.verdict for c in children])
+    verdicts = [c.verdict for c in children]
+    verdict = check.combine(verdicts)
+    outcome = check.describe(verdict, [(c.title, c.verdict) for c in children])
+    counts = check.counts(verdicts)
+    shown = []
+    for c, counted in zip(children, counts):
+        if not counted:
+            c = _not_counted(c)
+        elif check.alternatives and verdict is Verdict.PASS and c.verdict is not Verdict.PASS:
+            c = _no_advice(c)
+        shown.append(c)
     # A group's values are its children's: each child result carries its own, once.
-    return _result(node, check.describe(verdict, [(c.title, c.verdict) for c in children]), children)
+    return _result(node, outcome, tuple(shown))
+
+
+def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward: RewardResult | None) -> tuple[str, ...]:
+    """One warning per assumed value or self-reported figure the verdict or the reward rests on.
+
+    A verdict rests on every criterion that counts (not under guidance, not in a
+    branch that does not apply, not an alternative left unconsulted); of an
+    assumed branch, its top is named once. A required standard's warnings come
+    with it. The reward rests on its covering scheme's assumed values.
+    """
+    out: list[str] = []
+    for name, why in defn.assumed.items():
+        out.append(f"{defn.ref}: {name}{_shown(getattr(defn, name, None))} is assumed: {why.en}")
+
+    def walk(c: CriterionResult, parent: Verdict | None) -> None:
+        if not c.counted or c.verdict in (Verdict.NOT_APPLICABLE, Verdict.ADVISORY):
+            return
+        if c.assumed:
+            how = c.interpretation.en if c.interpretation else c.title.en
+            out.append(f"{defn.ref}::{c.id} is assumed, not from an authoritative text: {how}")
+            return
+        if c.self_reported and c.verdict in (Verdict.PASS, Verdict.FAIL) and (parent is None or parent is c.verdict):
+            out.append(f"{defn.ref}::{c.id} rests on a figure the organisation reports itself (self-reported): {c.observed}")
+        if c.nested is not None:
+            out.extend(c.nested.warnings)
+        for child in c.children:
+            walk(child, c.verdict)
+
+    for c in criteria:
+        walk(c, None)
+    if reward is not None and reward.scheme is not None:
+        scheme = next((s for s in defn.rewards if s.id == reward.scheme), None)
+        for name, why in (scheme.assumed if scheme else {}).items():
+            out.append(f"{defn.ref} reward {reward.scheme}: {name}{_shown(getattr(scheme, name, None))} is assumed: {why.en}")
+    return tuple(out)
+
+
+def _shown(value: object) -> str:
+    """The assumed value as written, in brackets (a text in both languages), or nothing for a table."""
+    if isinstance(value, Text):
+        return f" ({value.zh} / {value.en})"
+    if value is None or isinstance(value, (dict, tuple, list)):
+        return ""
+    return f" ({value})"

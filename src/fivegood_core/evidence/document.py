@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, Iterator, Mapping
 import attrs
 
 from fivegood_core.errors import EvidenceError, Problem
+from fivegood_core.model.divisions import division_list
 from fivegood_core.model.subject import Subject
 from fivegood_core.model.vocabulary import BadValue, Vocabulary
 from fivegood_core.reading.tomlfile import TomlSyntaxError, parse_toml
@@ -236,3 +237,68 @@ def subject_of(doc: Mapping[str, Any], source: str = "<evidence>") -> Subject:
             raise EvidenceError([Problem(source, None, f"subject.{field.name}", say("evidence.subject_name", limit=MAX_NAME))])
         values[field.name] = value
     return Subject(**values)
+
+
+#: Subject fields whose values are administrative divisions (GB/T 2260), stored as their code.
+PLACE_FIELDS = ("district", "prefecture")
+
+
+def place_subject(
+    doc: Mapping[str, Any], jurisdiction: str, on: Any, source: str = "<evidence>", also_in: tuple[str, ...] = ()
+) -> Mapping[str, Any]:
+    """``doc`` with its subject placed in ``jurisdiction``: district and prefecture stored as GB/T 2260 codes.
+
+    A subject of another jurisdiction (than the standard's, or ``also_in``, an
+    overlay's base's) is bad input: a Henan county is neither certified nor paid
+    by a Ningbo district. So is a district a complete list does not know (the
+    message names the key, the value and the nearest known districts). A name
+    or code resolves to the division in force on ``on``.
+    """
+    table = doc.get("subject")
+    if not isinstance(table, dict):
+        return doc
+    said = table.get("jurisdiction")
+    if isinstance(said, str) and said != jurisdiction and said not in also_in:
+        raise EvidenceError(
+            [
+                Problem(
+                    source,
+                    None,
+                    "subject.jurisdiction",
+                    say("evidence.other_jurisdiction", jurisdiction=repr(jurisdiction), said=repr(said)),
+                )
+            ]
+        )
+    if isinstance(said, str):
+        jurisdiction = said
+    placed = dict(table)
+    for field in PLACE_FIELDS:
+        value = table.get(field)
+        if not isinstance(value, str):
+            continue
+        places = division_list(jurisdiction, field, on)
+        if places is None:
+            continue
+        found = places.find(value)
+        if found is not None:
+            placed[field] = found.code
+        elif places.complete:
+            raise EvidenceError(
+                [
+                    Problem(
+                        source,
+                        None,
+                        f"subject.{field}",
+                        say(
+                            "evidence.unknown_place",
+                            field=field,
+                            value=repr(value),
+                            jurisdiction=jurisdiction,
+                            nearest=", ".join(places.nearest(value)),
+                        ),
+                    )
+                ]
+            )
+    if placed == table:
+        return doc
+    return {**doc, "subject": placed}

@@ -95,6 +95,8 @@ class EvalContext:
     subject_year: int | None
     explain_required: Callable[[str, dt.date, Reader], Result]
     decide_required: Callable[[str, dt.date, Mapping[str, Any]], Decision]
+    #: The verdict of each top-level criterion of a required standard, by id (fast path).
+    roots_required: Callable[[str, dt.date, Mapping[str, Any]], Mapping[str, Verdict]] | None = None
 
 
 class Check(abc.ABC):
@@ -130,6 +132,8 @@ class Group(abc.ABC):
     condition: Check | None = None
     #: False for guidance: the group never decides anything, so its children need no fast-path code.
     decides: bool = True
+    #: True when the children are alternatives (one suffices): those that did not decide get no advice.
+    alternatives: bool = False
 
     def gate(self, r: Reader, ctx: EvalContext) -> Outcome | None:
         """None when the children decide; otherwise the outcome that decides the group."""
@@ -149,6 +153,14 @@ class Group(abc.ABC):
     @abc.abstractmethod
     def combine(self, verdicts: Sequence[Verdict]) -> Verdict:
         """The group's verdict from its children's."""
+
+    def counts(self, verdicts: Sequence[int]) -> tuple[bool, ...]:
+        """Which children count towards the verdict (all, unless the group is guidance or consults them in order).
+
+        ``verdicts`` may be plain ints (the generated fast path). Both the
+        explained result and the fast path read it to find the checks that decided.
+        """
+        return (self.decides,) * len(verdicts)
 
     def describe(self, verdict: Verdict, children: Sequence[tuple[Text, Verdict]]) -> Outcome:
         """Explain the combined verdict; ``children`` are (title, verdict) pairs."""

@@ -47,6 +47,7 @@ class AnyOf(Precedence):
 
     order = PRECEDENCE["any"]
     threshold = "any"
+    alternatives = True
 
 
 class Sources(Precedence):
@@ -60,6 +61,35 @@ class Sources(Precedence):
 
     order = PRECEDENCE["sources"]
     threshold = "any source"
+    alternatives = True
+
+
+class Fallback(Group):
+    """Alternative evidence in order of preference: the first child with evidence decides.
+
+    Yearly totals decide Art. 5 growth whenever they are supplied; the reported
+    rate is consulted only without them. A child after the deciding one is not
+    consulted: shown, never counted.
+    """
+
+    threshold = "first source with evidence"
+    alternatives = True
+
+    def combine(self, verdicts: Sequence[Verdict]) -> Verdict:
+        unknown = False
+        for v in verdicts:
+            if v == Verdict.PASS or v == Verdict.FAIL:
+                return Verdict(int(v))
+            unknown = unknown or v == Verdict.UNKNOWN
+        return Verdict.UNKNOWN if unknown else Verdict.NOT_APPLICABLE
+
+    def counts(self, verdicts: Sequence[int]) -> tuple[bool, ...]:
+        out: list[bool] = []
+        decided = False
+        for v in verdicts:
+            out.append(not decided)
+            decided = decided or v == Verdict.PASS or v == Verdict.FAIL
+        return tuple(out)
 
 
 @attrs.frozen(eq=False)

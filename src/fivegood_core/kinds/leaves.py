@@ -19,8 +19,8 @@ from fivegood_core.kinds.emit import Emitter
 from fivegood_core.kinds.metrics import latest_year
 from fivegood_core.model.definitions import Text
 from fivegood_core.model.exact import Number, compare
-from fivegood_core.model.results import Outcome
-from fivegood_core.model.verdict import Verdict
+from fivegood_core.model.results import Outcome, Result
+from fivegood_core.model.verdict import Overall, Verdict, all_of, mask
 from fivegood_core.model.vocabulary import MAX_MAGNITUDE, attestation_key
 from fivegood_core.reading.schema import BuildError, Field
 from fivegood_core.words.catalogue import say
@@ -229,12 +229,17 @@ def build_attest(p: Mapping[str, Any], ctx: BuildContext) -> Check:
 
 @attrs.frozen(eq=False)
 class RisingShare(Check):
-    """The share of ``parts`` in ``total`` rises year on year over the last ``years`` years."""
+    """The share of ``parts`` in ``total`` rises year on year over the last ``years`` years.
+
+    By default a flat year is allowed as long as the share ends higher than it
+    started; with ``strict`` the share must rise from every year to the next.
+    """
 
     title: Text
     parts: tuple[str, ...]
     total: str
     years: int
+    strict: bool = False
     inputs: tuple[str, ...] = attrs.field(init=False)
     threshold: str = attrs.field(init=False)
 
@@ -244,6 +249,8 @@ class RisingShare(Check):
 
     @threshold.default
     def _threshold(self) -> str:
+        if self.strict:
+            return f"rising every year over {self.years} years"
         return f"non-decreasing over {self.years} years, higher at the end"
 
     def explain(self, r: Reader, ctx: EvalContext) -> Outcome:
@@ -272,11 +279,15 @@ class RisingShare(Check):
             shares.append(Fraction(sum(t[y] for t in tables[:-1]), total))
         shown = " → ".join(f"{y}: {display.fmt(s, 'percent')}" for y, s in zip(span, shares))
         falls = [(span[i], span[i + 1]) for i in range(len(shares) - 1) if shares[i + 1] < shares[i]]
-        if not falls and shares[-1] > shares[0]:
+        flat = [(span[i], span[i + 1]) for i in range(len(shares) - 1) if shares[i + 1] == shares[i]] if self.strict else []
+        if not falls and not flat and shares[-1] > shares[0]:
             return Outcome(Verdict.PASS, Text(f"{self.title.zh}:{shown}", f"{self.title.en}: {shown}"), shown, values)
         if falls:
             a, b = falls[0]
             gap = Text(f"{a}→{b} 年占比下降", f"share fell from {a} to {b}")
+        elif flat:
+            a, b = flat[0]
+            gap = Text(f"{a}→{b} 年占比未提升", f"share did not rise from {a} to {b}")
         else:
             gap = Text("期末占比未高于期初", "share at the end is not higher than at the start")
         return Outcome(
@@ -292,7 +303,7 @@ def build_rising_share(p: Mapping[str, Any], ctx: BuildContext) -> Check:
                 raise BuildError(field, say("kind.not_a_year_table", key=key))
     if p["years"] < 1:
         raise BuildError("years", say("kind.at_least_one_year"))
-    return RisingShare(ctx.title, tuple(p["parts"]), p["total"], p["years"])
+    return RisingShare(ctx.title, tuple(p["parts"]), p["total"], p["years"], p.get("strict", False))
 
 
 @attrs.frozen(eq=False)
@@ -341,20 +352,38 @@ def build_coverage(p: Mapping[str, Any], ctx: BuildContext) -> Check:
 
 @attrs.frozen(eq=False)
 class Requires(Check):
-    """Another standard must pass, resolved by id (and version) at the same as-of date."""
+    """Another standard must pass, resolved by id (and version) at the as-of date.
+
+    The version is the one in force on the as-of date, never one from before the
+    requiring version took effect (the requiring standard resolves it). With
+    ``parts``, only those top-level criteria of the required standard are
+    required and nested (Art. 19 names the five guarantees, not the party group).
+    """
 
     title: Text
     ref: str
+    parts: tuple[str, ...] = ()
     threshold: str = attrs.field(init=False)
 
     @threshold.default
     def _threshold(self) -> str:
+        if self.parts:
+            return f"{self.ref} ({', '.join(self.parts)}): pass"
         return f"{self.ref}: pass"
+
+    def _only_parts(self, nested: Result) -> Result:
+        kept = tuple(c for c in nested.criteria if c.id in self.parts)
+        verdict = Overall.of(all_of(mask(c.verdict for c in kept)))
+        return attrs.evolve(nested, criteria=kept, verdict=verdict, reward=None)
 
     def explain(self, r: Reader, ctx: EvalContext) -> Outcome:
         nested = ctx.explain_required(self.ref, ctx.as_of, r)
+        if self.parts:
+            nested = self._only_parts(nested)
         verdict = nested.verdict.as_verdict()
         label = f"{nested.standard.id}@{nested.standard.version}"
+        if self.parts:
+            label += f" ({', '.join(self.parts)})"
         reason = Text(f"{self.title.zh}:{label} 结论为 {nested.verdict.value}", f"{self.title.en}: {label} is {nested.verdict.value}")
         gap = None
         if verdict is Verdict.FAIL:
@@ -364,9 +393,22 @@ class Requires(Check):
         return Outcome(verdict, reason, nested.verdict.value, {}, gap, nested, nested.missing)
 
     def verdict(self, r: Reader, ctx: EvalContext) -> Verdict:
+        if self.parts:
+            if ctx.roots_required is None:
+                return self.explain(r, ctx).verdict
+            roots = ctx.roots_required(self.ref, ctx.as_of, r.doc)
+            return Overall.of(all_of(mask(roots[p] for p in self.parts if p in roots))).as_verdict()
         return ctx.decide_required(self.ref, ctx.as_of, r.doc).verdict.as_verdict()
 
 
 def build_requires(p: Mapping[str, Any], ctx: BuildContext) -> Check:
-    """``kind = "requires"``: ``standard = "id"`` or ``"id@version"``; its results nest here."""
-    return Requires(ctx.title, p["standard"])
+    """``kind = "requires"``: ``standard = "id"`` or ``"id@version"``; its results nest here.
+
+    ``parts = ["…"]`` requires (and nests) only those top-level criteria of it.
+    """
+    parts = tuple(p.get("parts", ()))
+    if "parts" in p and not parts:
+        raise BuildError("parts", say("kind.parts_empty"))
+    if len(set(parts)) != len(parts):
+        raise BuildError("parts", say("kind.part_twice"))
+    return Requires(ctx.title, p["standard"], parts)

@@ -17,6 +17,7 @@ import attrs
 
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.model.definitions import RewardScheme, Text
+from fivegood_core.model.divisions import place_label
 from fivegood_core.model.results import RewardResult
 from fivegood_core.model.subject import Subject
 from fivegood_core.model.verdict import Overall
@@ -53,7 +54,11 @@ def covering(schemes: Sequence[RewardScheme], subject: Subject, as_of: dt.date) 
 
 
 def _who(subject: Subject) -> str:
-    parts = [f"{k}={v}" for k, v in (("district", subject.district), ("jurisdiction", subject.jurisdiction)) if v]
+    parts = [
+        f"{k}={place_label(v)}"
+        for k, v in (("district", subject.district), ("prefecture", subject.prefecture), ("jurisdiction", subject.jurisdiction))
+        if v
+    ]
     return ", ".join(parts) or "unspecified"
 
 
@@ -71,7 +76,7 @@ def reward_for(
     scheme = covering(schemes, subject, as_of)
     if scheme is None:
         who = _who(subject)
-        listed = "; ".join(", ".join(f"{k}={v}" for k, v in s.applies_to.items()) + f" ({s.payer.en})" for s in schemes)
+        listed = "; ".join(", ".join(f"{k}={place_label(v)}" for k, v in s.applies_to.items()) + f" ({s.payer.en})" for s in schemes)
         return RewardResult(
             None,
             Text(

@@ -52,6 +52,10 @@ class CriterionDef:
     interpretation: Text | None = None
     assumed: bool = False
     line: int | None = None
+    #: True when the criterion reads a figure the organisation reports about itself.
+    self_reported: bool = False
+    #: The document a threshold comes from, when it is not the standard's own (豫联(组)〔2012〕15号).
+    basis: str | None = None
     #: How an overlay changed this criterion: "tighten", "replace" or "add" (None: as in the base).
     overlay: str | None = None
 
@@ -76,6 +80,8 @@ class RewardScheme:
     dated: dt.date | None = None
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
+    #: Values of the scheme that are assumed, not from the source: field or aspect → why.
+    assumed: Mapping[str, Text] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -115,6 +121,10 @@ class StandardDef:
     #: ``ID@VERSION`` of the standard this one overlays, and its overlay entries (before merging).
     extends: str | None = None
     overlays: tuple[OverlayDef, ...] = ()
+    #: Values of the [standard] table that are assumed, not from the source: field → why.
+    assumed: Mapping[str, Text] = attrs.field(factory=dict)
+    #: Further jurisdictions whose subjects it assesses (an overlay's base's: Henan's for Zhengzhou's).
+    also_in: tuple[str, ...] = ()
 
     @property
     def ref(self) -> str:

@@ -75,6 +75,12 @@ class CriterionResult:
     missing: tuple[str, ...] = ()
     #: How an overlay changed this criterion ("tighten", "replace", "add"), or None.
     overlay: str | None = None
+    #: True when the criterion reads a figure the organisation reports about itself.
+    self_reported: bool = False
+    #: The document its threshold comes from, when not the standard's own.
+    basis: str | None = None
+    #: False under guidance (an advisory group): shown, never counted towards the verdict.
+    counted: bool = True
 
     @property
     def below(self) -> "tuple[CriterionResult, ...]":
@@ -105,6 +111,9 @@ class CriterionResult:
             "missing": list(self.missing),
             "interpretation": self.interpretation.to_json() if self.interpretation else None,
             "assumed": self.assumed,
+            "self_reported": self.self_reported,
+            "basis": self.basis,
+            "counted": self.counted,
             "overlay": self.overlay,
             "children": [c.to_json() for c in self.children],
             "requires": self.nested.to_json() if self.nested else None,
@@ -128,6 +137,9 @@ class CriterionResult:
             missing=tuple(d.get("missing", ())),
             interpretation=Text.from_json(d["interpretation"]) if d.get("interpretation") else None,
             assumed=bool(d.get("assumed", False)),
+            self_reported=bool(d.get("self_reported", False)),
+            basis=d.get("basis"),
+            counted=bool(d.get("counted", True)),
             overlay=d.get("overlay"),
             children=tuple(cls.from_json(c) for c in d.get("children", ())),
             nested=Result.from_json(d["requires"]) if d.get("requires") else None,
@@ -286,7 +298,7 @@ def _decisive_leaves(nodes: tuple[CriterionResult, ...], verdict: Verdict) -> tu
     stack = [n for n in reversed(nodes) if n.verdict is verdict]
     while stack:
         node = stack.pop()
-        below = [c for c in node.children if c.verdict is verdict]
+        below = [c for c in node.children if c.verdict is verdict and c.counted]
         if not below or node.missing:
             out.append(node.id)
         stack.extend(reversed(below))

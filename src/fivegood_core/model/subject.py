@@ -17,6 +17,8 @@ class Subject:
     jurisdiction: str | None = None
     district: str | None = None
     year: int | None = None
+    #: For Henan: the prefecture-level city (省辖市) that nominates a county.
+    prefecture: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form, omitting unknown fields."""

@@ -9,6 +9,7 @@ author fixes them in one pass.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any, Mapping
 
@@ -16,6 +17,7 @@ import attrs
 
 from fivegood_core.errors import Problem, StandardError
 from fivegood_core.model.definitions import CriterionDef, OverlayDef, RewardScheme, StandardDef
+from fivegood_core.model.divisions import division_list
 from fivegood_core.model.vocabulary import KEY_PATTERN, TYPES, EvidenceKey, Vocabulary
 from fivegood_core.reading.schema import TYPES as SCHEMA_TYPES
 from fivegood_core.reading.schema import Field, Invalid, KindSchema, Schemas, check_table, invalid
@@ -39,12 +41,13 @@ STANDARD_FIELDS = (
     Field("supersedes", "version", False, "version this one replaces"),
     Field("notes", "text", False, "notes for readers: sources, what is inferred"),
     Field("extends", "standard", False, "ID@VERSION of a standard this one overlays (see docs/authoring.md)"),
+    Field("assumed", "texts", False, 'values that are assumed, not from the source: { effective_from = { zh = "…", en = "…" } }'),
 )
 
 OVERLAY_OPS = ("tighten", "replace", "add", "drop")
 OVERLAY_FIELD = Field("overlay", "string", False, "in an overlay: tighten, replace, add or drop")
 #: Criterion fields a "tighten" may change besides the kind's own.
-_TEXT_FIELDS = ("title", "citation", "text", "summary", "interpretation", "assumed")
+_TEXT_FIELDS = ("title", "citation", "text", "summary", "interpretation", "assumed", "self_reported", "basis")
 
 CRITERION_FIELDS = (
     Field("id", "id", True, "unique id within the standard"),
@@ -56,6 +59,8 @@ CRITERION_FIELDS = (
     Field("summary", "string", False, "English summary of the original"),
     Field("interpretation", "text", False, "how the text is read where it is not mechanical"),
     Field("assumed", "bool", False, "true when the criterion is assumed, not from an authoritative text"),
+    Field("self_reported", "bool", False, "true when it reads a figure the organisation reports about itself"),
+    Field("basis", "string", False, "the document a threshold comes from, when not this one: 豫联(组)〔2012〕15号"),
 )
 
 REWARD_FIELDS = (
@@ -71,6 +76,7 @@ REWARD_FIELDS = (
     Field("dated", "date", False, "date of that document"),
     Field("effective_from", "date", False, "first day the scheme pays"),
     Field("effective_until", "date", False, "first day it no longer pays"),
+    Field("assumed", "texts", False, 'values that are assumed, not from the source: { cadence = { zh = "…", en = "…" } }'),
 )
 
 VOCABULARY_FIELDS = (
@@ -79,7 +85,9 @@ VOCABULARY_FIELDS = (
     Field("meaning", "string", False, "what the key means, with its unit"),
 )
 
-_SUBJECT_FIELDS = ("id", "name", "kind", "jurisdiction", "district", "year")
+_SUBJECT_FIELDS = ("id", "name", "kind", "jurisdiction", "district", "prefecture", "year")
+#: Subject fields whose values are administrative divisions, stored as their GB/T 2260 code.
+_PLACE_FIELDS = ("district", "prefecture")
 
 
 def read_toml(text: str, name: str, error: type[StandardError] = StandardError) -> TomlDocument:
@@ -116,7 +124,7 @@ def load_standard(text: str, name: str, schemas: Schemas, provider: str | None =
         criteria: tuple[CriterionDef, ...] = ()
     else:
         criteria = _criteria(doc, data.get("criterion"), kinds, vocabulary, problems)
-    rewards = _rewards(doc, data.get("reward", []), calculators, problems)
+    rewards = _rewards(doc, data.get("reward", []), calculators, problems, head.get("jurisdiction"), head.get("effective_from"))
     if problems:
         raise StandardError(problems)
     return StandardDef(
@@ -139,6 +147,7 @@ def load_standard(text: str, name: str, schemas: Schemas, provider: str | None =
         provider=provider,
         extends=extends,
         overlays=overlays,
+        assumed=head.get("assumed", {}),
     )
 
 
@@ -241,8 +250,15 @@ def merge_overlay(base: StandardDef, overlay: StandardDef, schemas: Schemas) -> 
             criteria[ids.index(o.id)] = attrs.evolve(old, params=params, overlay="tighten", line=o.line, **common)
     if problems:
         raise StandardError(problems)
+    # A local overlay (Zhengzhou's stricter Five Good) also assesses the subjects of its base's jurisdiction (Henan's counties).
+    also = tuple(dict.fromkeys(j for j in (base.jurisdiction, *base.also_in) if j != overlay.jurisdiction))
     return attrs.evolve(
-        overlay, criteria=tuple(criteria), rewards=overlay.rewards or base.rewards, subject_kind=overlay.subject_kind, overlays=()
+        overlay,
+        criteria=tuple(criteria),
+        rewards=overlay.rewards or base.rewards,
+        subject_kind=overlay.subject_kind,
+        overlays=(),
+        also_in=also,
     )
 
 
@@ -321,6 +337,8 @@ def _criteria(
                 interpretation=values.get("interpretation"),
                 assumed=values.get("assumed", False),
                 line=doc.index.line_of(path),
+                self_reported=values.get("self_reported", False),
+                basis=values.get("basis"),
             )
         )
     for c in out:
@@ -331,7 +349,14 @@ def _criteria(
     return tuple(out)
 
 
-def _rewards(doc: TomlDocument, raw: Any, calculators: Mapping[str, Any], problems: list[Problem]) -> tuple[RewardScheme, ...]:
+def _rewards(
+    doc: TomlDocument,
+    raw: Any,
+    calculators: Mapping[str, Any],
+    problems: list[Problem],
+    jurisdiction: str | None = None,
+    effective_from: dt.date | None = None,
+) -> tuple[RewardScheme, ...]:
     if not isinstance(raw, list):
         problems.append(doc.problem(("reward",), say("reward.tables")))
         return ()
@@ -368,6 +393,27 @@ def _rewards(doc: TomlDocument, raw: Any, calculators: Mapping[str, Any], proble
                     say("reward.applies_to", fields=", ".join(_SUBJECT_FIELDS), got=", ".join(bad)),
                 )
             )
+        applies_to = dict(v["applies_to"])
+        for field in _PLACE_FIELDS:
+            if not isinstance(applies_to.get(field), str) or jurisdiction is None:
+                continue
+            places = division_list(jurisdiction, field, v.get("effective_from") or effective_from or dt.date.today())
+            found = places.find(applies_to[field]) if places else None
+            if found is not None:
+                applies_to[field] = found.code  # subjects' places are stored as codes, and so are these
+            elif places is not None and places.complete:
+                problems.append(
+                    doc.problem(
+                        path + ("applies_to", field),
+                        say(
+                            "reward.unknown_place",
+                            field=field,
+                            value=repr(applies_to[field]),
+                            jurisdiction=jurisdiction,
+                            nearest=", ".join(places.nearest(applies_to[field])),
+                        ),
+                    )
+                )
         if v["id"] in seen:
             problems.append(doc.problem(path + ("id",), say("reward.duplicate_id", id=repr(v["id"]))))
         seen.add(v["id"])
@@ -380,12 +426,13 @@ def _rewards(doc: TomlDocument, raw: Any, calculators: Mapping[str, Any], proble
                 calculator=calculator,
                 params=params,
                 currency=v.get("currency", "CNY"),
-                applies_to=dict(v["applies_to"]),
+                applies_to=applies_to,
                 basis=v["basis"],
                 document=v.get("document"),
                 dated=v.get("dated"),
                 effective_from=v.get("effective_from"),
                 effective_until=v.get("effective_until"),
+                assumed=v.get("assumed", {}),
             )
         )
     return tuple(out)

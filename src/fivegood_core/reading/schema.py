@@ -62,6 +62,17 @@ def _text(v: Any, _: Vocabulary | None) -> Text:
     return Text(v["zh"], v["en"])
 
 
+def _texts(v: Any, voc: Vocabulary | None) -> dict[str, Text]:
+    if not isinstance(v, dict) or not v:
+        raise Invalid(say("field.texts"))
+    out: dict[str, Text] = {}
+    for name, text in v.items():
+        if not isinstance(name, str) or not ID_PATTERN.match(name):
+            raise Invalid(say("field.text_name", got=repr(name)))
+        out[name] = _text(text, voc)
+    return out
+
+
 def _date(v: Any, _: Vocabulary | None) -> dt.date:
     if not isinstance(v, dt.date) or isinstance(v, dt.datetime):
         raise Invalid(say("field.date"))
@@ -149,6 +160,7 @@ def _strings(v: Any, _: Vocabulary | None) -> tuple[str, ...]:
 TYPES: Mapping[str, Callable[[Any, Vocabulary | None], Any]] = {
     "string": _string,
     "text": _text,
+    "texts": _texts,
     "date": _date,
     "bool": _bool,
     "integer": _integer,

@@ -37,10 +37,13 @@ def _criterion(node: Node, depth: int, out: list[str]) -> None:
     out.append(
         f"- id: `{d.id}` · kind: {_kind(node)}"
         + (" · **assumed**" if d.assumed else "")
+        + (" · **self-reported figure**" if d.self_reported else "")
         + (f" · **overlay: {d.overlay}**" if d.overlay else "")
     )
     if node.check.threshold and not isinstance(node.check, Group):
         out.append(f"- threshold: {node.check.threshold}")
+    if d.basis:
+        out.append(f"- basis of the threshold / 依据: {d.basis}")
     if node.check.inputs:
         out.append(f"- evidence: {', '.join(f'`{k}`' for k in node.check.inputs)}")
     out.append("")
@@ -88,6 +91,8 @@ def render_standard(compiled: CompiledStandard) -> str:
     out.append("")
     if s.notes:
         out.extend([s.notes.zh, "", s.notes.en, ""])
+    for name, why in s.assumed.items():
+        out.extend([f"**Assumed / 假设:** `{name}` — {why.zh}", "", f"*{why.en}*", ""])
     out.append("## Criteria / 条款")
     out.append("")
     for root in compiled.roots:
@@ -98,7 +103,8 @@ def render_standard(compiled: CompiledStandard) -> str:
             amount = f"{r.params['amount']} {r.currency}" if r.calculator == "fixed" else f"calculator `{r.calculator}`"
             where = ", ".join(f"{k} = `{v}`" for k, v in r.applies_to.items())
             basis = f"{r.basis.zh} / {r.basis.en}" + (f" ({r.document}, {r.dated})" if r.document else "")
-            out.append(f"| `{r.id}` | {r.payer.zh} / {r.payer.en} | {where} | {amount} | {basis} |")
+            assumed = "".join(f"<br>**assumed / 假设** `{k}`: {v.zh} / {v.en}" for k, v in r.assumed.items())
+            out.append(f"| `{r.id}` | {r.payer.zh} / {r.payer.en} | {where} | {amount} | {basis}{assumed} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

@@ -62,11 +62,23 @@ _COLOUR = {Verdict.PASS: "32", Verdict.FAIL: "31", Verdict.UNKNOWN: "33", Verdic
 
 def _labels(lang: str) -> dict[str, str]:
     """The report's labels in ``lang``, from the catalogue."""
-    return {name: word(f"report.{name}", lang) for name in ("subject", "as_of", "verdict", "reward", "missing", "gap")}
+    names = ("subject", "as_of", "verdict", "reward", "missing", "gap", "warning", "not_counted", "basis")
+    return {name: word(f"report.{name}", lang) for name in names}
 
 
 def _overall(verdict: Overall, lang: str) -> str:
     return word(_OVERALL[verdict], lang)
+
+
+def _extra(c: CriterionResult, lang: str) -> str:
+    """What a report adds after a criterion's reason: the basis of its threshold, and whether it counts."""
+    words = _labels(lang)
+    parts = []
+    if c.basis:
+        parts.append(f"{words['basis']}: {c.basis}")
+    if not c.counted:
+        parts.append(words["not_counted"])
+    return f" [{'; '.join(parts)}]" if parts else ""
 
 
 def _paint(text: str, verdict: Verdict, colour: bool) -> str:
@@ -78,7 +90,7 @@ def _lines(c: CriterionResult, lang: str, colour: bool, depth: int, out: list[st
     cite = f"[{c.citation}] " if c.citation else ""
     mark = _paint(_MARK[c.verdict], c.verdict, colour)
     origin = f" [{c.overlay}]" if c.overlay else ""
-    out.append(f"{pad}{mark} {plain(cite + c.id + origin)}: {plain(c.reason.get(lang))}")
+    out.append(f"{pad}{mark} {plain(cite + c.id + origin)}: {plain(c.reason.get(lang))}{plain(_extra(c, lang))}")
     if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN):
         out.append(f"{pad}    → {word('report.gap', lang)}: {plain(c.gap.get(lang))}")
     if c.interpretation is not None:
@@ -109,7 +121,7 @@ def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
     if result.reward is not None:
         out.append(f"{words['reward']}: {plain(result.reward.reason.get(lang))}")
     for w in result.warnings:
-        out.append(f"{word('word.warning', lang)}: {plain(w)}")
+        out.append(f"{words['warning']}: {plain(w)}")
     return "\n".join(out) + "\n"
 
 
@@ -129,7 +141,7 @@ def _cell(text: str | None) -> str:
 
 
 def _md_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> None:
-    reason = _cell(c.reason.get(lang))
+    reason = _cell(c.reason.get(lang) + _extra(c, lang))
     if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN):
         reason += f" — **{_cell(c.gap.get(lang))}**"
     title = ("&nbsp;&nbsp;" * depth) + _cell(c.title.get(lang))
@@ -155,6 +167,8 @@ def render_markdown(result: Result, lang: str = "en") -> str:
         out.append(f"- {words['missing']}: {', '.join(markdown(k) for k in result.missing)}")
     if result.reward is not None:
         out.append(f"- {words['reward']}: {markdown(result.reward.reason.get(lang))}")
+    for w in result.warnings:
+        out.append(f"- ⚠️ {words['warning']}: {_cell(w)}")
     for dim in result.criteria:
         out.extend(
             [
@@ -199,6 +213,12 @@ def render_junit(result: Result, lang: str = "en") -> str:
 
     for dim in result.criteria:
         leaves(dim, f"{s.id}@{s.version}")
+    if result.warnings:
+        props = ET.Element("properties")
+        for i, w in enumerate(result.warnings):
+            ET.SubElement(props, "property", name=f"warning.{i + 1}", value=xml_text(w))
+        suite.insert(0, props)
+        ET.SubElement(suite, "system-err").text = "\n".join(f"{_labels(lang)['warning']}: {xml_text(w)}" for w in result.warnings)
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     suite.set("skipped", str(skipped))
@@ -271,11 +291,12 @@ def _html_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> Non
         else ""
     )
     note = f"<br><small>{escape(c.interpretation.get(lang))}</small>" if c.interpretation else ""
+    extra = f' <small class="extra">{escape(_extra(c, lang).strip())}</small>' if _extra(c, lang) else ""
     pad = f' style="padding-left:{0.5 + depth * 1.2:.1f}rem"'
     out.append(
         f'<tr id="c-{escape(c.id)}"><td class="mark {c.verdict.label}">{escape(_verdict_word(c.verdict.label, lang))}</td>'
         f"<td>{escape(c.citation or '')}</td><td{pad}>{escape(c.title.get(lang))} <small>({escape(c.id)})</small></td>"
-        f"<td>{escape(c.observed or '')}</td><td>{escape(c.threshold or '')}</td><td>{escape(c.reason.get(lang))}{gap}{note}</td></tr>"
+        f"<td>{escape(c.observed or '')}</td><td>{escape(c.threshold or '')}</td><td>{escape(c.reason.get(lang))}{extra}{gap}{note}</td></tr>"
     )
     for child in c.below:
         _html_rows(child, lang, depth + 1, out)
@@ -305,6 +326,9 @@ def render_html(result: Result, lang: str = "en") -> str:
         body.append(f'<p id="reward">{escape(words["reward"])}: {escape(result.reward.reason.get(lang))}</p>')
     if result.missing:
         body.append(f"<p>{escape(words['missing'])}: {escape(', '.join(result.missing))}</p>")
+    if result.warnings:
+        items = "".join(f"<li>{escape(w)}</li>" for w in result.warnings)
+        body.append(f'<div id="warnings"><p>⚠ {escape(words["warning"])}:</p><ul>{items}</ul></div>')
     body.append(_svg_bars([(d.title.get(lang), _leaf_counts(d)) for d in result.criteria], lang))
     for dim in result.criteria:
         body.append(

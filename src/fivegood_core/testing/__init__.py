@@ -8,7 +8,15 @@ the ``*.cases.toml`` files; :mod:`.pytest_plugin` turns all of it into pytest
 items. Requires ``hypothesis`` (the ``testing`` extra); the engine never imports this.
 """
 
-from fivegood_core.catalogue.wording import Wording, read_wording, unread_wordings, wording_problem
+from fivegood_core.catalogue.wording import (
+    Joining,
+    Wording,
+    connective_problem,
+    read_joining,
+    read_wording,
+    unread_wordings,
+    wording_problem,
+)
 from fivegood_core.testing.properties import Property, properties_for, standard_evidence, standard_properties
 from fivegood_core.testing.strategies import (
     EXPECTED_AT_BOUNDARY,
@@ -24,14 +32,17 @@ from fivegood_core.testing.strategies import (
 
 __all__ = [
     "EXPECTED_AT_BOUNDARY",
+    "Joining",
     "Property",
     "Wording",
     "boundary_cases",
+    "connective_problem",
     "dates_around",
     "evidence",
     "keys_of",
     "nest_keys",
     "properties_for",
+    "read_joining",
     "read_wording",
     "standard_evidence",
     "standard_properties",

@@ -13,6 +13,7 @@ files (the engine does not read it as a standard)::
     observed = { "art5-share" = "21.14%" }     # optional: expected observed value
     verdict = "incomplete"                     # optional: the standard's verdict
     reward = "none"                            # optional: "none" or an amount of yuan ("15000")
+    warnings = ["self-reported"]               # optional: each must be in a warning; [] for none
 
 ``evidence`` is an inline table, or ``sample = "path.toml"`` (relative to the
 cases file) with optional ``overrides`` (dotted keys).
@@ -46,6 +47,7 @@ CASE_FIELDS = (
     Field("criteria", "table", False, "criterion id → expected verdict"),
     Field("observed", "table", False, "criterion id → expected observed value"),
     Field("reward", "string", False, '"none" or the expected amount of yuan'),
+    Field("warnings", "strings", False, "texts each expected in one of the result's warnings; [] expects none"),
 )
 
 
@@ -63,6 +65,8 @@ class Case:
     criteria: Mapping[str, Verdict] = attrs.field(factory=dict)
     observed: Mapping[str, str] = attrs.field(factory=dict)
     reward: Decimal | None | str = "unchecked"
+    #: Texts each expected in a warning of the result; None: not checked.
+    warnings: tuple[str, ...] | None = None
 
 
 @attrs.frozen
@@ -129,6 +133,7 @@ def load_cases(path: Path) -> list[Case]:
                 {k: x for k, x in criteria.items() if x is not None},
                 {k: str(x) for k, x in v.get("observed", {}).items()},
                 reward,
+                v.get("warnings"),
             )
         )
     if problems:
@@ -186,4 +191,11 @@ def run_case(engine: Engine, case: Case) -> list[Mismatch]:
         if amount != case.reward:
             reason = result.reward.reason.en if result.reward else "no reward scheme"
             out.append(Mismatch(case, "reward", str(case.reward or "none"), f"{amount or 'none'} ({reason})"))
+    if case.warnings is not None:
+        found_all = "; ".join(result.warnings) or "no warnings"
+        if not case.warnings and result.warnings:
+            out.append(Mismatch(case, "warnings", "none", found_all))
+        for wanted in case.warnings:
+            if not any(wanted in w for w in result.warnings):
+                out.append(Mismatch(case, "warnings", repr(wanted), found_all))
     return out

@@ -7,6 +7,7 @@ Each is a function that raises ``AssertionError`` when the standard breaks it;
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from functools import partial
 from typing import Any, Callable, Iterable
@@ -14,9 +15,12 @@ from typing import Any, Callable, Iterable
 import attrs
 from hypothesis import strategies as st
 
-from fivegood_core.catalogue.wording import wording_problem
+from fivegood_core.catalogue.wording import connective_problem, connective_reading, wording_problem
 from fivegood_core.evaluation.compiled import CompiledStandard
+from fivegood_core.evidence.reader import Reader
+from fivegood_core.kinds.groups import Fallback
 from fivegood_core.kinds.leaves import Requires, Threshold
+from fivegood_core.model.divisions import division_list
 from fivegood_core.model.refs import StandardRef
 from fivegood_core.testing.strategies import boundary_cases, evidence, keys_of, without
 
@@ -57,17 +61,32 @@ def standard_evidence(engine: Any, compiled: CompiledStandard, **subject: Any) -
 
 
 def prop_boundary(engine: Any, compiled: CompiledStandard, criterion_id: str) -> None:
-    """The criterion's verdict just below, at and just above its threshold is what its operator says."""
+    """The criterion's verdict just below, at and just above its threshold is what its operator says.
+
+    Below a group whose condition then does not hold (a condition on the same
+    key), the criterion is reported not applicable; its own check is compared.
+    """
+    node = next(n for n in compiled.nodes if n.defn.id == criterion_id)
     for cid, position, doc, want in boundary_cases(compiled):
         if cid != criterion_id:
             continue
-        got = engine.evaluate(doc, compiled, _as_of(compiled)).find(cid).verdict.label
+        found = engine.evaluate(doc, compiled, _as_of(compiled)).find(cid)
+        got = found.verdict.label
+        if got == "not_applicable" and isinstance(node.check, Threshold):
+            ctx = compiled.context(_as_of(compiled), doc.get("subject", {}).get("year"))
+            got = node.check.verdict(Reader(doc, compiled.vocabulary), ctx).label
         assert got == want, f"{compiled.defn.ref}::{cid}: {position} the threshold, expected {want}, got {got} (evidence {doc})"
 
 
 def prop_wording(engine: Any, compiled: CompiledStandard, criterion_id: str) -> None:
     """The operator and number agree with the criterion's original sentence."""
     problem = wording_problem(compiled, criterion_id)
+    assert problem is None, problem
+
+
+def prop_connective(engine: Any, compiled: CompiledStandard, criterion_id: str) -> None:
+    """An all/any group combines its children as its sentence joins them (或 → any; 并/和/及/、 → all)."""
+    problem = connective_problem(compiled, criterion_id)
     assert problem is None, problem
 
 
@@ -101,6 +120,32 @@ def prop_monotone(engine: Any, compiled: CompiledStandard, criterion_id: str) ->
     monotone()
 
 
+def _overridden(compiled: CompiledStandard, one: Any, other: Any) -> set[str]:
+    """Criteria whose verdict may change because a preferred source overrode a fallback one.
+
+    A ``fallback`` group lets the first source with evidence decide (yearly totals
+    before a reported rate): adding the preferred evidence may overturn what the
+    fallback source showed. That group and the groups above it are exempt from
+    the monotonicity of adding and removing evidence; everything else is not.
+    """
+    parents = {n.defn.id: n.defn.parent for n in compiled.nodes}
+    out: set[str] = set()
+
+    def decider(result: Any, group: str) -> int | None:
+        kids = result.find(group).children
+        return next((i for i, c in enumerate(kids) if c.verdict.label in ("pass", "fail")), None)
+
+    for n in compiled.nodes:
+        if not isinstance(n.check, Fallback):
+            continue
+        if decider(one, n.defn.id) != decider(other, n.defn.id):
+            cid: str | None = n.defn.id
+            while cid is not None:
+                out.add(cid)
+                cid = parents[cid]
+    return out
+
+
 def _subset(data: Any, doc: dict[str, Any]) -> dict[str, Any]:
     present = keys_of(doc)
     drop = data.draw(st.lists(st.sampled_from(present), unique=True)) if present else []
@@ -108,17 +153,24 @@ def _subset(data: Any, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def prop_adding_evidence(engine: Any, compiled: CompiledStandard) -> None:
-    """Adding evidence never turns a passing criterion (or standard) into anything else."""
+    """Adding evidence never turns a passing criterion (or standard) into a fail or unknown.
+
+    It may show that a branch does not apply (not applicable), and a preferred
+    source may overrule a fallback one (see :func:`_overridden`).
+    """
     from hypothesis import given
 
     @given(standard_evidence(engine, compiled), st.data())
     def adding(doc: dict[str, Any], data: Any) -> None:
         smaller = _subset(data, doc)
-        before = _leaf_verdicts(engine.evaluate(smaller, compiled, _as_of(compiled)))
-        after = _leaf_verdicts(engine.evaluate(doc, compiled, _as_of(compiled)))
+        small, big = engine.evaluate(smaller, compiled, _as_of(compiled)), engine.evaluate(doc, compiled, _as_of(compiled))
+        exempt = _overridden(compiled, small, big)
+        before, after = _leaf_verdicts(small), _leaf_verdicts(big)
         for cid, verdict in before.items():
-            if verdict.label == "pass":
-                assert after[cid].label == "pass", f"{compiled.defn.ref}::{cid}: passes on less evidence, {after[cid].label} on more"
+            if verdict.label == "pass" and cid not in exempt:
+                assert after[cid].label in ("pass", "not_applicable"), (
+                    f"{compiled.defn.ref}::{cid}: passes on less evidence, {after[cid].label} on more"
+                )
 
     adding()
 
@@ -129,31 +181,44 @@ def prop_removing_evidence(engine: Any, compiled: CompiledStandard) -> None:
 
     @given(standard_evidence(engine, compiled), st.data())
     def removing(doc: dict[str, Any], data: Any) -> None:
-        full = _leaf_verdicts(engine.evaluate(doc, compiled, _as_of(compiled)))
-        less = _leaf_verdicts(engine.evaluate(_subset(data, doc), compiled, _as_of(compiled)))
+        big, small = engine.evaluate(doc, compiled, _as_of(compiled)), engine.evaluate(_subset(data, doc), compiled, _as_of(compiled))
+        exempt = _overridden(compiled, small, big)
+        full, less = _leaf_verdicts(big), _leaf_verdicts(small)
         for cid, verdict in full.items():
-            if verdict.label == "fail":
+            if verdict.label == "fail" and cid not in exempt:
                 assert less[cid].label != "pass", f"{compiled.defn.ref}::{cid}: fails on more evidence, passes on less"
 
     removing()
 
 
 def prop_requires(engine: Any, compiled: CompiledStandard, criterion_id: str) -> None:
-    """A ``requires`` criterion fails whenever the standard it requires, at the same date, fails."""
+    """A ``requires`` criterion fails whenever the standard it requires (or the parts it names) fails.
+
+    The required version is the one in force on the as-of date, never one from
+    before the requiring version took effect; the nested result names it.
+    """
     from hypothesis import given
 
     node = next(n for n in compiled.nodes if n.defn.id == criterion_id)
-    assert isinstance(node.check, Requires)
-    ref = node.check.ref
-    on = _as_of(compiled)
+    check = node.check
+    assert isinstance(check, Requires)
+    ref = check.ref
+    effective = _as_of(compiled)
+    day_before = effective - dt.timedelta(days=1)
 
-    @given(standard_evidence(engine, compiled))
-    def follows(doc: dict[str, Any]) -> None:
-        required = engine.evaluate(doc, ref, on)
+    @given(standard_evidence(engine, compiled), st.sampled_from([effective, day_before]))
+    def follows(doc: dict[str, Any], on: Any) -> None:
+        day = max(on, effective)
+        required = engine.evaluate(doc, ref, day)
+        named = [c for c in required.criteria if not check.parts or c.id in check.parts]
         got = engine.evaluate(doc, compiled, on).find(criterion_id)
-        if required.verdict.value == "fail":
+        if any(c.verdict.label == "fail" for c in named):
             assert got.verdict.label == "fail", f"{compiled.defn.ref}::{criterion_id}: {ref} fails but the criterion is {got.verdict.label}"
-        assert got.nested is not None and got.nested.standard.version == engine.get(ref, on).defn.version
+        assert got.nested is not None and got.nested.standard.version == engine.get(ref, day).defn.version, (
+            f"{compiled.defn.ref}::{criterion_id} as of {on} nests {got.nested.standard.version if got.nested else None}, "
+            f"not {engine.get(ref, day).defn.version}"
+        )
+        assert [c.id for c in got.nested.criteria] == [c.id for c in named]
 
     follows()
 
@@ -177,7 +242,11 @@ def prop_rewards(engine: Any, compiled: CompiledStandard) -> None:
     """A reward is never paid without a pass, and a covered passing subject is always paid."""
     from hypothesis import given
 
-    districts = sorted({v for r in compiled.defn.rewards for k, v in r.applies_to.items() if k == "district"}) + ["elsewhere"]
+    covered = sorted({v for r in compiled.defn.rewards for k, v in r.applies_to.items() if k == "district"})
+    # A district no scheme covers: one of the jurisdiction's own where it lists them (an unknown one is bad input).
+    places = division_list(compiled.defn.jurisdiction, "district", _as_of(compiled))
+    others = [d.code for d in places.divisions if d.code not in covered][:1] if places and places.complete else ["elsewhere"]
+    districts = covered + others
 
     @given(standard_evidence(engine, compiled), st.sampled_from(districts))
     def paid(doc: dict[str, Any], district: str) -> None:
@@ -186,7 +255,7 @@ def prop_rewards(engine: Any, compiled: CompiledStandard) -> None:
         amount = result.reward.amount if result.reward else None
         if amount is not None:
             assert result.verdict.value == "pass", f"{compiled.defn.ref}: reward {amount} paid on {result.verdict.value}"
-        elif result.verdict.value == "pass" and district != "elsewhere":
+        elif result.verdict.value == "pass" and district in covered:
             raise AssertionError(f"{compiled.defn.ref}: a passing subject in {district} is paid nothing: {result.reward}")
 
     paid()
@@ -194,8 +263,6 @@ def prop_rewards(engine: Any, compiled: CompiledStandard) -> None:
 
 def prop_versions(engine: Any, standard_id: str) -> None:
     """On the day before, the first day and the last day of each version, the version in force is selected."""
-    import datetime as dt
-
     versions = [s for s in engine.standards() if s.id == standard_id]
     days = set()
     for s in versions:
@@ -230,6 +297,9 @@ def standard_properties(engine: Any, compiled: CompiledStandard) -> list[Propert
         if isinstance(n.check, Requires):
             cid = n.defn.id
             out.append(Property(f"{ref}::{cid}::requires", partial(prop_requires, engine, compiled, cid)))
+        if connective_reading(n) is not None:
+            cid = n.defn.id
+            out.append(Property(f"{ref}::{cid}::connective", partial(prop_connective, engine, compiled, cid)))
     out.append(Property(f"{ref}::evidence::adding", partial(prop_adding_evidence, engine, compiled)))
     out.append(Property(f"{ref}::evidence::removing", partial(prop_removing_evidence, engine, compiled)))
     out.append(Property(f"{ref}::fast-path", partial(prop_fast_path, engine, compiled)))

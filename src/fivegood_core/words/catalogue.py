@@ -71,6 +71,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.reward": ("reward", "奖励"),
     "report.missing": ("missing evidence", "缺少证据"),
     "report.gap": ("to pass", "差距"),
+    # --- readings of the documents (issue 11) ---------------------------------------------------
+    "standard.no_such_part": ("{ref} has no top-level criterion {part} (it has: {parts})", "{ref} 没有顶层指标 {part}(现有:{parts})"),
+    "evidence.other_jurisdiction": (
+        "the standard applies in {jurisdiction}, the evidence is for {said}",
+        "该标准适用于 {jurisdiction},证据所属地区为 {said}",
+    ),
+    "evidence.unknown_place": (
+        "unknown {field} {value} in {jurisdiction}; expected a GB/T 2260 code, Chinese or romanised name (nearest: {nearest})",
+        "{jurisdiction} 中没有 {field} {value};应为 GB/T 2260 代码、中文名或拼音名(最接近:{nearest})",
+    ),
+    "reward.unknown_place": (
+        "unknown {field} {value} in {jurisdiction} (nearest: {nearest})",
+        "{jurisdiction} 中没有 {field} {value}(最接近:{nearest})",
+    ),
+    "kind.parts_empty": ("expected at least one top-level criterion id, or no parts at all", "应至少列出一个顶层指标编号,或不设 parts"),
+    "kind.part_twice": ("a part is listed twice", "有指标重复列出"),
+    "field.texts": ('expected a table of name = { zh = "…", en = "…" }', '应为"名称 = { zh = "…", en = "…" }"表'),
+    "field.text_name": (
+        "expected names of lower-case letters, digits, '-' and '_', got {got}",
+        "名称应由小写字母、数字、'-' 和 '_' 组成,实际为 {got}",
+    ),
+    "wording.joins_mixed": (
+        "the text joins its requirements with {joins}, both 'any' (或) and 'all'; the alternatives need a group of their own",
+        '原文以 {joins} 连接各项要求,既有"或"又有"并";其中的选择项应单独成组',
+    ),
+    "wording.joins_disagree": (
+        "the text joins its requirements with {joins} ({kind} of them), the group is {group} (kind = {given})",
+        "原文以 {joins} 连接各项要求({kind}),而该组为 {group}(kind = {given})",
+    ),
+    "report.warning": ("warning", "提示"),
+    "report.not_counted": ("not counted", "不计入结论"),
+    "report.basis": ("basis", "依据"),
     "report.column.citation": ("citation", "条款"),
     "report.column.criterion": ("criterion", "指标"),
     "report.column.observed": ("observed", "实际"),
