@@ -18,6 +18,7 @@ from typing import IO, Any, Iterator, Sequence
 
 from .engine import Engine
 from .errors import FivegoodError
+from .register import cli as register_cli
 from .verdict import Overall
 
 EXIT = {Overall.PASS: 0, Overall.FAIL: 1, Overall.INCOMPLETE: 3}
@@ -125,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", parents=[common], help="write a Markdown page per installed standard, and the vocabulary reference")
     docs.add_argument("directory", help="docs folder: pages go to DIRECTORY/standards/, the vocabulary to DIRECTORY/vocabulary.md")
     docs.add_argument("--jurisdiction", action="append", default=None, help="only standards of this jurisdiction (repeatable)")
+    register_cli.add_parser(sub, common)  # `fivegood register …` (the certification register, issue 12)
     return p
 
 
@@ -359,7 +361,7 @@ def _docs(args: argparse.Namespace, lang: str) -> int:
 
 
 COMMANDS = {"check": _check, "list": _list, "plugins": _plugins, "new-plugin": _new_plugin, "show": _show, "template": _template, "batch": _batch,
-            "diff": _diff, "validate": _validate, "test": _test, "docs": _docs}
+            "diff": _diff, "validate": _validate, "test": _test, "docs": _docs, "register": register_cli.run}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,8 +24,17 @@ from .schema import SCHEMA_REVISION
 #: The register file used when neither ``--db`` nor ``FIVEGOOD_DB`` names one.
 DEFAULT_FILE = "fivegood-register.sqlite3"
 ENV = "FIVEGOOD_DB"
-#: How long a writer waits for another writer's lock before giving up with a clear message.
+#: How long a writer waits for another writer's lock before giving up with a clear message
+#: (seconds; the environment variable FIVEGOOD_LOCK_TIMEOUT overrides it).
 LOCK_TIMEOUT_SECONDS = 30.0
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for a lock: ``$FIVEGOOD_LOCK_TIMEOUT`` or :data:`LOCK_TIMEOUT_SECONDS`."""
+    try:
+        return float(os.environ.get("FIVEGOOD_LOCK_TIMEOUT", LOCK_TIMEOUT_SECONDS))
+    except ValueError:
+        raise RegisterError(f"FIVEGOOD_LOCK_TIMEOUT: expected a number of seconds, got {os.environ['FIVEGOOD_LOCK_TIMEOUT']!r}") from None
 
 
 def database_url(value: str | None = None) -> str:
@@ -58,7 +67,7 @@ def create_engine(url: str) -> Engine:
     writers lock the ``register_meta`` row ``lock`` (see :func:`lock_for_write`).
     """
     if url.startswith("sqlite:"):
-        engine = sa.create_engine(url, connect_args={"timeout": LOCK_TIMEOUT_SECONDS}, poolclass=sa.pool.NullPool)
+        engine = sa.create_engine(url, connect_args={"timeout": lock_timeout()}, poolclass=sa.pool.NullPool)
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -76,7 +85,7 @@ def create_engine(url: str) -> Engine:
 def lock_for_write(conn: Connection) -> None:
     """Serialise writers: on PostgreSQL, lock one row every writer locks first; SQLite's BEGIN IMMEDIATE already did."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET LOCAL lock_timeout = '%ds'" % int(LOCK_TIMEOUT_SECONDS))
+        conn.exec_driver_sql("SET LOCAL lock_timeout = '%dms'" % int(lock_timeout() * 1000))
         conn.exec_driver_sql("SELECT value FROM register_meta WHERE key = 'lock' FOR UPDATE")
 
 

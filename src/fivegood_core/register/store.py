@@ -224,7 +224,7 @@ class Register:
         prog = self.programme(programme, on)
         nom = prog.nomination
         if nom is None:
-            raise RefusedError(subject_id, "programme.no-nominations", f"{prog.ref} takes no nominations: subjects take part by submitting evidence")
+            raise RefusedError(subject_id, "programme.no-nominations", f"{prog.ref} takes no nominations ({subject_id} takes part by submitting evidence)")
         pref = self._place(prefecture, subject_id, "prefecture", prog.jurisdiction, "prefecture", on)
         dist = self._place(district, subject_id, "district", prog.jurisdiction, "county", on)
         body = pref if nom.by == "prefecture" else dist

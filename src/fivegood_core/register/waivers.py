@@ -2,8 +2,8 @@
 
 A waiver sets one criterion aside for one subject; it does not make the
 criterion pass. Groups above it are recomputed treating it as not blocking:
-``all`` (and the other every-child groups) ignore it, ``any`` counts it as
-satisfied. A group kind whose rule this module does not know (``at_least``)
+``all`` (and the other every-child groups) ignore it, ``any`` and ``sources``
+count it as satisfied. A group kind whose rule this module does not know (``at_least``)
 keeps the engine's verdict, so a waiver can never make more pass than it
 should, and the result says so in ``warnings``.
 """
@@ -14,7 +14,7 @@ import copy
 from typing import Any, Mapping
 
 #: Group kinds whose children must all hold.
-ALL_KINDS = ("all", "sources", "requires")
+ALL_KINDS = ("all", "requires")
 
 
 def _combine_all(verdicts: list[str]) -> str:
@@ -39,6 +39,12 @@ def _recompute(node: dict[str, Any], waived: Mapping[str, Any], warnings: list[s
     verdicts = [c["verdict"] for c in children if c["verdict"] not in ("advisory", "not_applicable", "waived")]
     if node["kind"] in ALL_KINDS:
         node["verdict"] = _combine_all(verdicts)
+    elif node["kind"] == "sources":
+        # Alternative evidence of one fact: a waived alternative sets the fact aside, as a passing one would establish it.
+        if len(verdicts) < len(children) or "pass" in verdicts:
+            node["verdict"] = "pass"
+        else:
+            node["verdict"] = "fail" if "fail" in verdicts else "unknown"
     elif node["kind"] == "any":
         if len(verdicts) < len(children) or "pass" in verdicts:
             node["verdict"] = "pass"

@@ -97,7 +97,7 @@ def upgrade() -> None:
     sa.Column('subject_id', sa.String(length=200), nullable=False),
     sa.Column('standard', sa.String(length=200), nullable=False),
     sa.Column('standard_version', sa.String(length=40), nullable=False),
-    sa.Column('standard_hash', sa.String(length=64), nullable=False),
+    sa.Column('standard_hash', sa.String(length=100), nullable=False),
     sa.Column('as_of', sa.Date(), nullable=False),
     sa.Column('verdict', sa.String(length=20), nullable=False),
     sa.Column('waived', sa.Text(), nullable=False),
