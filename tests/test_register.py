@@ -98,7 +98,10 @@ def test_henan_demonstration_sites_end_to_end(db_url: str, tmp_path: Path) -> No
     roll = json.loads(ok("rollup", HENAN, "--as-of", "2014-01-02", "--format", "json", db=db_url))
     zhengzhou = next(g for g in roll["groups"] if g["code"] == "410100")
     assert zhengzhou["statuses"] == {"designated": 1, "missed": 2} and zhengzhou["name"]["zh"] == "郑州市"
-    assert roll["aggregate"]["enterprise_members"] == 760 + 5700000 + 1300 or roll["aggregate"]["subjects"] >= 2
+    # Art. 5's basis as a province-wide share, over the evidence that has both figures (Xinzheng's lacks the count of enterprises).
+    agg = roll["aggregate"]
+    assert (agg["enterprise_members"], agg["private_enterprises"], agg["subjects"]) == (760 + 5700000, 3200 + 9000000, 2)
+    assert agg["share"] == "142519/225080" and agg["percent"] == "63.32" and agg["at_least_20_percent"] is True
     assert roll["rewards"] == []
     assert ok("verify", db=db_url).startswith("ok:")
 

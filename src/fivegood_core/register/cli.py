@@ -138,6 +138,10 @@ def run(args: argparse.Namespace, lang: str) -> int:
     except ImportError as e:
         print(f"fivegood register: error: the register needs the 'register' extra: pip install 'fivegood[register]' ({e})", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error worth a message.
+        sys.stderr.close()
+        return EXIT_BROKEN
     except errors.RefusedError as e:
         print(f"fivegood register: {e}", file=sys.stderr)
         return EXIT_REFUSED
