@@ -32,14 +32,18 @@ def test_henan_demonstration_sites_end_to_end(db_url: str, tmp_path: Path) -> No
     for code in PREFECTURES:
         n = {"410100": 3, "419001": 1}.get(code, 2)
         for i in range(1, n + 1):
-            out = ok("nominate", HENAN, f"{code}-{i}", "--name", f"{code}县工商联{i}", "--prefecture", code, "--on", "2013-02-20", db=db_url)
+            out = ok(
+                "nominate", HENAN, f"{code}-{i}", "--name", f"{code}县工商联{i}", "--prefecture", code, "--on", "2013-02-20", db=db_url
+            )
             assert "late" not in out
     # Names resolve to codes: 开封 by its Chinese name, nominating one more, late: recorded and flagged.
     out = ok("nominate", HENAN, "410200-3", "--name", "开封第三县", "--prefecture", "开封", "--on", "2013-03-01", db=db_url)
     assert "[late]" in out
     # A fourth Zhengzhou nomination is refused by the quota rule, quoting the notice, and changes nothing.
     before = dump(db_url)
-    status, _, err = cli("nominate", HENAN, "410100-4", "--name", "郑州第四县", "--prefecture", "Zhengzhou", "--on", "2013-02-21", db=db_url)
+    status, _, err = cli(
+        "nominate", HENAN, "410100-4", "--name", "郑州第四县", "--prefecture", "Zhengzhou", "--on", "2013-02-21", db=db_url
+    )
     assert status == 4, err
     assert "nomination.quota" in err and "410100-4" in err and "选定2至3个县级工商联" in err
     assert dump(db_url) == before
@@ -192,8 +196,11 @@ def test_refusals_on_a_fresh_register_change_nothing(db_url: str, tmp_path: Path
     status, _, err = cli("certify", NINGBO, "jiangbei-failed", db=db_url)
     assert status == 4 and "is fail" in err
     # Bad input: exit 2, nothing changed.
-    for args in [("assess", NINGBO, "nobody"), ("submit", NINGBO, str(tmp_path / "missing.toml")),
-                 ("waive", NINGBO, "jiangbei-failed", "no-such-criterion", "--reason", "r", "--approver", "a", "--expires", "2011-01-01")]:
+    for args in [
+        ("assess", NINGBO, "nobody"),
+        ("submit", NINGBO, str(tmp_path / "missing.toml")),
+        ("waive", NINGBO, "jiangbei-failed", "no-such-criterion", "--reason", "r", "--approver", "a", "--expires", "2011-01-01"),
+    ]:
         status, _, err = cli(*args, db=db_url)
         assert status == 2 and "Traceback" not in err, (args, err)
     assert dump(db_url) == before
@@ -348,3 +355,23 @@ def test_default_register_file_and_environment(tmp_path: Path, monkeypatch: pyte
     assert database_url("sqlite:///x.db") == "sqlite:///x.db"
     with pytest.raises(Exception, match="unsupported register URL"):
         database_url("mysql://x")
+
+
+def test_verify_catches_an_edit_made_with_the_sqlite3_shell(tmp_path: Path) -> None:
+    # The issue's own wording: a row edited with the `sqlite3` shell (Debian's sqlite3 package; .ci/run installs it).
+    import os
+    import shutil
+    import subprocess
+
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("the sqlite3 shell is not installed: CI must test with it (see .ci/run)")
+        pytest.skip("the sqlite3 shell is not installed")
+    db = str(tmp_path / "r.sqlite3")
+    certify_round(db, tmp_path)
+    subprocess.run(
+        [shell, db, "UPDATE decisions SET kind = 'certify', decided_on = '2010-01-01' WHERE subject_id = 'haishu-gulou'"], check=True
+    )
+    status, out, _ = cli("verify", db=db)
+    assert status == 1 and "decisions #" in out and out.startswith("BROKEN: audit entry #")

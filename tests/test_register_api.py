@@ -40,15 +40,21 @@ def test_impact_of_a_new_version_changes_nothing(db_url: str, tmp_path: Path) ->
     from fivegood_core.register import Register, impact
 
     text = (ROOT / "standards/ningbo/five-have-five-good-2010.toml").read_text(encoding="utf-8")
-    stricter = text.replace('version = "2010"', 'version = "2024"').replace("effective_from = 2010-01-01\nsubject_kind", "effective_from = 2024-01-01\nsubject_kind")
+    stricter = text.replace('version = "2010"', 'version = "2024"').replace(
+        "effective_from = 2010-01-01\nsubject_kind", "effective_from = 2024-01-01\nsubject_kind"
+    )
     # The new version wants at least 50 m² of premises: Haishu's 40 m² chamber would lose; its jiangbei-failed 0 m² stays failed.
     stricter = re.sub(r'(key = "office.area_m2"\nop = )">"\nvalue = 0', r'\1">="\nvalue = 50', stricter, count=1)
     assert "value = 50" in stricter
     # The draft is a new version of the same id: the 2010 version now ends where the draft begins.
     folder = tmp_path / "new"
     folder.mkdir()
-    (folder / "five-have-five-good-2010.toml").write_text(text.replace("effective_from = 2010-01-01\nsubject_kind",
-                                                                       "effective_from = 2010-01-01\neffective_until = 2024-01-01\nsubject_kind"), encoding="utf-8")
+    (folder / "five-have-five-good-2010.toml").write_text(
+        text.replace(
+            "effective_from = 2010-01-01\nsubject_kind", "effective_from = 2010-01-01\neffective_until = 2024-01-01\nsubject_kind"
+        ),
+        encoding="utf-8",
+    )
     (folder / "five-have-five-good-2024.toml").write_text(stricter, encoding="utf-8")
 
     class NingboVocabulary:
@@ -61,14 +67,21 @@ def test_impact_of_a_new_version_changes_nothing(db_url: str, tmp_path: Path) ->
     engine = Engine.from_plugins([FolderPlugin(folder, "draft"), NingboVocabulary()])
     ok("init", db=db_url)
     with Register(db_url, engine=engine) as reg:
-        for sid, example, district in [("hs", "ningbo/haishu-certified.toml", None), ("jb", "ningbo/jiangbei-certified.toml", None),
-                                       ("jf", "ningbo/jiangbei-failed.toml", None)]:
+        for sid, example, district in [
+            ("hs", "ningbo/haishu-certified.toml", None),
+            ("jb", "ningbo/jiangbei-certified.toml", None),
+            ("jf", "ningbo/jiangbei-failed.toml", None),
+        ]:
             reg.submit(NINGBO, evidence(tmp_path, example, sid, district=district).read_bytes(), f"{sid}.toml", on=dt.date(2011, 1, 1))
             reg.assess(NINGBO, sid, as_of=dt.date(2011, 1, 1))
         before = dump(db_url)
         rows = {r["subject"]: r for r in impact(reg, NINGBO, "ningbo/five-have-five-good@2024", dt.date(2011, 1, 1))}
     assert dump(db_url) == before
-    assert rows["hs"]["change"] == "loses" and rows["hs"]["after"] == "fail" and rows["hs"]["after_standard"] == "ningbo/five-have-five-good@2024"
+    assert (
+        rows["hs"]["change"] == "loses"
+        and rows["hs"]["after"] == "fail"
+        and rows["hs"]["after_standard"] == "ningbo/five-have-five-good@2024"
+    )
     assert rows["hs"]["newly_failed"] == ["has-premises"] and "has-premises" in rows["hs"]["reasons"][0]
     assert rows["jf"]["change"] == "same"
     assert rows["jb"]["before"] == "pass"
@@ -77,13 +90,23 @@ def test_impact_of_a_new_version_changes_nothing(db_url: str, tmp_path: Path) ->
 
 def test_exports_csv_json_and_xlsx(tmp_path: Path) -> None:
     import openpyxl
-
     from test_register import certify_round
 
     db = str(tmp_path / "r.sqlite3")
     certify_round(db, tmp_path)
     data = json.loads(ok("export", "--format", "json", "--programme", NINGBO, "--as-of", "2011-01-01", db=db))
-    assert set(data) >= {"subjects", "submissions", "assessments", "decisions", "rewards", "reward_events", "audit_log", "ledger", "status", "rollup"}
+    assert set(data) >= {
+        "subjects",
+        "submissions",
+        "assessments",
+        "decisions",
+        "rewards",
+        "reward_events",
+        "audit_log",
+        "ledger",
+        "status",
+        "rollup",
+    }
     assert sorted(e["amount"] for e in data["ledger"]) == ["15000", "15000", "20000", "20000"]
     csv_text = ok("export", "--format", "csv", "--table", "ledger", db=db)
     header = csv_text.splitlines()[0]
@@ -107,29 +130,48 @@ def test_the_engine_works_without_the_register_libraries(tmp_path: Path) -> None
     # Block the database libraries as if the extra were not installed: the engine and the CLI still work,
     # and a register command says which extra to install.
     blocker = tmp_path / "sitecustomize.py"
-    blocker.write_text("import sys\nfor m in ('sqlalchemy', 'alembic', 'psycopg', 'openpyxl'):\n    sys.modules[m] = None\n", encoding="utf-8")
+    blocker.write_text(
+        "import sys\nfor m in ('sqlalchemy', 'alembic', 'psycopg', 'openpyxl'):\n    sys.modules[m] = None\n", encoding="utf-8"
+    )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     code = "import fivegood_core, fivegood_core.cli, fivegood_core.register, fivegood_core.register.programmes as p; print(len(p.Programmes.from_entry_points().all()))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "3", run.stderr
-    run = subprocess.run([sys.executable, "-m", "fivegood_core.cli", "register", "ledger", "--db", str(tmp_path / "x.sqlite3")],
-                         capture_output=True, text=True, env=env, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "fivegood_core.cli", "register", "ledger", "--db", str(tmp_path / "x.sqlite3")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert run.returncode == 2 and "fivegood[register]" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_the_wheel_ships_the_migrations_and_programmes(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if run.returncode != 0 and "hatchling" in run.stderr:
-        run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-                             capture_output=True, text=True, timeout=300)
+        run = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert run.returncode == 0, run.stderr
     names = zipfile.ZipFile(next(tmp_path.glob("fivegood-*.whl"))).namelist()
-    for wanted in ["fivegood_core/register/migrations/env.py", "fivegood_core/register/migrations/versions/0001_initial.py",
-                   "fivegood_core/register/migrations/script.py.mako", "fivegood_core/places.toml",
-                   "fivegood_henan/programmes/five-good-demonstration-sites-2013.toml",
-                   "fivegood_henan/programmes/five-guarantees-compliance-2013.toml",
-                   "fivegood_ningbo/programmes/five-have-five-good-chambers-2010.toml"]:
+    for wanted in [
+        "fivegood_core/register/migrations/env.py",
+        "fivegood_core/register/migrations/versions/0001_initial.py",
+        "fivegood_core/register/migrations/script.py.mako",
+        "fivegood_core/places.toml",
+        "fivegood_henan/programmes/five-good-demonstration-sites-2013.toml",
+        "fivegood_henan/programmes/five-guarantees-compliance-2013.toml",
+        "fivegood_ningbo/programmes/five-have-five-good-chambers-2010.toml",
+    ]:
         assert wanted in names
 
 

@@ -63,8 +63,15 @@ def test_concurrent_certifications_from_the_command_line(db_url: str, tmp_path: 
     ok("submit", NINGBO, str(evidence(tmp_path, "ningbo/jiangbei-certified.toml", "jb-cli")), "--on", "2010-12-01", db=db_url)
     ok("assess", NINGBO, "jb-cli", "--as-of", "2010-12-15", db=db_url)
     exe = str(Path(sys.executable).parent / "fivegood")
-    procs = [subprocess.Popen([exe, "register", "certify", NINGBO, "jb-cli", "--db", db_url, "--as", f"clerk{i}"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(4)]
+    procs = [
+        subprocess.Popen(
+            [exe, "register", "certify", NINGBO, "jb-cli", "--db", db_url, "--as", f"clerk{i}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(4)
+    ]
     codes = []
     for p in procs:
         _, err = p.communicate(timeout=120)
@@ -133,7 +140,8 @@ def test_the_database_itself_refuses_a_second_reward(db_url: str, tmp_path: Path
     ok("certify", NINGBO, "jb-dup", db=db_url)
     eng = create_engine(database_url(db_url))
     with eng.connect() as conn:
-        row = dict(conn.execute(sa.select(t.rewards)).mappings().one())
+        with conn.begin():
+            row = dict(conn.execute(sa.select(t.rewards)).mappings().one())
         row.pop("id")
         with pytest.raises(sa.exc.IntegrityError, match="(?i)unique"):
             with conn.begin():

@@ -53,14 +53,17 @@ def test_before_a_programme_starts_there_is_none(programmes: Programmes) -> None
 GOOD = (ROOT / "plugins/fivegood_henan/programmes/five-good-demonstration-sites-2013.toml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("old, new, where, expected", [
-    ("max = 3", 'max = "3"', ":27: nomination.quota.max", "expected a whole number ≥ 0, got '3'"),
-    ('decision = "designate"', 'decision = "crown"', ":16: programme.decision", "expected one of 'certify', 'designate'"),
-    ("date = 2013-02-25", 'date = "2013-02-25"', ":32: nomination.deadline.date", "expected a date such as 2013-02-25 (unquoted)"),
-    ('by = "prefecture"', 'by = "prefecture"\ncolour = "red"', ":22: nomination.colour", "unknown key; expected one of"),
-    ("min = 2", "min = 4", ":26: nomination.quota.min", "expected min ≤ max, got min 4 > max 3"),
-    ('standard = "henan/county-five-good"', 'standard = "henan/county-five-good@2013"', ":15: programme.standard", "no @version"),
-])
+@pytest.mark.parametrize(
+    "old, new, where, expected",
+    [
+        ("max = 3", 'max = "3"', ":27: nomination.quota.max", "expected a whole number ≥ 0, got '3'"),
+        ('decision = "designate"', 'decision = "crown"', ":16: programme.decision", "expected one of 'certify', 'designate'"),
+        ("date = 2013-02-25", 'date = "2013-02-25"', ":32: nomination.deadline.date", "expected a date such as 2013-02-25 (unquoted)"),
+        ('by = "prefecture"', 'by = "prefecture"\ncolour = "red"', ":22: nomination.colour", "unknown key; expected one of"),
+        ("min = 2", "min = 4", ":26: nomination.quota.min", "expected min ≤ max, got min 4 > max 3"),
+        ('standard = "henan/county-five-good"', 'standard = "henan/county-five-good@2013"', ":15: programme.standard", "no @version"),
+    ],
+)
 def test_precise_errors(old: str, new: str, where: str, expected: str) -> None:
     assert old in GOOD
     with pytest.raises(ProgrammeError) as info:
@@ -96,18 +99,21 @@ def test_the_package_plugin_serves_its_programmes_folder() -> None:
     assert fivegood_sample.plugin.fivegood_programme_sources() == []
 
 
-@pytest.mark.parametrize("value, on, code", [
-    ("410184", dt.date(2013, 1, 1), "410184"),
-    ("新郑市", dt.date(2013, 1, 1), "410184"),
-    ("XINZHENG", dt.date(2013, 1, 1), "410184"),
-    ("郑州", dt.date(2013, 1, 1), "410100"),
-    ("济源市", dt.date(2013, 1, 1), "419001"),
-    ("jiangbei", dt.date(2011, 1, 12), "330205"),
-    ("江东区", dt.date(2011, 1, 12), "330204"),
-    ("奉化市", dt.date(2011, 1, 12), "330283"),
-    ("Fenghua", dt.date(2011, 1, 12), "330283"),
-    ("Fenghua", dt.date(2017, 1, 1), "330213"),
-])
+@pytest.mark.parametrize(
+    "value, on, code",
+    [
+        ("410184", dt.date(2013, 1, 1), "410184"),
+        ("新郑市", dt.date(2013, 1, 1), "410184"),
+        ("XINZHENG", dt.date(2013, 1, 1), "410184"),
+        ("郑州", dt.date(2013, 1, 1), "410100"),
+        ("济源市", dt.date(2013, 1, 1), "419001"),
+        ("jiangbei", dt.date(2011, 1, 12), "330205"),
+        ("江东区", dt.date(2011, 1, 12), "330204"),
+        ("奉化市", dt.date(2011, 1, 12), "330283"),
+        ("Fenghua", dt.date(2011, 1, 12), "330283"),
+        ("Fenghua", dt.date(2017, 1, 1), "330213"),
+    ],
+)
 def test_places_resolve_to_codes_as_of_a_date(value: str, on: dt.date, code: str) -> None:
     assert places.resolve(value, as_of=on).code == code
 
@@ -115,7 +121,9 @@ def test_places_resolve_to_codes_as_of_a_date(value: str, on: dt.date, code: str
 def test_places_errors_name_the_value_and_the_nearest() -> None:
     with pytest.raises(places.PlaceError, match=r"unknown place 'Jiangbie' on 2011-01-12; nearest known: 330205 江北区 \(Jiangbei\)"):
         places.resolve("Jiangbie", as_of=dt.date(2011, 1, 12))
-    with pytest.raises(places.PlaceError, match=r"'jiangdong' is not a valid division on 2017-01-01 \(330204 江东区: 1983-01-01 – 2016-10-01\)"):
+    with pytest.raises(
+        places.PlaceError, match=r"'jiangdong' is not a valid division on 2017-01-01 \(330204 江东区: 1983-01-01 – 2016-10-01\)"
+    ):
         places.resolve("jiangdong", as_of=dt.date(2017, 1, 1))
     ningbo_2011 = [d.code for d in places.divisions(dt.date(2011, 1, 12), parent="330200")]
     assert ningbo_2011 == ["330203", "330204", "330205", "330206", "330211", "330212", "330225", "330226", "330281", "330282", "330283"]

@@ -71,7 +71,11 @@ def all_divisions() -> tuple[Division, ...]:
 def divisions(as_of: dt.date, *, level: str | None = None, parent: str | None = None) -> list[Division]:
     """The divisions valid on ``as_of``, optionally of one ``level`` and under one ``parent`` code, by code."""
     return sorted(
-        (d for d in all_divisions() if d.valid_on(as_of) and (level is None or d.level == level) and (parent is None or d.parent == parent)),
+        (
+            d
+            for d in all_divisions()
+            if d.valid_on(as_of) and (level is None or d.level == level) and (parent is None or d.parent == parent)
+        ),
         key=lambda d: d.code,
     )
 

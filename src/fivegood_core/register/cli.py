@@ -48,9 +48,19 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``register`` command group to the main command line's subparsers."""
     reg = sub.add_parser("register", parents=[common], help="the certification register: nominate, submit, assess, certify, pay, audit")
     opts = argparse.ArgumentParser(add_help=False)
-    opts.add_argument("--db", default=None, metavar="URL",
-                      help="SQLite path, sqlite:///PATH or postgresql://… (default: $FIVEGOOD_DB, else ./fivegood-register.sqlite3)")
-    opts.add_argument("--as", dest="actor", default=None, metavar="NAME", help="who acts, recorded in the audit log (default: $FIVEGOOD_ACTOR or your login)")
+    opts.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="SQLite path, sqlite:///PATH or postgresql://… (default: $FIVEGOOD_DB, else ./fivegood-register.sqlite3)",
+    )
+    opts.add_argument(
+        "--as",
+        dest="actor",
+        default=None,
+        metavar="NAME",
+        help="who acts, recorded in the audit log (default: $FIVEGOOD_ACTOR or your login)",
+    )
     fmt = argparse.ArgumentParser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text")
     table_fmt = argparse.ArgumentParser(add_help=False)
@@ -110,7 +120,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     c = cmds.add_parser("ledger", parents=parents + [table_fmt], help="the reward ledger")
     c.add_argument("--programme")
     c.add_argument("--subject")
-    c = cmds.add_parser("rollup", parents=parents + [fmt], help="counts by status per prefecture or district, nominations, aggregates, reward totals")
+    c = cmds.add_parser(
+        "rollup", parents=parents + [fmt], help="counts by status per prefecture or district, nominations, aggregates, reward totals"
+    )
     c.add_argument("programme")
     c.add_argument("--as-of", type=_date)
     c.add_argument("--area", help="one prefecture or district")
@@ -121,7 +133,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--programme", help="add this programme's status and roll-up")
     c.add_argument("--as-of", type=_date)
     c.add_argument("--table", help="CSV: only this table, to standard output")
-    c.add_argument("--output", help="file (JSON, xlsx) or folder (CSV, one file per table); JSON and one CSV table default to standard output")
+    c.add_argument(
+        "--output", help="file (JSON, xlsx) or folder (CSV, one file per table); JSON and one CSV table default to standard output"
+    )
 
 
 def run(args: argparse.Namespace, lang: str) -> int:
@@ -174,8 +188,16 @@ def _init(args: argparse.Namespace) -> int:
 
 def _nominate(args: argparse.Namespace) -> int:
     with _open(args) as reg:
-        r = reg.nominate(args.programme, args.subject, name=args.name, prefecture=args.prefecture, district=args.district, by=args.by,
-                         on=args.on, actor=_actor(args.actor))
+        r = reg.nominate(
+            args.programme,
+            args.subject,
+            name=args.name,
+            prefecture=args.prefecture,
+            district=args.district,
+            by=args.by,
+            on=args.on,
+            actor=_actor(args.actor),
+        )
     flags = f" [{', '.join(r['flags'])}]" if r["flags"] else ""
     print(f"nominated {r['subject']} to {r['programme']} by {r['by']} on {r['on']}{flags}")
     return EXIT_OK
@@ -264,8 +286,15 @@ def _revoke(args: argparse.Namespace) -> int:
 
 def _waive(args: argparse.Namespace) -> int:
     with _open(args) as reg:
-        r = reg.waive(args.programme, args.subject, args.criterion, reason=args.reason, approver=args.approver, expires=args.expires,
-                      actor=_actor(args.actor))
+        r = reg.waive(
+            args.programme,
+            args.subject,
+            args.criterion,
+            reason=args.reason,
+            approver=args.approver,
+            expires=args.expires,
+            actor=_actor(args.actor),
+        )
     print(f"waiver #{r['id']}: {r['criterion']} set aside for {r['subject']} until {r['expires']} (shown as waived, not passed)")
     return EXIT_OK
 
@@ -273,8 +302,15 @@ def _waive(args: argparse.Namespace) -> int:
 def _pay(args: argparse.Namespace) -> int:
     to = "approved" if args.approve else "reversed" if args.reverse else "paid"
     with _open(args) as reg:
-        r = reg.pay(args.subject, args.scheme, to=to, reference=args.reference, reason=args.reason, programme=args.programme,
-                    actor=_actor(args.actor))
+        r = reg.pay(
+            args.subject,
+            args.scheme,
+            to=to,
+            reference=args.reference,
+            reason=args.reason,
+            programme=args.programme,
+            actor=_actor(args.actor),
+        )
     ref = f", reference {r['reference']}" if r["reference"] else ""
     print(f"{r['subject']} {r['scheme']}: ¥{r['amount']} {r['state']}{ref}")
     return EXIT_OK
@@ -304,8 +340,14 @@ def _status(args: argparse.Namespace) -> int:
 def _ledger(args: argparse.Namespace) -> int:
     with _open(args) as reg:
         rows = reg.ledger(args.programme, args.subject)
-    _table_out(rows, args.format, lambda r: f"{r['subject']}\t{r['scheme']}\t¥{r['amount']}\t{r['payer']['zh']}\t{r['state']}"
-               + (f"\t{r['reference']}" if r["reference"] else ""))
+    _table_out(
+        rows,
+        args.format,
+        lambda r: (
+            f"{r['subject']}\t{r['scheme']}\t¥{r['amount']}\t{r['payer']['zh']}\t{r['state']}"
+            + (f"\t{r['reference']}" if r["reference"] else "")
+        ),
+    )
     return EXIT_OK
 
 
@@ -324,16 +366,20 @@ def _rollup(args: argparse.Namespace) -> int:
     if nom:
         short = [u for u in nom["units"] if u["state"] == "short"]
         pending = [u for u in nom["units"] if u["state"] == "pending"]
-        print(f"nominations (quota {nom['quota']['min']}–{nom['quota']['max']}, due {nom['deadline']}): "
-              f"{len(nom['units']) - len(short) - len(pending)} of {len(nom['units'])} complete")
+        print(
+            f"nominations (quota {nom['quota']['min']}–{nom['quota']['max']}, due {nom['deadline']}): "
+            f"{len(nom['units']) - len(short) - len(pending)} of {len(nom['units'])} complete"
+        )
         for u in short:
             print(f"  short: {u['code']} {u['name']['zh']} ({u['on_time']} on time, {u['late']} late)")
         for u in pending:
             print(f"  pending: {u['code']} {u['name']['zh']} ({u['on_time']} so far)")
     agg = r.get("aggregate")
     if agg:
-        print(f"enterprise members / private enterprises: {agg['enterprise_members']} / {agg['private_enterprises']} = {agg['percent']}% "
-              f"({agg['subjects']} subjects)")
+        print(
+            f"enterprise members / private enterprises: {agg['enterprise_members']} / {agg['private_enterprises']} = {agg['percent']}% "
+            f"({agg['subjects']} subjects)"
+        )
     for p in r["rewards"]:
         print(f"rewards from {p['payer']['zh']}: due ¥{p['due']}, approved ¥{p['approved']}, paid ¥{p['paid']}, reversed ¥{p['reversed']}")
     return EXIT_OK
@@ -398,7 +444,18 @@ def _export(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "init": _init, "nominate": _nominate, "submit": _submit, "assess": _assess, "certify": _certify, "revoke": _revoke,
-    "waive": _waive, "pay": _pay, "status": _status, "ledger": _ledger, "rollup": _rollup, "log": _log, "verify": _verify,
+    "init": _init,
+    "nominate": _nominate,
+    "submit": _submit,
+    "assess": _assess,
+    "certify": _certify,
+    "revoke": _revoke,
+    "waive": _waive,
+    "pay": _pay,
+    "status": _status,
+    "ledger": _ledger,
+    "rollup": _rollup,
+    "log": _log,
+    "verify": _verify,
     "export": _export,
 }

@@ -21,20 +21,77 @@ from .store import Register
 
 #: Headers in Chinese and English, by column name.
 HEADERS = {
-    "id": "编号", "name": "名称", "kind": "类别", "jurisdiction": "辖区", "prefecture": "省辖市", "district": "区县",
-    "created": "创建时间", "created_by": "创建人", "programme": "活动", "programme_version": "活动版本", "subject_id": "主体",
-    "subject": "主体", "nominated_by": "提名单位", "nominated_to": "报送单位", "nominated_on": "提名日期", "late": "逾期",
-    "recorded": "登记时间", "recorded_by": "登记人", "filename": "文件名", "media_type": "格式", "content": "内容",
-    "sha256": "SHA-256", "corrects": "更正", "submitted": "提交时间", "submitted_by": "提交人", "submission_id": "材料编号",
-    "standard": "标准", "standard_version": "标准版本", "standard_hash": "标准哈希", "as_of": "评定日期", "verdict": "结论",
-    "waived": "豁免", "result": "结果", "versions": "版本", "assessed": "评定时间", "assessed_by": "评定人",
-    "assessment_id": "评定编号", "reason": "理由", "decided_on": "决定日期", "criterion": "指标", "approver": "批准人",
-    "expires": "有效期至", "scheme": "奖励办法", "decision_id": "决定编号", "amount": "金额", "currency": "币种",
-    "payer_zh": "支付单位", "payer_en": "支付单位(英文)", "payer": "支付单位", "basis": "依据", "reward_id": "奖励编号",
-    "state": "状态", "reference": "支付凭证", "at": "时间", "by": "经办人", "seq": "序号", "actor": "操作人",
-    "action": "操作", "detail": "内容", "prev_hash": "前一条哈希", "hash": "哈希", "nominated": "提名",
-    "submissions": "材料数", "assessed_as_of": "评定日期", "decision": "决定", "status": "状态", "status_en": "状态(英文)",
-    "status_zh": "状态(中文)", "code": "代码", "on_time": "按时", "total": "合计",
+    "id": "编号",
+    "name": "名称",
+    "kind": "类别",
+    "jurisdiction": "辖区",
+    "prefecture": "省辖市",
+    "district": "区县",
+    "created": "创建时间",
+    "created_by": "创建人",
+    "programme": "活动",
+    "programme_version": "活动版本",
+    "subject_id": "主体",
+    "subject": "主体",
+    "nominated_by": "提名单位",
+    "nominated_to": "报送单位",
+    "nominated_on": "提名日期",
+    "late": "逾期",
+    "recorded": "登记时间",
+    "recorded_by": "登记人",
+    "filename": "文件名",
+    "media_type": "格式",
+    "content": "内容",
+    "sha256": "SHA-256",
+    "corrects": "更正",
+    "submitted": "提交时间",
+    "submitted_by": "提交人",
+    "submission_id": "材料编号",
+    "standard": "标准",
+    "standard_version": "标准版本",
+    "standard_hash": "标准哈希",
+    "as_of": "评定日期",
+    "verdict": "结论",
+    "waived": "豁免",
+    "result": "结果",
+    "versions": "版本",
+    "assessed": "评定时间",
+    "assessed_by": "评定人",
+    "assessment_id": "评定编号",
+    "reason": "理由",
+    "decided_on": "决定日期",
+    "criterion": "指标",
+    "approver": "批准人",
+    "expires": "有效期至",
+    "scheme": "奖励办法",
+    "decision_id": "决定编号",
+    "amount": "金额",
+    "currency": "币种",
+    "payer_zh": "支付单位",
+    "payer_en": "支付单位(英文)",
+    "payer": "支付单位",
+    "basis": "依据",
+    "reward_id": "奖励编号",
+    "state": "状态",
+    "reference": "支付凭证",
+    "at": "时间",
+    "by": "经办人",
+    "seq": "序号",
+    "actor": "操作人",
+    "action": "操作",
+    "detail": "内容",
+    "prev_hash": "前一条哈希",
+    "hash": "哈希",
+    "nominated": "提名",
+    "submissions": "材料数",
+    "assessed_as_of": "评定日期",
+    "decision": "决定",
+    "status": "状态",
+    "status_en": "状态(英文)",
+    "status_zh": "状态(中文)",
+    "code": "代码",
+    "on_time": "按时",
+    "total": "合计",
 }
 
 TABLES = ("subjects", "nominations", "submissions", "assessments", "decisions", "waivers", "rewards", "reward_events", "audit_log")
@@ -48,7 +105,9 @@ def header(column: str) -> str:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, dict):
-        return value.get("zh", json.dumps(value, ensure_ascii=False)) if set(value) == {"zh", "en"} else json.dumps(value, ensure_ascii=False)
+        return (
+            value.get("zh", json.dumps(value, ensure_ascii=False)) if set(value) == {"zh", "en"} else json.dumps(value, ensure_ascii=False)
+        )
     if isinstance(value, (list, tuple)):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, (dt.date, dt.datetime)):
@@ -93,12 +152,15 @@ def to_json(data: Any) -> str:
 
 def to_xlsx(data: dict[str, list[dict[str, Any]]], path: str | Path) -> Path:
     """A workbook with one sheet per table, bilingual headers, frozen header row."""
+    import importlib
+
     try:
-        from openpyxl import Workbook
+        # Imported by name: openpyxl ships no type information, and its stubs are not a dependency worth adding.
+        openpyxl: Any = importlib.import_module("openpyxl")
     except ImportError:  # pragma: no cover - only without the extra
         raise RegisterError("xlsx export needs openpyxl: pip install 'fivegood[register]'") from None
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
     for name, rows in data.items():
         ws = wb.create_sheet(title=name[:31])
         columns: list[str] = []

@@ -170,6 +170,11 @@ def _text(v: Any) -> str | None:
     return None if ok else '{ zh = "…", en = "…" }'
 
 
+def _sub_table(v: Any) -> str | None:
+    # A table checked on its own by _table (its own key path and schema); here only its place is reserved.
+    return None
+
+
 def _one_of(*choices: str) -> Check:
     def check(v: Any) -> str | None:
         return None if v in choices else "one of " + ", ".join(repr(c) for c in choices)
@@ -186,12 +191,27 @@ RULE_KEYS: dict[str, tuple[Check, bool]] = {"citation": (_str, True), "assumed":
 
 SCHEMA: dict[str, dict[str, tuple[Check, bool]]] = {
     "programme": {
-        "id": (_ref, True), "version": (_str, True), "title": (_text, True), "issuer": (_text, True),
-        "jurisdiction": (_str, True), "subject_kind": (_one_of("county_federation", "chamber"), True),
-        "standard": (_ref, True), "decision": (_one_of(*DECISIONS), True), "effective_from": (_date, True),
-        "effective_until": (_date, False), "document": (_str, False), "issued": (_date, False), **RULE_KEYS,
+        "id": (_ref, True),
+        "version": (_str, True),
+        "title": (_text, True),
+        "issuer": (_text, True),
+        "jurisdiction": (_str, True),
+        "subject_kind": (_one_of("county_federation", "chamber"), True),
+        "standard": (_ref, True),
+        "decision": (_one_of(*DECISIONS), True),
+        "effective_from": (_date, True),
+        "effective_until": (_date, False),
+        "document": (_str, False),
+        "issued": (_date, False),
+        **RULE_KEYS,
     },
-    "nomination": {"by": (_one_of(*NOMINATORS), True), "to": (_text, True), "quota": (dict, False), "deadline": (dict, False), **RULE_KEYS},
+    "nomination": {
+        "by": (_one_of(*NOMINATORS), True),
+        "to": (_text, True),
+        "quota": (_sub_table, False),
+        "deadline": (_sub_table, False),
+        **RULE_KEYS,
+    },
     "nomination.quota": {"min": (_count, True), "max": (_count, True), "on_breach": (_one_of(*BREACH), True), **RULE_KEYS},
     "nomination.deadline": {"date": (_date, True), "on_breach": (_one_of(*BREACH), True), **RULE_KEYS},
     "target": {"date": (_date, True), **RULE_KEYS},
@@ -211,7 +231,7 @@ def _table(doc: TomlDocument, data: Any, path: str, problems: list[Problem]) -> 
             problems.append(doc.problem(keypath + (key,), f"unknown key; expected one of {', '.join(sorted(spec))}"))
             continue
         check, _ = spec[key]
-        if check is dict:
+        if check is _sub_table:
             continue  # a sub-table, checked on its own
         expected = check(value)
         if expected:
@@ -270,13 +290,25 @@ def parse_programme(text: str, name: str, provider: str | None = None) -> Progra
         nomination = Nomination(nom["by"], _text_of(nom["to"]), _rule(nom), quota, deadline)
     tgt = tables.get("target")
     return Programme(
-        id=p["id"], version=p["version"], title=_text_of(p["title"]), issuer=_text_of(p["issuer"]),
-        jurisdiction=p["jurisdiction"], subject_kind=p["subject_kind"], standard=p["standard"], decision=p["decision"],
-        effective_from=p["effective_from"], rule=_rule(p),
+        id=p["id"],
+        version=p["version"],
+        title=_text_of(p["title"]),
+        issuer=_text_of(p["issuer"]),
+        jurisdiction=p["jurisdiction"],
+        subject_kind=p["subject_kind"],
+        standard=p["standard"],
+        decision=p["decision"],
+        effective_from=p["effective_from"],
+        rule=_rule(p),
         reward=RewardRule(r["source"], _rule(r), r.get("once_per", "subject")),
-        source=name, content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        document=p.get("document"), issued=p.get("issued"), effective_until=p.get("effective_until"),
-        nomination=nomination, target=Target(tgt["date"], _rule(tgt)) if tgt else None, provider=provider,
+        source=name,
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        document=p.get("document"),
+        issued=p.get("issued"),
+        effective_until=p.get("effective_until"),
+        nomination=nomination,
+        target=Target(tgt["date"], _rule(tgt)) if tgt else None,
+        provider=provider,
     )
 
 
@@ -336,12 +368,16 @@ class Programmes:
         pid, _, version = ref.partition("@")
         versions = self._by_id.get(pid)
         if not versions:
-            raise ProgrammeError([Problem(None, None, None, f"unknown programme {pid!r} (installed: {', '.join(sorted(self._by_id)) or 'none'})")])
+            raise ProgrammeError(
+                [Problem(None, None, None, f"unknown programme {pid!r} (installed: {', '.join(sorted(self._by_id)) or 'none'})")]
+            )
         if version:
             for v in versions:
                 if v.version == version:
                     return v
-            raise ProgrammeError([Problem(None, None, None, f"{pid} has no version {version!r} (versions: {', '.join(v.version for v in versions)})")])
+            raise ProgrammeError(
+                [Problem(None, None, None, f"{pid} has no version {version!r} (versions: {', '.join(v.version for v in versions)})")]
+            )
         on = as_of or dt.date.today()
         for v in reversed(versions):
             if v.in_force(on):

@@ -61,17 +61,31 @@ def status(reg: Register, programme: str, on: dt.date | None = None) -> list[dic
     with db.translated(reg.url), reg._read() as conn:
         noms = {r["subject_id"]: r for r in _rows(conn, t.nominations, prog.id)}
         subs: dict[str, list[dict[str, Any]]] = {}
-        for r in conn.execute(sa.select(t.submissions.c.id, t.submissions.c.subject_id, t.submissions.c.submitted)
-                              .where(t.submissions.c.programme == prog.id).order_by(t.submissions.c.id)).mappings():
+        for r in conn.execute(
+            sa.select(t.submissions.c.id, t.submissions.c.subject_id, t.submissions.c.submitted)
+            .where(t.submissions.c.programme == prog.id)
+            .order_by(t.submissions.c.id)
+        ).mappings():
             subs.setdefault(r["subject_id"], []).append(dict(r))
         latest_assessment: dict[str, dict[str, Any]] = {}
-        for r in conn.execute(sa.select(t.assessments.c.id, t.assessments.c.subject_id, t.assessments.c.submission_id, t.assessments.c.verdict,
-                                        t.assessments.c.as_of, t.assessments.c.standard, t.assessments.c.standard_version)
-                              .where(t.assessments.c.programme == prog.id, t.assessments.c.as_of <= on).order_by(t.assessments.c.id)).mappings():
+        for r in conn.execute(
+            sa.select(
+                t.assessments.c.id,
+                t.assessments.c.subject_id,
+                t.assessments.c.submission_id,
+                t.assessments.c.verdict,
+                t.assessments.c.as_of,
+                t.assessments.c.standard,
+                t.assessments.c.standard_version,
+            )
+            .where(t.assessments.c.programme == prog.id, t.assessments.c.as_of <= on)
+            .order_by(t.assessments.c.id)
+        ).mappings():
             latest_assessment[r["subject_id"]] = dict(r)
         latest_decision: dict[str, dict[str, Any]] = {}
-        for r in conn.execute(sa.select(t.decisions).where(t.decisions.c.programme == prog.id, t.decisions.c.decided_on <= on)
-                              .order_by(t.decisions.c.id)).mappings():
+        for r in conn.execute(
+            sa.select(t.decisions).where(t.decisions.c.programme == prog.id, t.decisions.c.decided_on <= on).order_by(t.decisions.c.id)
+        ).mappings():
             latest_decision[r["subject_id"]] = dict(r)
         ids = sorted(set(noms) | set(subs))
         subjects = {r["id"]: dict(r) for r in conn.execute(sa.select(t.subjects).where(t.subjects.c.id.in_(ids))).mappings()} if ids else {}
@@ -93,14 +107,24 @@ def status(reg: Register, programme: str, on: dt.date | None = None) -> list[dic
             st = "submitted" if sid in subs else "nominated"
         en, zh = _label(st, prog, on)
         nom = noms.get(sid)
-        out.append({
-            "subject": sid, "name": subj["name"], "prefecture": subj["prefecture"], "district": subj["district"],
-            "nominated_on": nom["nominated_on"].isoformat() if nom else None, "late": bool(nom["late"]) if nom else None,
-            "submissions": len(subs.get(sid, [])),
-            "verdict": ass["verdict"] if ass else None, "assessed_as_of": ass["as_of"].isoformat() if ass else None,
-            "decision": dec["kind"] if dec else None, "decided_on": dec["decided_on"].isoformat() if dec else None,
-            "status": st, "status_en": en, "status_zh": zh,
-        })
+        out.append(
+            {
+                "subject": sid,
+                "name": subj["name"],
+                "prefecture": subj["prefecture"],
+                "district": subj["district"],
+                "nominated_on": nom["nominated_on"].isoformat() if nom else None,
+                "late": bool(nom["late"]) if nom else None,
+                "submissions": len(subs.get(sid, [])),
+                "verdict": ass["verdict"] if ass else None,
+                "assessed_as_of": ass["as_of"].isoformat() if ass else None,
+                "decision": dec["kind"] if dec else None,
+                "decided_on": dec["decided_on"].isoformat() if dec else None,
+                "status": st,
+                "status_en": en,
+                "status_zh": zh,
+            }
+        )
     return out
 
 
@@ -141,10 +165,15 @@ def rollup(reg: Register, programme: str, on: dt.date | None = None, area: str |
         return {"zh": d.zh, "en": d.en} if d else {"zh": code, "en": code}
 
     out: dict[str, Any] = {
-        "programme": prog.ref, "as_of": on.isoformat(), "by": by, "area": area_code,
+        "programme": prog.ref,
+        "as_of": on.isoformat(),
+        "by": by,
+        "area": area_code,
         "totals": dict(sorted(Counter(r["status"] for r in rows).items())),
-        "groups": [{"code": code, "name": name(code), "statuses": dict(sorted(c.items())), "total": sum(c.values())}
-                   for code, c in sorted(groups.items())],
+        "groups": [
+            {"code": code, "name": name(code), "statuses": dict(sorted(c.items())), "total": sum(c.values())}
+            for code, c in sorted(groups.items())
+        ],
     }
     if prog.nomination is not None:
         nom = prog.nomination
@@ -193,11 +222,16 @@ def _aggregate(reg: Register, prog: Programme, subject_ids: list[str]) -> dict[s
         return None
     share = Fraction(members, enterprises)
     pct = (Decimal(share.numerator) * 100 / Decimal(share.denominator)).quantize(Decimal("0.01"))
-    return {"what": {"zh": "企业会员数占私营企业数比例", "en": "enterprise members as a share of private enterprises"},
-            "enterprise_members": members, "private_enterprises": enterprises, "subjects": counted,
-            "share": f"{share.numerator}/{share.denominator}", "percent": str(pct),
-            "at_least_20_percent": share >= Fraction(1, 5),
-            "citation": "企业会员数量比例占当地私营企业数量20%(依据:截至去年底全省私营企业数36.74万户,全省工商联企业会员数77670户,占21.14%)"}
+    return {
+        "what": {"zh": "企业会员数占私营企业数比例", "en": "enterprise members as a share of private enterprises"},
+        "enterprise_members": members,
+        "private_enterprises": enterprises,
+        "subjects": counted,
+        "share": f"{share.numerator}/{share.denominator}",
+        "percent": str(pct),
+        "at_least_20_percent": share >= Fraction(1, 5),
+        "citation": "企业会员数量比例占当地私营企业数量20%(依据:截至去年底全省私营企业数36.74万户,全省工商联企业会员数77670户,占21.14%)",
+    }
 
 
 def _reward_totals(reg: Register, prog: Programme, subject_ids: list[str]) -> list[dict[str, Any]]:
@@ -206,12 +240,21 @@ def _reward_totals(reg: Register, prog: Programme, subject_ids: list[str]) -> li
     payers: dict[tuple[str, str], dict[str, Any]] = {}
     for e in entries:
         key = (e["payer"]["zh"], e["payer"]["en"])
-        p = payers.setdefault(key, {"payer": e["payer"], "currency": e["currency"], "entries": 0,
-                                    **{s: Decimal(0) for s in ("due", "approved", "paid", "reversed")}})
+        p = payers.setdefault(
+            key,
+            {
+                "payer": e["payer"],
+                "currency": e["currency"],
+                "entries": 0,
+                **{s: Decimal(0) for s in ("due", "approved", "paid", "reversed")},
+            },
+        )
         p["entries"] += 1
         p[e["state"]] += e["_amount"]
-    return [{**p, **{s: yuan(p[s]) for s in ("due", "approved", "paid", "reversed")},
-             "outstanding": yuan(p["due"] + p["approved"])} for _, p in sorted(payers.items())]
+    return [
+        {**p, **{s: yuan(p[s]) for s in ("due", "approved", "paid", "reversed")}, "outstanding": yuan(p["due"] + p["approved"])}
+        for _, p in sorted(payers.items())
+    ]
 
 
 def impact(reg: Register, programme: str, standard: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
@@ -229,18 +272,34 @@ def impact(reg: Register, programme: str, standard: str, as_of: dt.date | None =
         for sid in ids:
             sub = reg._latest_submission(conn, prog.id, sid)
             assert sub is not None
-            last = conn.execute(sa.select(t.assessments.c.result).where(t.assessments.c.submission_id == sub["id"])
-                                .order_by(t.assessments.c.id.desc()).limit(1)).scalar_one_or_none()
+            last = conn.execute(
+                sa.select(t.assessments.c.result)
+                .where(t.assessments.c.submission_id == sub["id"])
+                .order_by(t.assessments.c.id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
             waivers = reg._waivers(conn, prog.id, sid, on)
             before = json.loads(last) if last else reg.evaluate(prog, bytes(sub["content"]), sub["filename"], on, waivers)
             after = reg.evaluate(prog, bytes(sub["content"]), sub["filename"], on, waivers, standard=standard)
             b, a = before["verdict"], after["verdict"]
             change = "same" if a == b else ("gains" if a == "pass" else "loses" if b == "pass" else "changes")
-            out.append({"subject": sid, "before": b, "before_standard": f"{before['standard']['id']}@{before['standard']['version']}",
-                        "after": a, "after_standard": f"{after['standard']['id']}@{after['standard']['version']}", "change": change,
-                        "newly_failed": sorted(set(after["failed"]) - set(before["failed"])),
-                        "no_longer_failed": sorted(set(before["failed"]) - set(after["failed"])),
-                        "reasons": [f"{c['id']}: {c['reason']['en']}" for c in _walk(after["criteria"]) if c["id"] in set(after["failed"]) - set(before["failed"])]})
+            out.append(
+                {
+                    "subject": sid,
+                    "before": b,
+                    "before_standard": f"{before['standard']['id']}@{before['standard']['version']}",
+                    "after": a,
+                    "after_standard": f"{after['standard']['id']}@{after['standard']['version']}",
+                    "change": change,
+                    "newly_failed": sorted(set(after["failed"]) - set(before["failed"])),
+                    "no_longer_failed": sorted(set(before["failed"]) - set(after["failed"])),
+                    "reasons": [
+                        f"{c['id']}: {c['reason']['en']}"
+                        for c in _walk(after["criteria"])
+                        if c["id"] in set(after["failed"]) - set(before["failed"])
+                    ],
+                }
+            )
     return out
 
 

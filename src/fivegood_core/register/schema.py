@@ -43,13 +43,15 @@ TS = String(32)  # ISO 8601 UTC timestamp, see the module docstring
 HASH = String(64)  # SHA-256, hex
 
 meta = Table(
-    "register_meta", metadata,
+    "register_meta",
+    metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
 subjects = Table(
-    "subjects", metadata,
+    "subjects",
+    metadata,
     Column("id", String(200), primary_key=True),
     Column("name", Text, nullable=False),
     Column("kind", String(40), nullable=False),
@@ -61,7 +63,8 @@ subjects = Table(
 )
 
 nominations = Table(
-    "nominations", metadata,
+    "nominations",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("programme", String(200), nullable=False),
     Column("programme_version", String(40), nullable=False),
@@ -76,7 +79,8 @@ nominations = Table(
 )
 
 submissions = Table(
-    "submissions", metadata,
+    "submissions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("programme", String(200), nullable=False),
     Column("subject_id", String(200), ForeignKey("subjects.id"), nullable=False),
@@ -90,7 +94,8 @@ submissions = Table(
 )
 
 assessments = Table(
-    "assessments", metadata,
+    "assessments",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
     Column("programme", String(200), nullable=False),
@@ -109,7 +114,8 @@ assessments = Table(
 )
 
 decisions = Table(
-    "decisions", metadata,
+    "decisions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("programme", String(200), nullable=False),
     Column("subject_id", String(200), ForeignKey("subjects.id"), nullable=False),
@@ -123,7 +129,8 @@ decisions = Table(
 )
 
 waivers = Table(
-    "waivers", metadata,
+    "waivers",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("programme", String(200), nullable=False),
     Column("subject_id", String(200), ForeignKey("subjects.id"), nullable=False),
@@ -136,7 +143,8 @@ waivers = Table(
 )
 
 rewards = Table(
-    "rewards", metadata,
+    "rewards",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("subject_id", String(200), ForeignKey("subjects.id"), nullable=False),
     Column("programme", String(200), nullable=False),
@@ -154,7 +162,8 @@ rewards = Table(
 )
 
 reward_events = Table(
-    "reward_events", metadata,
+    "reward_events",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("reward_id", Integer, ForeignKey("rewards.id"), nullable=False),
     Column("state", String(20), nullable=False),
@@ -168,7 +177,8 @@ reward_events = Table(
 )
 
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("at", TS, nullable=False),
     Column("actor", Text, nullable=False),
@@ -202,7 +212,7 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot hash {type(value).__name__}")
 
 
-def row_digest(table: Table, row: Mapping[str, Any]) -> str:
+def row_digest(table: Table, row: Mapping[Any, Any]) -> str:
     """SHA-256 of a row's values, normalised so that SQLite and PostgreSQL give the same digest.
 
     Money is hashed at two decimal places (NUMERIC(16,2) reads back as

@@ -51,15 +51,17 @@ def _recompute(node: dict[str, Any], waived: Mapping[str, Any], warnings: list[s
         else:
             node["verdict"] = "unknown" if "unknown" in verdicts else "fail"
     else:
-        warnings.append(f"waiver under {node['id']} ({node['kind']}) not applied to the group's verdict: the register cannot recompute a {node['kind']} group")
+        warnings.append(
+            f"waiver under {node['id']} ({node['kind']}) not applied to the group's verdict: the register cannot recompute a {node['kind']} group"
+        )
     return True
 
 
 def apply_waivers(result: Mapping[str, Any], waived: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of an engine JSON result with the waived criteria (id → waiver row) marked and the verdict recomputed."""
-    out = copy.deepcopy(dict(result))
     if not waived:
-        return out
+        return dict(result)
+    out = copy.deepcopy(dict(result))
     warnings: list[str] = list(out.get("warnings", []))
     changed = [_recompute(c, waived, warnings) for c in out["criteria"]]
     if any(changed):
