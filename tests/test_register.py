@@ -375,3 +375,47 @@ def test_verify_catches_an_edit_made_with_the_sqlite3_shell(tmp_path: Path) -> N
     )
     status, out, _ = cli("verify", db=db)
     assert status == 1 and "decisions #" in out and out.startswith("BROKEN: audit entry #")
+
+
+def test_five_guarantees_compliance_tracks_every_county(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+    programme = "henan/five-guarantees-compliance"
+    ok("init", db=db_url)
+    # No nominations: every county federation takes part by submitting its evidence.
+    status, _, err = cli("nominate", programme, "c1", "--prefecture", "410100", db=db_url)
+    assert status == 4 and "programme.no-nominations" in err
+    ok("submit", programme, str(evidence(tmp_path, "henan/model-county.toml", "c1")), db=db_url)
+    ok("submit", programme, str(evidence(tmp_path, "henan/narrow-miss.toml", "c2")), db=db_url)
+    verdicts = {
+        r["subject"]: r["verdict"]
+        for r in json.loads(ok("assess", programme, "--all", "--as-of", "2013-06-30", "--format", "json", db=db_url))
+    }
+    assert verdicts == {"c1": "pass", "c2": "fail"}
+    ok("certify", programme, "c1", "--on", "2013-07-01", db=db_url)
+    ok("certify", programme, "c2", "--refuse", "--reason", "办公用房52平方米,不足60平方米", "--on", "2013-07-01", db=db_url)
+    rows = {r["subject"]: r["status"] for r in json.loads(ok("status", programme, "--format", "json", db=db_url))}
+    assert rows == {"c1": "certified", "c2": "refused"}
+    assert json.loads(ok("ledger", "--format", "json", db=db_url)) == []  # no reward in the notice
+    # The status report shows a waiver as waived while it is in force.
+    ok("waive", programme, "c2", "premises", "--reason", "新办公楼在建", "--approver", "张磊", "--expires", "2013-12-31", db=db_url)
+    out = ok("status", programme, "--as-of", "2013-12-01", db=db_url)
+    assert "waived: premises (until 2013-12-31)" in out
+    assert "waived" not in ok("status", programme, "--as-of", "2014-01-01", db=db_url)
+
+
+def test_reversal_rollup_by_area_and_impact_from_the_command_line(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+    certify_round(db_url, tmp_path)
+    ok("pay", "yinzhou-qiushi", "--scheme", "yinzhou", "--approve", db=db_url)
+    ok("pay", "yinzhou-qiushi", "--scheme", "yinzhou", "--reference", "YZ-1", db=db_url)
+    status, _, err = cli("pay", "yinzhou-qiushi", "--scheme", "yinzhou", "--reverse", db=db_url)
+    assert status == 2 and "reason" in err
+    ok("pay", "yinzhou-qiushi", "--scheme", "yinzhou", "--reverse", "--reason", "重复拨付,已退回", db=db_url)
+    status, _, err = cli("pay", "yinzhou-qiushi", "--scheme", "yinzhou", "--reverse", "--reason", "again", db=db_url)
+    assert status == 4 and "reward.reversed" in err
+    roll = json.loads(ok("rollup", NINGBO, "--area", "鄞州区", "--format", "json", db=db_url))
+    assert roll["area"] == "330212" and roll["totals"] == {"certified": 2}
+    (payer,) = roll["rewards"]
+    assert (payer["paid"], payer["reversed"], payer["due"], payer["entries"]) == ("0", "20000", "20000", 2)
+    before = dump(db_url)
+    out = ok("assess", NINGBO, "--impact", "ningbo/five-have-five-good@2010", db=db_url)
+    assert "0 gains, 0 loses, 0 changes, 5 same (nothing was changed)" in out
+    assert dump(db_url) == before

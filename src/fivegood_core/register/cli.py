@@ -333,7 +333,14 @@ def _status(args: argparse.Namespace) -> int:
 
     with _open(args) as reg:
         rows = status(reg, args.programme, args.as_of)
-    _table_out(rows, args.format, lambda r: f"{r['subject']}\t{r['name']}\t{r['status_en']}\t{r['status_zh']}")
+    _table_out(
+        rows,
+        args.format,
+        lambda r: (
+            f"{r['subject']}\t{r['name']}\t{r['status_en']}\t{r['status_zh']}"
+            + (f"\twaived: {', '.join(r['waived'])}" if r["waived"] else "")
+        ),
+    )
     return EXIT_OK
 
 

@@ -87,6 +87,9 @@ def status(reg: Register, programme: str, on: dt.date | None = None) -> list[dic
             sa.select(t.decisions).where(t.decisions.c.programme == prog.id, t.decisions.c.decided_on <= on).order_by(t.decisions.c.id)
         ).mappings():
             latest_decision[r["subject_id"]] = dict(r)
+        waived: dict[str, list[str]] = {}
+        for r in conn.execute(sa.select(t.waivers).where(t.waivers.c.programme == prog.id, t.waivers.c.expires >= on)).mappings():
+            waived.setdefault(r["subject_id"], []).append(f"{r['criterion']} (until {r['expires']})")
         ids = sorted(set(noms) | set(subs))
         subjects = {r["id"]: dict(r) for r in conn.execute(sa.select(t.subjects).where(t.subjects.c.id.in_(ids))).mappings()} if ids else {}
     past_target = prog.target is not None and on > prog.target.date
@@ -120,6 +123,8 @@ def status(reg: Register, programme: str, on: dt.date | None = None) -> list[dic
                 "assessed_as_of": ass["as_of"].isoformat() if ass else None,
                 "decision": dec["kind"] if dec else None,
                 "decided_on": dec["decided_on"].isoformat() if dec else None,
+                # Criteria set aside for this subject on this date: shown as waived, never as passed.
+                "waived": sorted(waived.get(sid, [])),
                 "status": st,
                 "status_en": en,
                 "status_zh": zh,
