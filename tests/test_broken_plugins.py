@@ -90,7 +90,7 @@ def test_plugins_command_and_the_environment_switches(tmp_path: Path) -> None:
     env = {"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"}
     listing = subprocess.run([exe, "plugins"], capture_output=True, text=True, env=env, timeout=60)
     assert listing.returncode == 0
-    assert "henan (fivegood 0.1.0)\n    hooks: standard_sources, vocabulary\n    standards: henan/county-five-good@2013" in listing.stdout
+    assert "henan (fivegood 0.1.0)\n    hooks: programme_sources, standard_sources, vocabulary\n    standards: henan/county-five-good@2013" in listing.stdout
     only = subprocess.run([exe, "list"], capture_output=True, text=True, env={**env, "FIVEGOOD_PLUGINS": "ningbo"}, timeout=60)
     assert [line.split()[0] for line in only.stdout.splitlines()] == ["ningbo/five-have-five-good@2010"]
     traced = subprocess.run([exe, "list"], capture_output=True, text=True, env={**env, "FIVEGOOD_PLUGINS": "sample", "FIVEGOOD_TRACE": "1"}, timeout=60)
