@@ -419,3 +419,43 @@ def test_reversal_rollup_by_area_and_impact_from_the_command_line(db_url: str, t
     out = ok("assess", NINGBO, "--impact", "ningbo/five-have-five-good@2010", db=db_url)
     assert "0 gains, 0 loses, 0 changes, 5 same (nothing was changed)" in out
     assert dump(db_url) == before
+
+
+def test_a_district_named_in_chinese_or_by_code_earns_its_reward(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+    ok("init", db=db_url)
+    ok(
+        "submit",
+        NINGBO,
+        str(evidence(tmp_path, "ningbo/jiangbei-certified.toml", "jb-zh", district="江北区")),
+        "--on",
+        "2010-12-01",
+        db=db_url,
+    )
+    ok(
+        "submit",
+        NINGBO,
+        str(evidence(tmp_path, "ningbo/yinzhou-certified.toml", "yz-code", district="330212")),
+        "--on",
+        "2010-12-01",
+        db=db_url,
+    )
+    ok("assess", NINGBO, "--all", "--as-of", "2010-12-15", db=db_url)
+    for sid in ("jb-zh", "yz-code"):
+        ok("certify", NINGBO, sid, db=db_url)
+    ledger = {e["subject"]: e["amount"] for e in json.loads(ok("ledger", "--format", "json", db=db_url))}
+    assert ledger == {"jb-zh": "15000", "yz-code": "20000"}
+    # The bytes stored are those submitted, district as written; the subject's district is stored as its code.
+    from fivegood_core.register import Register
+    from fivegood_core.register import schema as t
+
+    with Register(db_url) as reg, reg._read() as conn:
+        stored = conn.execute(t.submissions.select().where(t.submissions.c.subject_id == "jb-zh")).mappings().one()
+        assert bytes(stored["content"]) == (tmp_path / "jb-zh.toml").read_bytes() and 'district = "江北区"'.encode() in bytes(
+            stored["content"]
+        )
+    assert {r["id"]: r["district"] for r in dump(db_url)["subjects"]} == {"jb-zh": "330205", "yz-code": "330212"}
+    # A district that is no district is bad input naming the nearest ones; nothing stored.
+    before = dump(db_url)
+    status, _, err = cli("submit", NINGBO, str(evidence(tmp_path, "ningbo/jiangbei-certified.toml", "bad", district="Jiangbie")), db=db_url)
+    assert status == 2 and "Jiangbie" in err and "330205" in err
+    assert dump(db_url) == before

@@ -346,7 +346,7 @@ class Register:
         if kind != prog.subject_kind:
             raise RegisterError(f"{filename}: subject.kind: {prog.ref} is for {prog.subject_kind!r}, the evidence is for {kind!r}")
         try:  # the evidence must be assessable before it is stored
-            self.engine.evaluate(doc, prog.standard, on)
+            self.engine.evaluate(self.normalised(doc, prog, on), prog.standard, on)
         except EvidenceError as e:
             raise RegisterError(
                 "\n".join(f"{filename}: {p}" if not p.file or p.file == "<evidence>" else str(p) for p in e.problems)
@@ -401,6 +401,18 @@ class Register:
         return {"id": row["id"], "subject": subject_id, "sha256": sha, "corrects": previous}
 
     @staticmethod
+    def normalised(doc: dict[str, Any], prog: Programme, on: dt.date) -> dict[str, Any]:
+        """``doc`` with ``subject.district`` as the romanised, lower-case name of the division it names on ``on``."""
+        table = doc.get("subject")
+        if not isinstance(table, dict) or not isinstance(table.get("district"), str):
+            return doc
+        try:
+            division = places.resolve(table["district"], as_of=on, level="county", parent=JURISDICTION_AREA.get(prog.jurisdiction))
+        except places.PlaceError as e:
+            raise RegisterError(f"subject.district: {e}") from None
+        return {**doc, "subject": {**table, "district": division.en.lower()}}
+
+    @staticmethod
     def parse(content: bytes, filename: str) -> dict[str, Any]:
         """Evidence bytes as a table (TOML, or JSON when the name ends in ``.json``); malformed evidence is a :class:`RegisterError`."""
         try:
@@ -442,8 +454,15 @@ class Register:
         waivers: Sequence[Mapping[Any, Any]] = (),
         standard: str | None = None,
     ) -> dict[str, Any]:
-        """The engine's JSON result for submitted evidence, with the given waivers applied (changes nothing)."""
-        doc = self.parse(content, filename)
+        """The engine's JSON result for submitted evidence, with the given waivers applied (changes nothing).
+
+        The evidence's ``subject.district`` may be a code, a Chinese or a
+        romanised name; the engine sees the romanised name the standards'
+        reward schemes are written with (``applies_to = { district =
+        "jiangbei" }``), so 江北区 and 330205 earn Jiangbei's reward as
+        ``jiangbei`` does. The stored bytes are untouched.
+        """
+        doc = self.normalised(self.parse(content, filename), prog, on)
         try:
             result = self.engine.evaluate(doc, standard or prog.standard, on)
         except (EvidenceError, ResolutionError) as e:
