@@ -248,8 +248,10 @@ def _with_evidence(reg: Any, programme: str) -> list[str]:
 
     from . import schema as t
 
+    from .db import translated
+
     prog = reg.programme(programme)
-    with reg._read() as conn:
+    with translated(reg.url), reg._read() as conn:
         return sorted({r[0] for r in conn.execute(sa.select(t.submissions.c.subject_id).where(t.submissions.c.programme == prog.id))})
 
 

@@ -198,6 +198,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("reward_id", "state", name="uq_reward_state_once"),
     )
+    op.create_index("ix_nominations_body", "nominations", ["programme", "nominated_by"])
+    op.create_index("ix_submissions_subject", "submissions", ["programme", "subject_id"])
+    op.create_index("ix_assessments_submission", "assessments", ["submission_id"])
+    op.create_index("ix_assessments_subject", "assessments", ["programme", "subject_id"])
+    op.create_index("ix_decisions_subject", "decisions", ["programme", "subject_id"])
+    op.create_index("ix_waivers_subject", "waivers", ["programme", "subject_id"])
 
 
 def downgrade() -> None:
