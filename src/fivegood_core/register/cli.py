@@ -247,7 +247,6 @@ def _with_evidence(reg: Any, programme: str) -> list[str]:
     import sqlalchemy as sa
 
     from . import schema as t
-
     from .db import translated
 
     prog = reg.programme(programme)
