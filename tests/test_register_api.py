@@ -124,6 +124,11 @@ def test_exports_csv_json_and_xlsx(tmp_path: Path) -> None:
     assert amounts == ["15000", "15000", "20000", "20000"]  # text: no binary float in a federation's books
     status, _, err = cli("export", "--format", "xlsx", db=db)
     assert status == 2 and "--output" in err
+    ok("ledger", "--format", "xlsx", "--output", str(tmp_path / "ledger.xlsx"), db=db)
+    sheet = openpyxl.load_workbook(tmp_path / "ledger.xlsx")["ledger"]
+    assert [c.value for c in sheet[1]][:4] == ["主体 subject", "活动 programme", "奖励办法 scheme", "金额 amount"] and sheet.max_row == 5
+    status_csv = ok("status", NINGBO, "--format", "csv", db=db)
+    assert status_csv.startswith("主体 subject,名称 name,") and status_csv.count("\n") == 6
 
 
 def test_the_engine_works_without_the_register_libraries(tmp_path: Path) -> None:

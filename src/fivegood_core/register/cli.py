@@ -64,7 +64,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     fmt = argparse.ArgumentParser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text")
     table_fmt = argparse.ArgumentParser(add_help=False)
-    table_fmt.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    table_fmt.add_argument("--format", choices=("text", "json", "csv", "xlsx"), default="text")
+    table_fmt.add_argument("--output", help="with --format xlsx: the workbook to write")
     parents = [common, opts]
     cmds = reg.add_subparsers(dest="register_command", required=True)
 
@@ -317,8 +318,15 @@ def _pay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _table_out(rows: list[dict[str, Any]], fmt: str, text: Callable[[dict[str, Any]], str]) -> None:
-    if fmt == "json":
+def _table_out(rows: list[dict[str, Any]], args: argparse.Namespace, name: str, text: Callable[[dict[str, Any]], str]) -> None:
+    fmt = args.format
+    if fmt == "xlsx":
+        from .export import to_xlsx
+
+        if not args.output:
+            raise _usage("--format xlsx needs --output FILE.xlsx")
+        print(to_xlsx({name: rows}, args.output))
+    elif fmt == "json":
         _print_json(rows)
     elif fmt == "csv":
         from .export import to_csv
@@ -336,7 +344,8 @@ def _status(args: argparse.Namespace) -> int:
         rows = status(reg, args.programme, args.as_of)
     _table_out(
         rows,
-        args.format,
+        args,
+        "status",
         lambda r: (
             f"{r['subject']}\t{r['name']}\t{r['status_en']}\t{r['status_zh']}"
             + (f"\twaived: {', '.join(r['waived'])}" if r["waived"] else "")
@@ -350,7 +359,8 @@ def _ledger(args: argparse.Namespace) -> int:
         rows = reg.ledger(args.programme, args.subject)
     _table_out(
         rows,
-        args.format,
+        args,
+        "ledger",
         lambda r: (
             f"{r['subject']}\t{r['scheme']}\t¥{r['amount']}\t{r['payer']['zh']}\t{r['state']}"
             + (f"\t{r['reference']}" if r["reference"] else "")
