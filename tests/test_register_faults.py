@@ -147,3 +147,36 @@ def test_the_database_itself_refuses_a_second_reward(db_url: str, tmp_path: Path
             with conn.begin():
                 conn.execute(t.rewards.insert().values(**row))
     eng.dispose()
+
+
+def _nominate_at_once(db: str, subject: str, barrier: "multiprocessing.synchronize.Barrier", results: "multiprocessing.Queue[str]") -> None:
+    import datetime as dt
+
+    from fivegood_core.register import RefusedError, Register
+
+    with Register(db) as reg:
+        barrier.wait()
+        try:
+            reg.nominate("henan/five-good-demonstration-sites", subject, prefecture="410300", on=dt.date(2013, 2, 20), actor=subject)
+            results.put("nominated")
+        except RefusedError as e:
+            results.put(f"refused:{e.rule}")
+        except Exception as e:
+            results.put(f"error:{type(e).__name__}:{e}")
+
+
+def test_concurrent_nominations_respect_the_quota(db_url: str) -> None:  # noqa: F811
+    # The quota is a count, not a UNIQUE key: only serialised writers keep five simultaneous nominations to three.
+    ok("init", db=db_url)
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(5)
+    results: multiprocessing.Queue[str] = ctx.Queue()
+    procs = [ctx.Process(target=_nominate_at_once, args=(db_url, f"luoyang-{i}", barrier, results)) for i in range(5)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    outcomes = sorted(results.get(timeout=5) for _ in procs)
+    assert outcomes == ["nominated"] * 3 + ["refused:nomination.quota"] * 2, outcomes
+    assert len(dump(db_url)["nominations"]) == 3
+    assert ok("verify", db=db_url).startswith("ok:")
