@@ -38,7 +38,7 @@ def test_henan_demonstration_sites_end_to_end(db_url: str, tmp_path: Path) -> No
             assert "late" not in out
     # Names resolve to codes: 开封 by its Chinese name, nominating one more, late: recorded and flagged.
     out = ok("nominate", HENAN, "410200-3", "--name", "开封第三县", "--prefecture", "开封", "--on", "2013-03-01", db=db_url)
-    assert "[late]" in out
+    assert "[late]" in out and "due by 2013-02-25" in out and "2月25日前" in out and "assumed" in out
     # A fourth Zhengzhou nomination is refused by the quota rule, quoting the notice, and changes nothing.
     before = dump(db_url)
     status, _, err = cli(

@@ -201,6 +201,8 @@ def _nominate(args: argparse.Namespace) -> int:
         )
     flags = f" [{', '.join(r['flags'])}]" if r["flags"] else ""
     print(f"nominated {r['subject']} to {r['programme']} by {r['by']} on {r['on']}{flags}")
+    for note in r["notes"]:
+        print(f"  {note}")
     return EXIT_OK
 
 

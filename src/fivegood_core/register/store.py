@@ -291,6 +291,7 @@ class Register:
             ).first():
                 raise RefusedError(subject_id, "register.nominate-once", f"{subject_id} is already nominated to {prog.id}")
             flags: list[str] = []
+            notes: list[str] = []
             if nom.quota is not None:
                 count = tx.conn.execute(
                     sa.select(sa.func.count())
@@ -306,6 +307,9 @@ class Register:
                             nom.quota.rule.citation,
                         )
                     flags.append("over-quota")
+                    notes.append(
+                        f"over quota: {nom.by} {body} had already nominated {count} of at most {nom.quota.max} (「{nom.quota.rule.citation}」)"
+                    )
             late = nom.deadline is not None and on > nom.deadline.date
             if late and nom.deadline is not None:
                 if nom.deadline.on_breach == "refuse":
@@ -316,6 +320,9 @@ class Register:
                         nom.deadline.rule.citation,
                     )
                 flags.append("late")
+                rule = nom.deadline.rule
+                assumed = f"; assumed: {rule.note.en}" if rule.assumed and rule.note else ""
+                notes.append(f"late: nominations were due by {nom.deadline.date} (「{rule.citation}」){assumed}")
             detail["flags"] = flags
             row = tx.insert(
                 t.nominations,
@@ -331,7 +338,15 @@ class Register:
                     "recorded_by": tx.actor,
                 },
             )
-        return {"id": row["id"], "programme": prog.ref, "subject": subject_id, "by": body, "on": on.isoformat(), "flags": flags}
+        return {
+            "id": row["id"],
+            "programme": prog.ref,
+            "subject": subject_id,
+            "by": body,
+            "on": on.isoformat(),
+            "flags": flags,
+            "notes": notes,
+        }
 
     def submit(self, programme: str, content: bytes, filename: str, *, on: dt.date | None = None, actor: str = "unknown") -> dict[str, Any]:
         """Store evidence exactly as submitted (bytes and SHA-256); a later submission corrects, never replaces, the earlier."""
