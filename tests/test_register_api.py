@@ -215,3 +215,53 @@ def test_the_docs_walkthrough_runs_as_written(tmp_path: Path) -> None:
 @pytest.mark.parametrize("section", ["--db URL", "FIVEGOOD_DB", "fivegood-register.sqlite3", "exit", "ledger"])
 def test_the_docs_document_the_register(section: str) -> None:
     assert section in WALKTHROUGH.read_text(encoding="utf-8")
+
+
+UPGRADE = '''"""A later schema, for the upgrade test: a nullable column, as a real upgrade would add one."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("subjects") as batch:
+        batch.add_column(sa.Column("website", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("subjects") as batch:
+        batch.drop_column("website")
+'''
+
+
+def test_an_upgrade_keeps_every_row_and_is_audited(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    import shutil
+
+    from fivegood_core.register import db
+    from fivegood_core.register.schema import SCHEMA_REVISION
+
+    assert db.known_revisions()[-1] == SCHEMA_REVISION
+    from test_register import certify_round
+
+    certify_round(db_url, tmp_path)
+    before = dump(db_url)
+    # This fivegood's code, with one more migration: as after installing a newer version.
+    newer = tmp_path / "migrations"
+    shutil.copytree(db.MIGRATIONS, newer, ignore=shutil.ignore_patterns("__pycache__"))
+    (newer / "versions/0002_website.py").write_text(UPGRADE, encoding="utf-8")
+    monkeypatch.setattr(db, "MIGRATIONS", str(newer))
+    status, _, err = cli("ledger", db=db_url)
+    assert status == 2 and "older schema revision '0001'" in err and "register init" in err
+    ok("init", db=db_url, actor="管理员")
+    after = dump(db_url)
+    upgrade_entry = after["audit_log"][-1]
+    assert (upgrade_entry["action"], upgrade_entry["actor"]) == ("upgrade", "管理员") and '"from":"0001"' in upgrade_entry["detail"]
+    assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
+    assert after["audit_log"][:-1] == before["audit_log"]
+    assert ok("verify", db=db_url).startswith("ok:")
+    assert len(json.loads(ok("ledger", "--format", "json", db=db_url))) == 4

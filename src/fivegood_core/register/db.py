@@ -19,7 +19,6 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
 
 from .errors import RegisterError, UnavailableError
-from .schema import SCHEMA_REVISION
 
 #: The register file used when neither ``--db`` nor ``FIVEGOOD_DB`` names one.
 DEFAULT_FILE = "fivegood-register.sqlite3"
@@ -115,11 +114,16 @@ def translated(url: str) -> Iterator[None]:
         raise UnavailableError(f"cannot use the register {safe_url(url)}: {text.strip().splitlines()[0]}") from None
 
 
+#: Where the migrations are: inside the package, so that an installed wheel can create and upgrade registers.
+#: (Tests point it at a copy with a newer revision to exercise an upgrade.)
+MIGRATIONS = str(files("fivegood_core.register") / "migrations")
+
+
 def _alembic_config(conn: Connection) -> Any:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(files("fivegood_core.register") / "migrations"))
+    cfg.set_main_option("script_location", MIGRATIONS)
     cfg.attributes["connection"] = conn
     return cfg
 
@@ -151,7 +155,7 @@ def check_revision(conn: Connection, url: str) -> None:
             f"the register {safe_url(url)} was created by a newer version of fivegood (schema revision {rev!r}; "
             f"this version knows up to {known[-1]!r}); upgrade fivegood to use it. Nothing was changed."
         )
-    if rev != SCHEMA_REVISION:
+    if rev != known[-1]:
         raise UnavailableError(
             f"the register {safe_url(url)} is at an older schema revision {rev!r}; run `fivegood register init` to upgrade it"
         )
@@ -166,4 +170,4 @@ def upgrade(conn: Connection, url: str) -> tuple[str | None, str]:
     if before is not None and before not in known:
         check_revision(conn, url)  # raises: a newer schema
     command.upgrade(_alembic_config(conn), "head")
-    return before, SCHEMA_REVISION
+    return before, known[-1]
