@@ -47,6 +47,10 @@ def test_henan_demonstration_sites_end_to_end(db_url: str, tmp_path: Path) -> No
     assert status == 4, err
     assert "nomination.quota" in err and "410100-4" in err and "选定2至3个县级工商联" in err
     assert dump(db_url) == before
+    # Only the subject's own prefecture nominates it.
+    status, _, err = cli("nominate", HENAN, "410100-9", "--prefecture", "郑州", "--by", "开封", "--on", "2013-02-21", db=db_url)
+    assert status == 4 and "refused by rule nomination:" in err and "410200" in err
+    assert dump(db_url) == before
     # An unknown place is bad input naming the nearest known ones.
     status, _, err = cli("nominate", HENAN, "x-1", "--prefecture", "Zhengzou", "--on", "2013-02-21", db=db_url)
     assert status == 2 and "Zhengzou" in err and "410100" in err
@@ -319,6 +323,10 @@ def test_a_register_from_a_newer_version_is_refused(db_url: str) -> None:  # noq
 
 def test_not_a_register_and_unreachable_are_clear_errors(tmp_path: Path) -> None:
     status, _, err = cli("ledger", db=str(tmp_path / "nothing.sqlite3"))
+    assert status == 2 and "there is no register at" in err and "register init" in err
+    assert not (tmp_path / "nothing.sqlite3").exists()  # asking did not create an empty file
+    sqlite3.connect(tmp_path / "other.sqlite3").execute("CREATE TABLE t (x)")
+    status, _, err = cli("ledger", db=str(tmp_path / "other.sqlite3"))
     assert status == 2 and "not a fivegood register" in err and "register init" in err
     status, _, err = cli("ledger", db="postgresql://nobody:secret@127.0.0.1:1/none")
     assert status == 2 and "cannot use the register" in err and "secret" not in err and "Traceback" not in err

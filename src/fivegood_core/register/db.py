@@ -48,6 +48,14 @@ def database_url(value: str | None = None) -> str:
     return "sqlite:///" + str(Path(value).expanduser().resolve())
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file an SQLite URL names (None for other databases and for in-memory SQLite)."""
+    if not url.startswith("sqlite:"):
+        return None
+    database = sa.make_url(url).database
+    return Path(database) if database and database != ":memory:" else None
+
+
 def safe_url(url: str) -> str:
     """The URL with any password hidden, for messages."""
     try:

@@ -26,7 +26,7 @@ from .. import places
 from . import db
 from . import schema as t
 from ._core import parse_json_evidence, parse_toml_evidence
-from .errors import RefusedError, RegisterError
+from .errors import RefusedError, RegisterError, UnavailableError
 from .programmes import Programme, Programmes
 from .waivers import apply_waivers
 
@@ -100,6 +100,9 @@ class Register:
         self._engine = engine
         self._programmes = programmes
         if check:
+            path = db.sqlite_path(self.url)
+            if path is not None and not path.exists():  # connecting would create an empty file
+                raise UnavailableError(f"there is no register at {path}; create one with `fivegood register init`")
             with db.translated(self.url), self._read() as conn:
                 db.check_revision(conn, self.url)
 
