@@ -467,3 +467,29 @@ def test_a_district_named_in_chinese_or_by_code_earns_its_reward(db_url: str, tm
     status, _, err = cli("submit", NINGBO, str(evidence(tmp_path, "ningbo/jiangbei-certified.toml", "bad", district="Jiangbie")), db=db_url)
     assert status == 2 and "Jiangbie" in err and "330205" in err
     assert dump(db_url) == before
+
+
+def test_a_register_locked_by_another_postgresql_writer_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import uuid
+
+    import psycopg
+    from register_helpers import _plain, _with_db, postgres_admin_url
+
+    admin = _plain(postgres_admin_url())
+    name = "fivegood_test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = _with_db(admin, name)
+    try:
+        ok("init", db=url)
+        monkeypatch.setenv("FIVEGOOD_LOCK_TIMEOUT", "0.3")
+        with psycopg.connect(url) as holder:  # another writer, mid-transaction, holding the writers' lock
+            holder.execute("SELECT value FROM register_meta WHERE key = 'lock' FOR UPDATE")
+            status, _, err = cli("submit", NINGBO, str(evidence(tmp_path, "ningbo/haishu-certified.toml", "h")), db=url)
+            assert status == 2 and "locked by another process" in err and "Traceback" not in err
+            holder.rollback()
+        assert len(dump(url)["audit_log"]) == 1
+        ok("submit", NINGBO, str(evidence(tmp_path, "ningbo/haishu-certified.toml", "h")), db=url)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
