@@ -108,6 +108,9 @@ def test_exports_csv_json_and_xlsx(tmp_path: Path) -> None:
         "rollup",
     }
     assert sorted(e["amount"] for e in data["ledger"]) == ["15000", "15000", "20000", "20000"]
+    # The assessments carry the engine's full result, re-readable as the engine's JSON.
+    result = json.loads(data["assessments"][0]["result"])
+    assert result["standard"]["id"] == "ningbo/five-have-five-good" and result["verdict"] == data["assessments"][0]["verdict"]
     csv_text = ok("export", "--format", "csv", "--table", "ledger", db=db)
     header = csv_text.splitlines()[0]
     assert header.startswith("主体 subject,活动 programme,奖励办法 scheme,金额 amount") and ",15000," in csv_text

@@ -120,8 +120,6 @@ def _cell(value: Any) -> Any:
 def sheets(reg: Register, programme: str | None = None, on: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every table, the ledger, and (with a programme) its status and roll-up groups: name → rows."""
     out: dict[str, list[dict[str, Any]]] = {name: reg.table(name) for name in TABLES}
-    for row in out["assessments"]:
-        row["result"] = f"{len(row['result'])} characters of JSON"  # the full result stays in the database and in JSON export
     out["ledger"] = reg.ledger(programme)
     if programme:
         from .reports import rollup, status
@@ -175,10 +173,17 @@ def to_xlsx(data: dict[str, list[dict[str, Any]]], path: str | Path) -> Path:
     return target
 
 
+#: A spreadsheet cell holds at most 32,767 characters; a full assessment result can be longer.
+XLSX_CELL_LIMIT = 32_000
+
+
 def _xlsx_cell(value: Any) -> Any:
     # Money arrives as a string of yuan (ledger) or an exact Decimal (tables); both are written as text so no
     # spreadsheet turns them into binary floating point.
-    return str(value) if isinstance(value, Decimal) else _cell(value)
+    cell = str(value) if isinstance(value, Decimal) else _cell(value)
+    if isinstance(cell, str) and len(cell) > XLSX_CELL_LIMIT:
+        return f"({len(cell)} characters: too long for a spreadsheet cell; see the JSON or CSV export)"
+    return cell
 
 
 def write_all(data: dict[str, list[dict[str, Any]]], directory: str | Path, names: Iterable[str] | None = None) -> list[Path]:
