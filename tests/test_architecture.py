@@ -21,7 +21,7 @@ LAYERS = [
     {"evaluation"},
     {"catalogue"},
     {"engine"},
-    {"batch", "render", "testing"},
+    {"batch", "render", "testing", "register"},
     {"cli"},
 ]
 

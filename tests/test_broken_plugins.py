@@ -115,7 +115,7 @@ def test_plugins_command_and_the_environment_switches(tmp_path: Path) -> None:
     listing = subprocess.run([exe, "plugins"], capture_output=True, text=True, env=env, timeout=60)
     assert listing.returncode == 0
     assert (
-        f"henan (fivegood {fivegood_core.__version__})\n    hooks: standard_sources, vocabulary\n    standards: henan/county-five-good@2013"
+        f"henan (fivegood {fivegood_core.__version__})\n    hooks: programme_sources, standard_sources, vocabulary\n    standards: henan/county-five-good@2013"
         in listing.stdout
     )
     only = subprocess.run([exe, "list"], capture_output=True, text=True, env={**env, "FIVEGOOD_PLUGINS": "ningbo"}, timeout=60)

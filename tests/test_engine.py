@@ -43,7 +43,10 @@ def test_entry_points_find_the_bundled_plugins(engine: Engine) -> None:
     names = {p.name for p in engine.plugins}
     assert {"fivegood_core", "sample"} <= names
     sample = next(p for p in engine.plugins if p.name == "sample")
-    assert sample.hooks == ("fivegood_standard_sources", "fivegood_vocabulary") and sample.distribution == "fivegood"
+    assert (
+        sample.hooks == ("fivegood_programme_sources", "fivegood_standard_sources", "fivegood_vocabulary")
+        and sample.distribution == "fivegood"
+    )
     assert {s.ref for s in engine.standards()} >= {"sample/office@2020", "sample/office@2024", "sample/equipment@2024"}
 
 

@@ -61,6 +61,26 @@ def fivegood_standard_sources() -> list[StandardSource]:
 
 
 @hookspec
+def fivegood_programme_sources() -> list[StandardSource]:
+    """Return TOML files or directories of TOML files that define certification programmes.
+
+    A programme (``[programme]``, ``[nomination]``, ``[target]``, ``[reward]``)
+    says who takes part in a standard, who nominates them, by when, and what a
+    decision earns; the register (``fivegood register``) runs it. Directories
+    are searched recursively for ``*.toml``. The format is described in
+    ``docs/register.md``; :class:`~fivegood_core.plugin.PackagePlugin` serves a
+    package's ``programmes/`` folder.
+
+    Example::
+
+        @hookimpl
+        def fivegood_programme_sources():
+            return [importlib.resources.files(__package__) / "programmes"]
+    """
+    raise NotImplementedError
+
+
+@hookspec
 def fivegood_vocabulary() -> list[StandardSource]:
     """Return TOML files adding evidence keys to the vocabulary.
 

@@ -36,6 +36,12 @@ class PackagePlugin:
         vocabulary = files(self.package) / "vocabulary.toml"
         return [vocabulary] if vocabulary.is_file() else []
 
+    @hookimpl
+    def fivegood_programme_sources(self) -> list[Any]:
+        """The package's ``programmes`` folder (certification programmes for the register), if it has one."""
+        programmes = files(self.package) / "programmes"
+        return [programmes] if programmes.is_dir() else []
+
 
 class FolderPlugin:
     """A plugin providing the standard files of one folder: for embedding programs and tests, without packaging."""

@@ -20,6 +20,7 @@ from fivegood_core.cli.output import destination, refuse_overwriting, stdout
 from fivegood_core.engine import Engine
 from fivegood_core.errors import FivegoodError
 from fivegood_core.model.verdict import Overall
+from fivegood_core.register import cli as register_cli
 from fivegood_core.version import __version__
 from fivegood_core.words.catalogue import say, shown, word
 
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", parents=[common], help="write a Markdown page per installed standard, and the vocabulary reference")
     docs.add_argument("directory", help="docs folder: pages go to DIRECTORY/standards/, the vocabulary to DIRECTORY/vocabulary.md")
     docs.add_argument("--jurisdiction", action="append", default=None, help="only standards of this jurisdiction (repeatable)")
+    register_cli.add_parser(sub, common)  # `fivegood register …` (the certification register, issue 12)
     return p
 
 
@@ -343,6 +345,7 @@ COMMANDS = {
     "validate": _validate,
     "test": _test,
     "docs": _docs,
+    "register": register_cli.run,
 }
 
 

@@ -1,0 +1,39 @@
+"""What the register raises: bad input (exit 2), a refusal by a rule (exit 4), an unusable database (exit 2).
+
+Every error leaves the register as it was: operations are single transactions
+and an error rolls the whole transaction back.
+"""
+
+from __future__ import annotations
+
+from fivegood_core import FivegoodError
+
+
+class RegisterError(FivegoodError):
+    """Bad input to the register (an unknown subject, a malformed date, a missing file): nothing was changed."""
+
+
+class RefusedError(RegisterError):
+    """A rule of the programme or of the register refuses the operation; nothing was changed.
+
+    ``rule`` names the rule (``nomination.quota``, ``register.certify-once`` …),
+    ``subject`` the subject, and ``citation`` the sentence of the document the
+    rule comes from (None for the register's own rules).
+    """
+
+    def __init__(self, subject: str | None, rule: str, message: str, citation: str | None = None) -> None:
+        self.subject = subject
+        self.rule = rule
+        self.citation = citation
+        self.detail = message
+        text = f"refused by rule {rule}: {message}"
+        if citation:
+            text += f" (「{citation}」)"
+        super().__init__(text)
+
+    def __reduce__(self) -> tuple[type, tuple[str | None, str, str, str | None]]:
+        return type(self), (self.subject, self.rule, self.detail, self.citation)
+
+
+class UnavailableError(RegisterError):
+    """The database cannot be used: unreachable, locked by another process, not a register, or a newer schema."""
