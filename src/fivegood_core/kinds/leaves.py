@@ -7,6 +7,7 @@ flags also write inline fast-path code (:meth:`Check.emit`).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping
 
@@ -18,10 +19,10 @@ from fivegood_core.kinds.contract import BoundMetric, BuildContext, Check, EvalC
 from fivegood_core.kinds.emit import Emitter
 from fivegood_core.kinds.metrics import latest_year
 from fivegood_core.model.definitions import Text
-from fivegood_core.model.exact import Number, compare
+from fivegood_core.model.exact import Number, compare, float_bounds
 from fivegood_core.model.results import Outcome, Result
 from fivegood_core.model.verdict import Overall, Verdict, all_of, mask
-from fivegood_core.model.vocabulary import MAX_MAGNITUDE, attestation_key
+from fivegood_core.model.vocabulary import MAX_MAGNITUDE, MAX_PLACES, attestation_key
 from fivegood_core.reading.schema import BuildError, Field
 from fivegood_core.words.catalogue import say
 
@@ -91,17 +92,33 @@ class Threshold(Check):
         if v is None:
             return False
         limit, op, top = e.const(self.limit), e.op(self.op), e.const(MAX_MAGNITUDE)
+        low = "0 <=" if nonneg else f"-{top} <"
         if nonneg and self.op in (">", ">=") and self.limit >= 0:
             # Passing implies v >= 0, so the sign check is needed only on the failing branch.
             e.line(f"if {v}.__class__ is int and {v} < {top}: {out} = 1 if {v} {op} {limit} else 4 if {v} >= 0 else {e.slow(self)}")
         else:
             # Out-of-bounds integers take the slow path, which reports them as bad input.
-            guard = f"{v}.__class__ is int and " + (f"0 <= {v} < {top}" if nonneg else f"-{top} < {v} < {top}")
-            e.line(f"if {guard}: {out} = 1 if {v} {op} {limit} else 4")
-            e.line(f"elif {v} is None: {out} = 2")
+            e.line(f"if {v}.__class__ is int and {low} {v} < {top}: {out} = 1 if {v} {op} {limit} else 4")
+        e.line(f"elif {v} is None: {out} = 2")
+        if self.value_type == "count":
+            # A count is a whole number: anything else is for the slow path to refuse.
             e.line(f"else: {out} = {e.slow(self)}")
             return True
-        e.line(f"elif {v} is None: {out} = 2")
+        # Decimals compare exactly with the limit; within the bounds evidence accepts, no Reader is needed.
+        dec, places = e.const(Decimal), e.const(-MAX_PLACES)
+        e.line(
+            f"elif {v}.__class__ is {dec} and {v}.is_finite() and {low} {v} < {top} and {v}.as_tuple().exponent >= {places}: "
+            f"{out} = 1 if {v} {op} {limit} else 4"
+        )
+        # A float reads as its shortest representation; a bound computed once compares it exactly (model/exact.py).
+        # Below 0.001 a float may read with more places than evidence accepts: the slow path decides those.
+        lo, hi = float_bounds(self.limit)
+        test = {">=": f"{v} >= {e.const(lo)}", ">": f"{v} > {e.const(hi)}", "<=": f"{v} <= {e.const(hi)}", "<": f"{v} < {e.const(lo)}"}.get(
+            self.op, f"{e.const(lo)} <= {v} <= {e.const(hi)}"
+        )
+        e.line(
+            f"elif {v}.__class__ is float and {low} {v} < {top} and ({v} == 0.0 or {v} >= 0.001 or {v} <= -0.001): {out} = 1 if {test} else 4"
+        )
         e.line(f"else: {out} = {e.slow(self)}")
         return True
 

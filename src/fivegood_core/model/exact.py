@@ -8,6 +8,7 @@ rationals (docs/concepts.md).
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Union
@@ -59,3 +60,32 @@ def compare(op: str, left: Number | CompoundGrowth, right: Number) -> bool:
     if op == "==":
         return left == right
     raise ValueError(f"unknown comparison {op!r}")
+
+
+def float_bounds(limit: Number) -> tuple[float, float]:
+    """The floats that read as ``limit``'s neighbours: (``lo``, ``hi``) for comparing a float value exactly.
+
+    Evidence reads a float by its shortest representation (``0.1`` is 0.1, not
+    the binary 0.1000000000000000055…). That reading is monotone in the float,
+    so for every float ``v``: it reads ``>= limit`` exactly when ``v >= lo``, and
+    ``<= limit`` exactly when ``v <= hi`` (``lo`` is the least float reading at
+    least ``limit``, ``hi`` the greatest reading at most it). Computed once per
+    threshold, they let the fast path compare floats without building a
+    Decimal per record.
+    """
+    exact = Fraction(limit)
+
+    def reads(f: float) -> Fraction:
+        return Fraction(Decimal(repr(f)))
+
+    lo = float(exact)
+    while reads(lo) < exact:
+        lo = math.nextafter(lo, math.inf)
+    while reads(math.nextafter(lo, -math.inf)) >= exact:
+        lo = math.nextafter(lo, -math.inf)
+    hi = float(exact)
+    while reads(hi) > exact:
+        hi = math.nextafter(hi, -math.inf)
+    while reads(math.nextafter(hi, math.inf)) <= exact:
+        hi = math.nextafter(hi, math.inf)
+    return lo, hi

@@ -44,11 +44,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 #: Evidence numbers are bounded at the edge. No count, sum of yuan or area of one
-#: organisation reaches a quadrillion, and no measurement needs more than 15 decimal
+#: organisation reaches a quadrillion, and no measurement needs more than 20 decimal
 #: places; beyond these a value is bad input, so that a hostile number (1e-999999,
 #: a 4,000-digit integer) cannot cost seconds of exact arithmetic or megabytes of digits.
 MAX_MAGNITUDE = 10**15
-MAX_PLACES = 15
+MAX_PLACES = 20
 OUT_OF_BOUNDS = say("value.out_of_bounds", places=MAX_PLACES)
 
 

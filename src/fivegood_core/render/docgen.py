@@ -214,7 +214,7 @@ def render_format_reference(engine: Engine) -> str:
         'Types: `text` is `{ zh = "…", en = "…" }`; `key` is an evidence key of the vocabulary (docs/vocabulary.md);',
         "`date` is an unquoted TOML date; `standard` is an id such as `henan/five-guarantees`, optionally `@VERSION`;",
         "`version` is a label of letters, digits, `.`, `-` and `_` (it names files); a `number` is finite, below 10^15,",
-        "with at most 15 decimal places (the bounds evidence has too).",
+        "with at most 20 decimal places (the bounds evidence has too).",
         "",
         "## `[standard]`",
         "",
