@@ -106,7 +106,8 @@ class Tally:
         self.counts = {v.value: 0 for v in Overall} | {"error": 0}
         self.totals: dict[tuple[str | None, str, str], list[Any]] = {}
         self.districts: dict[str, dict[str, int]] = {}
-        self.per_node = [dict.fromkeys((v.label for v in Verdict), 0) for _ in compiled.nodes]
+        # Counted by verdict member (a plain dict lookup); labelled once, in summary().
+        self.per_node: list[dict[Verdict, int]] = [dict.fromkeys(Verdict, 0) for _ in compiled.nodes]
 
     def add(self, row: BatchRow) -> None:
         """Count one row."""
@@ -116,7 +117,7 @@ class Tally:
             district = self.districts.setdefault(row.district or "-", {v.value: 0 for v in Overall})
             district[row.verdict.value] += 1
         for counts, verdict in zip(self.per_node, row.verdicts):
-            counts[verdict.label] += 1
+            counts[verdict] += 1
         reward = row.reward
         if reward is not None and reward.amount is not None and reward.payer is not None:
             entry = self.totals.setdefault((row.district, reward.payer.en, reward.currency or ""), [reward.payer, 0, Decimal(0)])
@@ -130,7 +131,9 @@ class Tally:
             for (d, _, currency), (payer, n, amount) in sorted(self.totals.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
         )
         criteria = tuple(
-            CriterionRate(n.defn.id, n.defn.title, counts) for n, counts in zip(self.compiled.nodes, self.per_node) if any(counts.values())
+            CriterionRate(n.defn.id, n.defn.title, {v.label: k for v, k in counts.items()})
+            for n, counts in zip(self.compiled.nodes, self.per_node)
+            if any(counts.values())
         )
         return BatchSummary(self.compiled.defn.ref, self.as_of, dict(self.counts), totals, self.districts, criteria)
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Protocol, Sequence
 from fivegood_core.errors import EvidenceError, Problem
 from fivegood_core.evaluation.tree import Node
 from fivegood_core.evidence.reader import Reader
-from fivegood_core.kinds.contract import Check, EvalContext
+from fivegood_core.kinds.contract import Check, EvalContext, Group
 from fivegood_core.kinds.emit import Emitter
 from fivegood_core.model.definitions import StandardDef
 from fivegood_core.model.results import Decision
@@ -113,10 +113,19 @@ def _emit_node(e: Emitter, node: Node, var: dict[int, str], gates: dict[int, str
 
 
 def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int, ...]], Decision]:
-    """Turns a pattern of codes (every node, then every gate) into a Decision, remembering each pattern."""
+    """Turns a pattern of codes (every node, then every gate) into a Decision, remembering recent patterns."""
     nodes = standard.nodes
     index = {id(n): i for i, n in enumerate(nodes)}
-    gate_at = {id(n): len(nodes) + i for i, n in enumerate(gated)}
+    roots = [index[id(r)] for r in standard.roots]
+    ids = [n.defn.id for n in nodes]
+    kids = [tuple(index[id(c)] for c in n.children) for n in nodes]
+    gate = [-1] * len(nodes)
+    for j, n in enumerate(gated):
+        gate[index[id(n)]] = len(nodes) + j
+    # Which children count: all of them, none (guidance), or, for a group consulting them in order, it depends.
+    ordered = {i: n.check for i, n in enumerate(nodes) if isinstance(n.check, Group) and type(n.check).counts is not Group.counts}
+    fixed = [kids[i] if isinstance(n.check, Check) or n.check.decides else () for i, n in enumerate(nodes)]
+    unknown = int(Verdict.UNKNOWN)
     seen: dict[tuple[int, ...], Decision] = {}
 
     def decision(root: int, codes: tuple[int, ...]) -> Decision:
@@ -126,23 +135,20 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
         if len(seen) >= PATTERN_CACHE:
             seen.clear()
 
-        def code(n: Node) -> int:
-            return codes[index[id(n)]]
+        def counted(i: int) -> Sequence[int]:
+            group = ordered.get(i)
+            if group is None:
+                return fixed[i]
+            flags = group.counts([codes[c] for c in kids[i]])
+            return tuple(c for c, ok in zip(kids[i], flags) if ok)
 
-        def gate_unknown(n: Node) -> bool:
-            return id(n) in gate_at and codes[gate_at[id(n)]] == int(Verdict.UNKNOWN)
+        def gate_unknown(i: int) -> bool:
+            return gate[i] >= 0 and codes[gate[i]] == unknown
 
-        def counted(n: Node) -> tuple[Node, ...]:
-            # The children that count: a group consulting them in order (fallback) skips the rest.
-            if isinstance(n.check, Check):
-                return n.children
-            flags = n.check.counts([code(c) for c in n.children])
-            return tuple(c for c, ok in zip(n.children, flags) if ok)
+        def decided(verdict: Verdict) -> tuple[str, ...]:
+            return tuple(ids[i] for i in decisive(roots, int(verdict), codes.__getitem__, counted, gate_unknown))
 
-        def ids(verdict: Verdict) -> tuple[str, ...]:
-            return tuple(n.defn.id for n in decisive(standard.roots, int(verdict), code, counted, gate_unknown))
-
-        found = seen[codes] = Decision(Overall.of(Verdict(root)), ids(Verdict.FAIL), ids(Verdict.UNKNOWN))
+        found = seen[codes] = Decision(Overall.of(Verdict(root)), decided(Verdict.FAIL), decided(Verdict.UNKNOWN))
         return found
 
     return decision

@@ -34,6 +34,9 @@ from fivegood_core.model.verdict import Overall, Verdict, all_of, mask
 from fivegood_core.model.vocabulary import Vocabulary
 from fivegood_core.words.catalogue import say
 
+# Looked up rather than constructed: building an enum member per node per record is slow.
+_VERDICT_OF_CODE = {int(v): v for v in Verdict}
+
 #: How many (as-of date, assessment year) evaluation contexts a standard keeps.
 CONTEXT_CACHE = 4096
 
@@ -165,7 +168,7 @@ class CompiledStandard:
         if self._every is None:
             self._every = generate(self, every=True)[1]
         decision, codes = self._every(evidence, on)
-        return decision, tuple(Verdict(c) for c in codes)
+        return decision, tuple(map(_VERDICT_OF_CODE.__getitem__, codes))
 
     def assess(self, doc: dict[str, Any], on: dt.date, source: str = "<evidence>", every: bool = False) -> Assessment:
         """The fast decision and the reward it earns, for a checked evidence document."""

@@ -18,7 +18,7 @@ import attrs
 
 from fivegood_core.model.definitions import Text
 from fivegood_core.model.subject import Subject
-from fivegood_core.model.verdict import Overall, Verdict
+from fivegood_core.model.verdict import Overall, Verdict, decisive
 
 SCHEMA_VERSION = 1
 
@@ -291,18 +291,20 @@ class Result:
 
 
 def _decisive_leaves(nodes: tuple[CriterionResult, ...], verdict: Verdict) -> tuple[str, ...]:
-    # Descend only through nodes that carry the verdict: a failed check under an
-    # `any` group that passed decided nothing. A group is itself decisive when
-    # none of its children carries the verdict or its own condition is unknown.
-    out: list[str] = []
-    stack = [n for n in reversed(nodes) if n.verdict is verdict]
-    while stack:
-        node = stack.pop()
-        below = [c for c in node.children if c.verdict is verdict and c.counted]
-        if not below or node.missing:
-            out.append(node.id)
-        stack.extend(reversed(below))
-    return tuple(out)
+    # The rule is model/verdict.py's decisive(), shared with the fast path; here over the result tree.
+    flat: list[CriterionResult] = []
+    kids: list[list[int]] = []
+
+    def add(node: CriterionResult) -> int:
+        i = len(flat)
+        flat.append(node)
+        kids.append([])
+        kids[i] = [add(c) for c in node.children if c.counted]
+        return i
+
+    roots = [add(n) for n in nodes]
+    codes = [int(n.verdict) for n in flat]
+    return tuple(flat[i].id for i in decisive(roots, int(verdict), codes.__getitem__, kids.__getitem__, lambda i: bool(flat[i].missing)))
 
 
 @attrs.frozen

@@ -256,10 +256,13 @@ class Vocabulary:
     keys: Mapping[str, EvidenceKey]
     #: Dotted prefixes that are tables of keys (``members`` for ``members.enterprise``).
     tables: frozenset[str] = attrs.field(init=False)
+    _sections: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         prefixes = {k.rsplit(".", i)[0] for k in self.keys for i in range(1, k.count(".") + 1)}
         object.__setattr__(self, "tables", frozenset(prefixes))
+        # Asked once per evidence document: computed once per vocabulary.
+        object.__setattr__(self, "_sections", frozenset(k.split(".", 1)[0] for k in self.keys) | {"attest"})
 
     def get(self, key: str) -> EvidenceKey | None:
         """The key's definition; ``attest.<id>`` keys are flags by construction."""
@@ -273,7 +276,7 @@ class Vocabulary:
 
     def sections(self) -> frozenset[str]:
         """Top-level tables evidence may have (``subject``, ``members`` …)."""
-        return frozenset(k.split(".", 1)[0] for k in self.keys) | {"attest"}
+        return self._sections
 
     @classmethod
     def merge(cls, entries: Iterable[EvidenceKey]) -> "Vocabulary":
