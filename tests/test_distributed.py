@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import pickle
 import random
 import subprocess
 import sys
@@ -18,12 +19,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
+import attrs
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import pytest
 from distributed import Client, LocalCluster
 
-from fivegood_core import Engine
+from fivegood_core import Engine, FivegoodError
 from fivegood_core.batch import BatchRow, BatchSummary, Tally, read_records, stream_batch
 from fivegood_core.batch import distributed as fg_distributed
 from fivegood_core.batch import records as fg_records
@@ -357,3 +359,30 @@ def test_the_cluster_is_on_the_loopback_interface_only(client: Client) -> None:
     addresses = [info["address"], *info["workers"]]
     assert len(info["workers"]) == 2
     assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
+
+
+def test_hostile_lines_on_the_cluster_are_the_rows_of_one_process(engine: Engine, client: Client, tmp_path: Path) -> None:
+    """The real 1 MiB line limit, across block edges, in worker processes."""
+    path = tmp_path / "hostile.jsonl"
+    long_line = b'{"subject": {"id": "' + b"x" * (fg_records.MAX_RECORD + 10) + b'"}}\n'
+    path.write_bytes(HOSTILE_LINES.replace(b"{oops\n", b"{oops\n" + long_line + b"\n\xff\n"))
+    expected = _single(engine, path)[0]
+    assert [r.line for r in expected if r.error] == [3, 5, 6, 8, 9, 10, 12]
+    assert "longer than 1048576 bytes" in str(expected[-3].error)
+    batch = DaskBatch(engine, path, NINGBO, ON, client=client, blocksize=1 << 18)
+    assert len(batch.pieces) == 5
+    assert list(batch.rows()) == expected
+    assert batch.summary() == _single(engine, path)[1]
+
+
+def test_the_shipment_is_a_plain_pickle_of_the_compiled_standard_and_checks_the_version(engine: Engine) -> None:
+    compiled = engine.get(NINGBO, ON)
+    shipment = Shipment.of(compiled, ON)
+    assert pickle.loads(shipment.payload).defn.ref == compiled.defn.ref  # the standard library's pickle, no engine inside
+    evaluator, unpacked = shipment.unpack()
+    assert unpacked.defn.ref == compiled.defn.ref and evaluator.vocabulary is unpacked.vocabulary
+    with pytest.raises(FivegoodError, match="only the standard it was given"):
+        evaluator.assess({}, "henan/five-guarantees", ON)
+    other = attrs.evolve(shipment, fivegood="0.0.1", digest="another")
+    with pytest.raises(FivegoodError, match="a Dask worker has fivegood .*, this client 0.0.1"):
+        other.unpack()
