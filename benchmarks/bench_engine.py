@@ -1,129 +1,512 @@
-"""Throughput of the engine, and of GoRules' zen-engine on the same decision, in one run.
+"""fivegood ``decide`` side by side with zen-engine and a hand-written function, on the same varied records.
 
-    python benchmarks/bench_engine.py            # fivegood only
-    pip install ".[bench]" && python benchmarks/bench_engine.py   # side by side with zen-engine
+    pip install -e ".[bench]"
+    python benchmarks/bench_engine.py                 # 24,000 records per number type, 5 runs
+    python benchmarks/bench_engine.py --records 50000 --runs 7
 
-Measures, on one core:
-* loading and compiling every bundled standard (start-up);
-* ``Engine.decide`` on ``henan/five-guarantees@2013`` (30 checks): the
-  three-valued verdict with the decisive failed and unknown checks;
-* ``Engine.evaluate`` on the same standard: every criterion explained;
-* zen-engine (if installed) on the same 30 checks generated from the same
-  compiled standard: the bare verdict, and the verdict with the failed list.
+The decision is the 2013 "one establishment, five guarantees" standard
+(``henan/five-guarantees@2013``, 30 checks): the three-valued verdict (pass,
+fail, incomplete) and the list of failed checks. Every engine gets the same
+records and makes that decision in one evaluation per record:
+
+* **fivegood** ``Engine.decide(record, compiled, as_of)``;
+* **by hand**: a straight-line Python function written for this standard
+  alone (no type checks, no generality): the floor an interpreter can reach;
+* **zen graph**: GoRules zen-engine's decision graph (input → one expression
+  node → output) served by ``ZenEngine.evaluate(key, record)``;
+* **zen expression**: zen-engine's ``compile_expression`` of one expression
+  returning ``{verdict, failed}``, ``Expression.evaluate(record)``.
+
+The zen forms are generated from the compiled standard (nulls become
+"unknown", ``all`` is the maximum of its children's codes, ``any`` the
+minimum), so they make the same three-valued decision.
+
+The records (pass, fail and incomplete mixed, values at and around every
+threshold) come in three number types, timed separately: area and money as
+``int``, as ``Decimal`` (what JSON with ``parse_float=Decimal`` and
+spreadsheets give), and as ``float``. zen-engine cannot take a ``Decimal`` in a
+Python dict, so for the Decimal set it gets each record as JSON text (numbers
+written exactly, encoded before timing): its idiomatic exact-decimal input.
+
+Before timing, every engine's verdict and failed list are compared on every
+record; any disagreement stops the benchmark. Each run times one pass of every
+engine over all records, engines interleaved so that a noisy neighbour slows
+all of them alike; the report gives the median over runs, the spread
+(min–max), and ratios computed run by run.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
 import os
 import platform
+import random
+import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from fivegood_core import Engine, load_evidence
+from fivegood_core import Engine
 from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.evaluation.tree import Node
 from fivegood_core.kinds.contract import Check, Group
 from fivegood_core.kinds.groups import AnyOf
 from fivegood_core.kinds.leaves import Flag, Threshold
 
-ROOT = Path(__file__).parent.parent
 ON = dt.date(2014, 1, 1)
-RECORDS = [load_evidence(ROOT / "examples" / "henan" / name) for name in ("model-county.toml", "narrow-miss.toml")]
+STANDARD = "henan/five-guarantees@2013"
+
+# --- records ---------------------------------------------------------------------------------------
+
+#: key: (threshold, kind) for the 2013 standard's numeric checks; "number" keys may be decimals.
+NUMBERS = {
+    "staff.establishment_posts": (3, "count"),
+    "staff.headcount": (5, "count"),
+    "finance.working_funds": (60000, "number"),
+    "finance.investment_funds": (200000, "number"),
+    "office.area_m2": (60, "number"),
+    "equipment.fax": (1, "count"),
+    "equipment.phones": (2, "count"),
+    "equipment.copiers": (1, "count"),
+    "equipment.computers": (3, "count"),
+    "equipment.printers": (1, "count"),
+    "equipment.vehicles": (1, "count"),
+    "activities.standing_committee": (2, "count"),
+    "activities.executive_committee": (1, "count"),
+    "activities.theory_study": (2, "count"),
+    "activities.publicity": (2, "count"),
+    "activities.training": (1, "count"),
+    "activities.research": (1, "count"),
+    "activities.participation": (2, "count"),
+    "activities.welfare": (1, "count"),
+    "activities.chamber_exchange": (1, "count"),
+    "activities.investment_trade": (1, "count"),
+    "activities.villages": (1, "count"),
+}
+FLAGS = [
+    "party_group.established",
+    "party_group.complete",
+    "party_group.rules",
+    "staff.civil_servant_scope",
+    "finance.independent_account",
+    "finance.in_budget",
+]
 
 
-def rate(fn: Callable[[Any], Any], records: list[Any], seconds: float = 2.0) -> float:
-    """Calls per second of ``fn`` over ``records``, best of three runs of about ``seconds``/3."""
-    best = 0.0
-    n = len(records)
-    for _ in range(3):
-        count, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds / 3:
-            for i in range(1000):
-                fn(records[i % n])
-            count += 1000
-        best = max(best, count / (time.perf_counter() - start))
-    return best
+def base_records(n: int, seed: int = 2013) -> list[dict[str, Any]]:
+    """``n`` records as flat ``{key: value}`` with numbers in hundredths (exact), to be typed per variant.
+
+    About a third pass, a third fail (one to three checks short, some by a
+    hundredth), a third are incomplete (one or two keys missing), and some
+    both fail and miss keys. Values sit at, just under and above thresholds.
+    """
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        shape = rnd.random()
+        flat: dict[str, Any] = {}
+        for key, (limit, kind) in NUMBERS.items():
+            if kind == "count":
+                flat[key] = limit + rnd.choice((0, 0, 1, 2, 5))
+            else:
+                flat[key] = ("cents", limit * 100 + rnd.choice((0, 0, 1, 99, 12345, 100 * limit)))
+        for key in FLAGS:
+            flat[key] = True
+        flat["attest.party-group-functioning"] = True
+        flat["party_group.secretary_is_ufwd_deputy"] = rnd.random() < 0.7  # advisory: never decides
+        keys = list(NUMBERS) + FLAGS + ["attest.party-group-functioning"]
+        if shape < 0.33:
+            pass
+        elif shape < 0.66 or shape > 0.9:
+            for key in rnd.sample(keys, rnd.randint(1, 3)):
+                if key in NUMBERS:
+                    limit, kind = NUMBERS[key]
+                    flat[key] = (
+                        limit - rnd.randint(1, limit) if kind == "count" else ("cents", limit * 100 - rnd.choice((1, 50, 100, limit * 50)))
+                    )
+                else:
+                    flat[key] = False
+        if shape >= 0.66:
+            for key in rnd.sample(keys, rnd.randint(1, 2)):
+                flat.pop(key, None)
+        if rnd.random() < 0.05:  # sometimes one of the any-of pair alone fails: staffing still passes
+            flat["staff.establishment_posts"] = 0
+        flat["subject.id"] = f"county-{i}"
+        out.append(flat)
+    return out
 
 
-def zen_key(key: str) -> str:
+def typed(flat: dict[str, Any], number: str) -> dict[str, Any]:
+    """The nested record, with hundredths made ``int`` (whole units, rounded down), ``Decimal`` or ``float``."""
+    doc: dict[str, Any] = {"subject": {"kind": "county_federation", "year": 2013}}
+    for key, value in flat.items():
+        if isinstance(value, tuple):
+            cents = value[1]
+            value = cents // 100 if number == "int" else Decimal(cents).scaleb(-2) if number == "Decimal" else cents / 100
+        section, _, name = key.partition(".")
+        doc.setdefault(section, {})[name] = value
+    return doc
+
+
+def as_json(value: Any) -> str:
+    """JSON text with every Decimal written exactly, as a number (``json`` alone would refuse it)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)}: {as_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, Decimal):
+        return str(value)
+    return json.dumps(value)
+
+
+# --- the hand-written function ---------------------------------------------------------------------
+
+
+def by_hand(ev: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The 2013 five guarantees written out by hand, for this standard alone: verdict and failed checks.
+
+    No type checks and no generality: the floor plain Python reaches. Codes: 1 pass,
+    2 unknown, 4 fail; an ``all`` fails if a part fails, the ``any`` pair only if both do.
+    """
+    pg = ev.get("party_group") or _EMPTY
+    st = ev.get("staff") or _EMPTY
+    fi = ev.get("finance") or _EMPTY
+    of = ev.get("office") or _EMPTY
+    eq = ev.get("equipment") or _EMPTY
+    ac = ev.get("activities") or _EMPTY
+    at = ev.get("attest") or _EMPTY
+    v = pg.get("established")
+    e1 = 2 if v is None else 1 if v is True else 4
+    v = pg.get("complete")
+    e2 = 2 if v is None else 1 if v is True else 4
+    v = pg.get("rules")
+    e3 = 2 if v is None else 1 if v is True else 4
+    v = at.get("party-group-functioning")
+    e4 = 2 if v is None else 1 if v is True else 4
+    v = st.get("establishment_posts")
+    s1 = 2 if v is None else 1 if v >= 3 else 4
+    v = st.get("headcount")
+    s2 = 2 if v is None else 1 if v >= 5 else 4
+    v = st.get("civil_servant_scope")
+    s3 = 2 if v is None else 1 if v is True else 4
+    v = fi.get("independent_account")
+    f1 = 2 if v is None else 1 if v is True else 4
+    v = fi.get("working_funds")
+    f2 = 2 if v is None else 1 if v >= 60000 else 4
+    v = fi.get("investment_funds")
+    f3 = 2 if v is None else 1 if v >= 200000 else 4
+    v = fi.get("in_budget")
+    f4 = 2 if v is None else 1 if v is True else 4
+    v = of.get("area_m2")
+    p = 2 if v is None else 1 if v >= 60 else 4
+    v = eq.get("fax")
+    q0 = 2 if v is None else 1 if v >= 1 else 4
+    v = eq.get("phones")
+    q1 = 2 if v is None else 1 if v >= 2 else 4
+    v = eq.get("copiers")
+    q2 = 2 if v is None else 1 if v >= 1 else 4
+    v = eq.get("computers")
+    q3 = 2 if v is None else 1 if v >= 3 else 4
+    v = eq.get("printers")
+    q4 = 2 if v is None else 1 if v >= 1 else 4
+    v = eq.get("vehicles")
+    q5 = 2 if v is None else 1 if v >= 1 else 4
+    v = ac.get("standing_committee")
+    a0 = 2 if v is None else 1 if v >= 2 else 4
+    v = ac.get("executive_committee")
+    a1 = 2 if v is None else 1 if v >= 1 else 4
+    v = ac.get("theory_study")
+    a2 = 2 if v is None else 1 if v >= 2 else 4
+    v = ac.get("publicity")
+    a3 = 2 if v is None else 1 if v >= 2 else 4
+    v = ac.get("training")
+    a4 = 2 if v is None else 1 if v >= 1 else 4
+    v = ac.get("research")
+    a5 = 2 if v is None else 1 if v >= 1 else 4
+    v = ac.get("participation")
+    a6 = 2 if v is None else 1 if v >= 2 else 4
+    v = ac.get("welfare")
+    a7 = 2 if v is None else 1 if v >= 1 else 4
+    v = ac.get("chamber_exchange")
+    a8 = 2 if v is None else 1 if v >= 1 else 4
+    v = ac.get("investment_trade")
+    a9 = 2 if v is None else 1 if v >= 1 else 4
+    v = ac.get("villages")
+    a10 = 2 if v is None else 1 if v >= 1 else 4
+    sn = 1 if s1 == 1 or s2 == 1 else 2 if s1 == 2 or s2 == 2 else 4
+    m = (
+        e1
+        | e2
+        | e3
+        | e4
+        | sn
+        | s3
+        | f1
+        | f2
+        | f3
+        | f4
+        | p
+        | q0
+        | q1
+        | q2
+        | q3
+        | q4
+        | q5
+        | a0
+        | a1
+        | a2
+        | a3
+        | a4
+        | a5
+        | a6
+        | a7
+        | a8
+        | a9
+        | a10
+    )
+    if not m & 4:
+        return ("incomplete" if m & 2 else "pass"), ()
+    failed = [
+        n
+        for n, v in (
+            ("party-group-established", e1),
+            ("party-group-complete", e2),
+            ("party-group-rules", e3),
+            ("party-group-functioning", e4),
+        )
+        if v == 4
+    ]
+    if sn == 4:
+        failed += ["staffing-posts", "staffing-headcount"]
+    if s3 == 4:
+        failed.append("staffing-civil-service")
+    failed += [
+        n
+        for n, v in (("funds-account", f1), ("funds-working", f2), ("funds-investment", f3), ("funds-budget", f4), ("premises", p))
+        if v == 4
+    ]
+    failed += [n for n, v in zip(EQUIPMENT, (q0, q1, q2, q3, q4, q5)) if v == 4]
+    failed += [n for n, v in zip(ACTIVITIES, (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10)) if v == 4]
+    return "fail", tuple(failed)
+
+
+_EMPTY: dict[str, Any] = {}
+
+
+EQUIPMENT = ("equipment-fax", "equipment-phones", "equipment-copiers", "equipment-computers", "equipment-printers", "equipment-vehicles")
+ACTIVITIES = (
+    "activities-standing-committee",
+    "activities-executive-committee",
+    "activities-theory-study",
+    "activities-publicity",
+    "activities-training",
+    "activities-research",
+    "activities-participation",
+    "activities-welfare",
+    "activities-chamber-exchange",
+    "activities-investment-trade",
+    "activities-villages",
+)
+
+# --- zen-engine forms of the same decision, generated from the compiled standard -------------------
+
+
+def _zen_key(key: str) -> str:
     section, _, name = key.partition(".")
     return f"{section}['{name}']"
 
 
-def zen_condition(node: Node) -> str:
-    """The zen expression for one node of our compiled tree (two-valued, as zen has it)."""
+def _decides(node: Node) -> bool:
+    return node.defn.kind != "advisory"
+
+
+def zen_code(node: Node, ref: Callable[[Node], str] | None = None) -> str:
+    """A zen expression for the node's code: 1 pass, 2 unknown, 4 fail. ``ref`` names a child already computed."""
     check = node.check
     if isinstance(check, Threshold) and check.key:
-        return f"({zen_key(check.key)} != null and {zen_key(check.key)} {check.op} {check.limit})"
+        v = _zen_key(check.key)
+        return f"({v} == null ? 2 : ({v} {check.op} {check.limit} ? 1 : 4))"
     if isinstance(check, Flag):
-        return f"({zen_key(check.key)} == {'true' if check.expect else 'false'})"
-    if isinstance(check, Group):
-        joiner = " or " if isinstance(check, AnyOf) else " and "
-        parts = [zen_condition(c) for c in node.children if not (isinstance(c.check, Group) and c.defn.kind == "advisory")]
-        return "(" + joiner.join(parts) + ")" if parts else "true"
+        v = _zen_key(check.key)
+        return f"({v} == null ? 2 : ({v} == {'true' if check.expect else 'false'} ? 1 : 4))"
+    if isinstance(check, Group) and node.defn.kind in ("all", "any"):
+        kids = [ref(c) if ref else zen_code(c) for c in node.children if _decides(c)]
+        return f"{'min' if isinstance(check, AnyOf) else 'max'}([{', '.join(kids)}])"
     raise TypeError(f"no zen form for {node.defn.kind}")
 
 
-def zen_leaves(compiled: CompiledStandard) -> list[Node]:
-    return [n for n in compiled.nodes if isinstance(n.check, Check) and not _under_advisory(compiled, n)]
+def _failed_paths(compiled: CompiledStandard) -> list[tuple[Node, list[Node]]]:
+    """Each deciding check with the ``any`` groups above it: failed when it and every such group fail."""
+    out: list[tuple[Node, list[Node]]] = []
+
+    def walk(node: Node, anys: list[Node]) -> None:
+        if not _decides(node):
+            return
+        if isinstance(node.check, Check):
+            out.append((node, anys))
+            return
+        below = anys + [node] if isinstance(node.check, AnyOf) else anys
+        for c in node.children:
+            walk(c, below)
+
+    for root in compiled.roots:
+        walk(root, [])
+    return out
 
 
-def _under_advisory(compiled: CompiledStandard, node: Node) -> bool:
-    parents = {c.defn.id: p for p in compiled.nodes for c in p.children}
-    p = parents.get(node.defn.id)
-    while p is not None:
-        if p.defn.kind == "advisory":
-            return True
-        p = parents.get(p.defn.id)
-    return False
+def zen_expression(compiled: CompiledStandard) -> str:
+    """One expression returning ``{verdict, failed}``: no variables, so shared parts are repeated."""
+    roots = [r for r in compiled.roots if _decides(r)]
+    verdict = f"max([{', '.join(zen_code(r) for r in roots)}])"
+    items = []
+    for leaf, anys in _failed_paths(compiled):
+        cond = " and ".join(f"{zen_code(n)} == 4" for n in [leaf, *anys])
+        items.append(f"({cond}) ? '{leaf.defn.id}' : null")
+    failed = f"filter([{', '.join(items)}], # != null)"
+    return f"{{verdict: {verdict}, failed: {verdict} == 4 ? {failed} : []}}"
 
 
-def main() -> None:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), ""
-    )
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, {cpu or platform.processor() or 'unknown cpu'}; "
+def zen_graph(compiled: CompiledStandard) -> dict[str, Any]:
+    """A decision graph: input → an expression node computing ``answer`` = ``{verdict, failed}`` → output.
+
+    Of the forms tried with zen-engine 2.1.3 this is the fastest: one row per
+    node chained with ``$`` references ran about a third slower.
+    """
+    pos = {"x": 0, "y": 0}
+    return {
+        "nodes": [
+            {"id": "in", "type": "inputNode", "name": "request", "position": pos},
+            {
+                "id": "five",
+                "type": "expressionNode",
+                "name": "five guarantees",
+                "position": pos,
+                "content": {"expressions": [{"id": "1", "key": "answer", "value": zen_expression(compiled)}]},
+            },
+            {"id": "out", "type": "outputNode", "name": "response", "position": pos},
+        ],
+        "edges": [
+            {"id": "e1", "sourceId": "in", "targetId": "five", "type": "edge"},
+            {"id": "e2", "sourceId": "five", "targetId": "out", "type": "edge"},
+        ],
+    }
+
+
+# --- timing ----------------------------------------------------------------------------------------
+
+VERDICTS = {1: "pass", 2: "incomplete", 4: "fail"}
+
+
+def machine() -> str:
+    cpu = ""
+    info = Path("/proc/cpuinfo")
+    if info.exists():
+        cpu = next((line.split(":", 1)[1].strip() for line in info.read_text().splitlines() if line.startswith("model name")), "")
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, {cpu or platform.processor() or 'unknown cpu'}; "
         f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()}"
     )
+
+
+def one_pass(fn: Callable[[Any], Any], inputs: list[Any]) -> float:
     start = time.perf_counter()
-    runs = 5
-    for _ in range(runs):
-        engine = Engine.from_entry_points(strict=True)
-    load = (time.perf_counter() - start) / runs
-    print(f"load and compile all {len(engine.standards())} bundled standards: {load * 1000:.1f} ms")
+    for r in inputs:
+        fn(r)
+    return len(inputs) / (time.perf_counter() - start)
 
-    compiled = engine.get("henan/five-guarantees", ON)
-    # Both engines get the same records, holding just the keys the standard reads.
-    wanted = {k for n in compiled.nodes for k in n.check.inputs}
-    records = [{s: {k: v for k, v in t.items() if f"{s}.{k}" in wanted or s == "subject"} for s, t in r.items()} for r in RECORDS]
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, default=24_000, help="records per number type (default 24,000)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per engine and number type (default 5)")
+    ap.add_argument("--explain", type=int, default=2_000, help="records for the explained evaluation (0: skip)")
+    args = ap.parse_args(argv)
+    print(f"machine: {machine()}")
+    start = time.perf_counter()
+    engine = Engine.from_entry_points(strict=True)
+    print(f"load and compile all {len(engine.standards())} bundled standards: {(time.perf_counter() - start) * 1000:.0f} ms")
+    compiled = engine.get(STANDARD, ON)
     checks = sum(1 for n in compiled.nodes if isinstance(n.check, Check))
-    print(f"standard: {compiled.defn.ref}, {checks} checks, {len(compiled.nodes)} criteria")
-    print(f"  decisions: {[str(engine.decide(r, compiled, ON)) for r in records]}")
+    print(
+        f"standard: {compiled.defn.ref}, {checks} checks, {len(compiled.nodes)} criteria; {args.records:,} records per number type, "
+        f"{args.runs} runs"
+    )
 
-    decide = rate(lambda r: engine.decide(r, compiled, ON), records)
-    print(f"fivegood decide (verdict + failed + unknown, three-valued): {decide:,.0f} records/s")
-    explain = rate(lambda r: engine.evaluate(r, compiled, ON), records, seconds=1.0)
-    print(f"fivegood evaluate (every criterion explained):            {explain:,.0f} records/s")
-
+    zen: Any
     try:
-        import zen  # type: ignore[import-not-found]
+        import zen
     except ImportError:
-        print("zen-engine not installed: pip install '.[bench]' to compare")
-        return
-    verdict_expr = " and ".join(zen_condition(r) for r in compiled.roots if r.defn.kind != "advisory")
-    failed_expr = "filter([" + ", ".join(f"{zen_condition(n)} ? null : '{n.defn.id}'" for n in zen_leaves(compiled)) + "], # != null)"
-    verdict = zen.compile_expression(verdict_expr)
-    failed = zen.compile_expression(failed_expr)
-    print(f"  zen answers: {[verdict.evaluate(r) for r in records]}, {[failed.evaluate(r) for r in records]}")
-    bare = rate(lambda r: verdict.evaluate(r), records)
-    print(f"zen-engine bare verdict:                                   {bare:,.0f} records/s")
-    with_failed = rate(lambda r: (verdict.evaluate(r), failed.evaluate(r)), records)
-    print(f"zen-engine verdict + failed list:                          {with_failed:,.0f} records/s")
-    print(f"fivegood decide / zen verdict + failed:                    {decide / with_failed:.1f}x")
+        zen = None
+        print("zen-engine not installed (pip install -e '.[bench]'): comparing with the hand-written function only")
+
+    engines: dict[str, tuple[Callable[[Any], Any], Callable[[Any], tuple[str, tuple[str, ...]]]]] = {}
+    # name: (the timed call, its answer as (verdict, failed)); the timed call is exactly what the answer reads.
+    engines["fivegood decide"] = (
+        lambda r: engine.decide(r, compiled, ON),
+        lambda r: (lambda d: (d.verdict.value, tuple(d.failed)))(engine.decide(r, compiled, ON)),
+    )
+    engines["by hand"] = (by_hand, by_hand)
+    if zen is not None:
+        # The engine with a loader is zen's serving API; ZenDecision.evaluate (create_decision) ran 8× slower here.
+        zen_engine = zen.ZenEngine({"loader": {"type": "static", "content": {"five-guarantees": zen_graph(compiled)}}})
+        expression = zen.compile_expression(zen_expression(compiled))
+
+        def graph(r: Any) -> Any:
+            return zen_engine.evaluate("five-guarantees", r)
+
+        engines["zen graph"] = (
+            graph,
+            lambda r: (lambda o: (VERDICTS[int(o["verdict"])], tuple(o["failed"])))(graph(r)["result"]["answer"]),
+        )
+        engines["zen expression"] = (
+            expression.evaluate,
+            lambda r: (lambda o: (VERDICTS[int(o["verdict"])], tuple(o["failed"])))(expression.evaluate(r)),
+        )
+
+    flat = base_records(args.records)
+    overall_ok = True
+    table: dict[str, dict[str, list[float]]] = {}
+    for number in ("int", "Decimal", "float"):
+        records = [typed(f, number) for f in flat]
+        zen_inputs = [as_json(r) for r in records] if number == "Decimal" else records
+        inputs = {name: (zen_inputs if name.startswith("zen") else records) for name in engines}
+        # Agreement on every record first.
+        reference = [engines["fivegood decide"][1](r) for r in records]
+        mix = {v: sum(1 for a in reference if a[0] == v) for v in ("pass", "fail", "incomplete")}
+        for name, (_, answer) in engines.items():
+            got = [answer(r) for r in inputs[name]]
+            bad = [i for i, (a, b) in enumerate(zip(reference, got)) if a != b]
+            if bad:
+                overall_ok = False
+                i = bad[0]
+                print(
+                    f"  DISAGREEMENT {name} on {len(bad)} {number} records, first #{i}: fivegood {reference[i]} vs {got[i]}\n    {records[i]}"
+                )
+        rates: dict[str, list[float]] = {name: [] for name in engines}
+        for _ in range(args.runs):
+            for name, (call, _) in engines.items():
+                rates[name].append(one_pass(call, inputs[name]))
+        table[number] = rates
+        print(
+            f"\n{number} evidence: {mix['pass']:,} pass, {mix['fail']:,} fail, {mix['incomplete']:,} incomplete; "
+            f"all {len(engines)} engines agree on every record's verdict and failed list: {'yes' if overall_ok else 'NO'}"
+        )
+        print(f"  {'engine':16} {'median records/s':>17} {'spread (min–max)':>22}   fivegood ÷ engine (median, min–max of runs)")
+        for name, values in rates.items():
+            med = statistics.median(values)
+            ratios = [a / b for a, b in zip(rates["fivegood decide"], values)]
+            ratio = "" if name == "fivegood decide" else f"{statistics.median(ratios):5.2f}× ({min(ratios):.2f}–{max(ratios):.2f})"
+            print(f"  {name:16} {med:17,.0f} {min(values):10,.0f}–{max(values):<11,.0f}   {ratio}")
+    if args.explain:
+        sample = [typed(f, "int") for f in flat[: args.explain]]
+        explained = [one_pass(lambda r: engine.evaluate(r, compiled, ON), sample) for _ in range(args.runs)]
+        print(
+            f"\nfivegood evaluate (every criterion explained), int evidence, {len(sample):,} records: "
+            f"median {statistics.median(explained):,.0f} records/s ({min(explained):,.0f}–{max(explained):,.0f})"
+        )
+    return 0 if overall_ok else 1
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Batches: many organisations' evidence in, one row each out, and reward totals per district and payer.
 
-Input is JSON Lines (one evidence document per line) or CSV (one organisation
+Input is JSON Lines (one evidence document per line), CSV (one organisation
 per row, dotted column names such as ``office.area_m2``; list cells separated
-by ``;``). A record that cannot be read or evaluated becomes an error row with
-its line number; every other record still counts. ``jobs`` spreads a batch
-over worker processes.
+by ``;``) or Parquet (with pyarrow). A record that cannot be read or evaluated
+becomes an error row with its line number; every other record still counts.
+``jobs`` spreads a batch over worker processes; :mod:`.distributed` runs it on
+a Dask cluster.
 """
 
 from fivegood_core.batch.records import Record, read_csv, read_jsonl, read_records

@@ -37,9 +37,23 @@ def _no_lookup(ref: str, on: dt.date | None) -> CompiledStandard:
     raise ResolutionError(say("batch.worker_other_standard", ref=repr(ref)))
 
 
-def _worker_start(payload: bytes, on: dt.date, source: str, every: bool) -> None:
+def pack(compiled: CompiledStandard) -> bytes:
+    """The compiled standard as a worker receives it (the standard library's pickle), or a clear error."""
+    try:
+        return pickle.dumps(compiled)
+    except Exception as exc:  # noqa: BLE001 - e.g. a plugin's reward calculator defined as a lambda
+        raise FivegoodError(say("batch.cannot_send", ref=compiled.defn.ref, error=str(exc))) from None
+
+
+def unpack(payload: bytes) -> tuple[Evaluator, CompiledStandard]:
+    """In a worker: the compiled standard, and an evaluator that needs no plugins and resolves no other standard."""
     compiled = pickle.loads(payload)
-    _WORKER.update(evaluator=Evaluator(compiled.vocabulary, _no_lookup), compiled=compiled, on=on, source=source, every=every)
+    return Evaluator(compiled.vocabulary, _no_lookup), compiled
+
+
+def _worker_start(payload: bytes, on: dt.date, source: str, every: bool) -> None:
+    evaluator, compiled = unpack(payload)
+    _WORKER.update(evaluator=evaluator, compiled=compiled, on=on, source=source, every=every)
 
 
 def _worker_rows(chunk: list[tuple[int, Any]]) -> list[BatchRow]:
@@ -51,10 +65,7 @@ def parallel_rows(
     compiled: CompiledStandard, records: Iterable[Any], on: dt.date, source: str, every: bool, jobs: int
 ) -> Iterator[BatchRow]:
     """Rows in input order, assessed by ``jobs`` worker processes."""
-    try:
-        payload = pickle.dumps(compiled)
-    except Exception as exc:  # noqa: BLE001 - e.g. a plugin's reward calculator defined as a lambda
-        raise FivegoodError(say("batch.cannot_send", ref=compiled.defn.ref, error=str(exc))) from None
+    payload = pack(compiled)
     numbered = (item if isinstance(item, tuple) else (position, item) for position, item in enumerate(records, start=1))
     chunks = iter(lambda: list(itertools.islice(numbered, CHUNK)), [])
     context = multiprocessing.get_context("spawn")

@@ -1,4 +1,4 @@
-"""Reading batch input: JSON Lines or CSV records, each with its line number, a bad one as an error record."""
+"""Reading batch input: JSON Lines, CSV or Parquet records, each with its line number, a bad one as an error record."""
 
 from __future__ import annotations
 
@@ -33,17 +33,32 @@ def _check_encoding(handle: BinaryIO, name: str) -> None:
             raise EvidenceError([Problem(name, None, None, say("batch.not_utf8_file", encoding=encoding))])
 
 
-def _lines(handle: BinaryIO, name: str) -> Iterator[tuple[int, str | EvidenceError]]:
-    """Each line's text, or the error reading it; a line is read at most :data:`MAX_RECORD` bytes at a time."""
-    number = 0
+def _skip_line(handle: BinaryIO) -> int:
+    """Read past the rest of the current line, at most :data:`MAX_RECORD` bytes at a time; the bytes skipped."""
+    skipped = 0
     while True:
+        raw = handle.readline(MAX_RECORD)
+        skipped += len(raw)
+        if not raw or raw.endswith(b"\n"):
+            return skipped
+
+
+def _lines(
+    handle: BinaryIO, name: str, number: int = 0, position: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, str | EvidenceError]]:
+    """Each line's text, or the error reading it; a line is read at most :data:`MAX_RECORD` bytes at a time.
+
+    ``number`` lines come before the first read, which starts at byte
+    ``position``; with ``stop``, only the lines starting before that byte are read.
+    """
+    while stop is None or position < stop:
         raw = handle.readline(MAX_RECORD + 1)
         if not raw:
             return
+        position += len(raw)
         number += 1
         if len(raw) > MAX_RECORD and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):  # skip the rest of the line without keeping it
-                raw = handle.readline(MAX_RECORD)
+            position += _skip_line(handle)  # the rest of the line, not kept
             yield (
                 number,
                 EvidenceError([Problem(name, number, None, say("batch.line_too_long", limit=MAX_RECORD))]),
@@ -58,12 +73,24 @@ def _lines(handle: BinaryIO, name: str) -> Iterator[tuple[int, str | EvidenceErr
 _JSON_SPACE = " \t\r\n"
 
 
-def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Record]:
-    """Records of a JSON Lines file; a malformed or unreadable line becomes an error record with its number."""
-    name = str(path)
+def read_jsonl(
+    path: str | os.PathLike[str], *, name: str | None = None, start: int = 0, stop: int | None = None, first: int = 1
+) -> Iterator[Record]:
+    """Records of a JSON Lines file; a malformed or unreadable line becomes an error record with its number.
+
+    ``name`` is what errors call the file (default ``path``). A part of the
+    file: the lines that start in bytes ``[start, stop)``, the first of them
+    numbered ``first`` (a line starts after a line feed, so lines never split
+    between parts; :mod:`.distributed` reads a file in such parts).
+    """
+    name = str(path) if name is None else name
     with open(path, "rb") as handle:
-        _check_encoding(handle, name)
-        for number, line in _lines(handle, name):
+        if start == 0:
+            _check_encoding(handle, name)
+        else:
+            handle.seek(start - 1)
+            start += _skip_line(handle) - 1  # the line begun before this part (or just its line feed)
+        for number, line in _lines(handle, name, first - 1, start, stop):
             if isinstance(line, EvidenceError):
                 yield number, line
             elif line.strip(_JSON_SPACE):
@@ -75,14 +102,15 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Record]:
                     yield number, EvidenceError([Problem(name, number, p.key, p.message) for p in exc.problems])
 
 
-def read_csv(path: str | os.PathLike[str], vocabulary: Vocabulary) -> Iterator[Record]:
+def read_csv(path: str | os.PathLike[str], vocabulary: Vocabulary, *, name: str | None = None) -> Iterator[Record]:
     """Records of a CSV file with dotted column names; cells become values of their key's type.
 
     A row that cannot be read (a cell that is not UTF-8 or is too long, more
     cells than the header, a quoted cell running over lines) is an error record;
-    a header naming a column twice refuses the file.
+    a header naming a column twice refuses the file. ``name`` is what errors
+    call the file (default ``path``).
     """
-    name = str(path)
+    name = str(path) if name is None else name
     with open(path, "rb") as binary:
         _check_encoding(binary, name)
         # Undecodable bytes are kept as surrogates and reported for their row, so one bad cell costs one row.
@@ -160,11 +188,25 @@ def _cell(column: str, cell: str, vocabulary: Vocabulary) -> Any:
     return entry.type.from_text(cell)
 
 
+#: File name endings of each batch input format.
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def input_format(path: str | os.PathLike[str]) -> str:
+    """``jsonl``, ``csv`` or ``parquet``, from the file's name; any other name is refused."""
+    found = FORMATS.get(Path(path).suffix.lower())
+    if found is None:
+        raise EvidenceError([Problem(str(path), None, None, say("batch.file_type"))])
+    return found
+
+
 def read_records(path: str | os.PathLike[str], vocabulary: Vocabulary) -> Iterator[Record]:
-    """Records of a ``.jsonl``/``.ndjson`` or ``.csv`` file."""
-    suffix = Path(path).suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
+    """Records of a ``.jsonl``/``.ndjson``, ``.csv`` or ``.parquet`` file (Parquet needs pyarrow)."""
+    kind = input_format(path)
+    if kind == "jsonl":
         return read_jsonl(path)
-    if suffix == ".csv":
+    if kind == "csv":
         return read_csv(path, vocabulary)
-    raise EvidenceError([Problem(str(path), None, None, say("batch.file_type"))])
+    from fivegood_core.batch.parquet import read_parquet  # imports pyarrow only when asked for
+
+    return read_parquet(path)

@@ -124,6 +124,26 @@ class Tally:
             entry[1] += 1
             entry[2] += reward.amount
 
+    def counted(self) -> dict[str, Any]:
+        """What has been counted, without the standard: small to send from a worker, for :meth:`merge`."""
+        return {"counts": self.counts, "totals": self.totals, "districts": self.districts, "per_node": self.per_node}
+
+    def merge(self, counted: Mapping[str, Any]) -> None:
+        """Add another tally's :meth:`counted` (same standard). Tallies merged in input order give the summary of one tally."""
+        for key, n in counted["counts"].items():
+            self.counts[key] += n
+        for key, (payer, certified, amount) in counted["totals"].items():
+            entry = self.totals.setdefault(key, [payer, 0, Decimal(0)])
+            entry[1] += certified
+            entry[2] += amount
+        for name, counts in counted["districts"].items():
+            district = self.districts.setdefault(name, {v.value: 0 for v in Overall})
+            for key, n in counts.items():
+                district[key] += n
+        for mine, theirs in zip(self.per_node, counted["per_node"]):
+            for key, n in theirs.items():
+                mine[key] += n
+
     def summary(self) -> BatchSummary:
         """The summary of every row added so far."""
         totals = tuple(

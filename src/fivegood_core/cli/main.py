@@ -8,6 +8,7 @@ they check has failures (``test``, ``validate``), 2 on bad usage or input.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -89,8 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     dated(template)
     template.add_argument("--output", "-o", default=None, help="write the template to this file instead of standard output")
 
-    batch = sub.add_parser("batch", parents=[common], help="check many organisations: JSON Lines or CSV in, one result per record out")
-    batch.add_argument("input", help="a .jsonl or .csv file")
+    batch = sub.add_parser(
+        "batch", parents=[common], help="check many organisations: JSON Lines, CSV or Parquet in, one result per record out"
+    )
+    batch.add_argument("input", help="a .jsonl, .csv or .parquet file (Parquet needs fivegood[distributed])")
     batch.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
     dated(batch)
     batch.add_argument("--format", "-f", choices=("jsonl", "csv"), default="jsonl", help="format of the rows written")
@@ -98,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--summary", default=None, help="also write the summary as JSON to this file")
     batch.add_argument("--report", default=None, help="also write an HTML dashboard to this file")
     batch.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes (default 1)")
+    batch.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run on the Dask cluster whose scheduler is at ADDRESS, e.g. tcp://10.0.0.5:8786 (needs fivegood[distributed])",
+    )
 
     diff = sub.add_parser("diff", parents=[common], help="criteria added, removed and changed between two versions")
     diff.add_argument("old", help="ID@VERSION")
@@ -198,7 +207,12 @@ def _template(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
-def _rows(args: argparse.Namespace, engine: Engine, on: dt.date) -> Iterator[Any]:
+def _rows(args: argparse.Namespace, engine: Engine, on: dt.date, stack: contextlib.ExitStack) -> Iterator[Any]:
+    if args.scheduler:
+        from fivegood_core.batch.distributed import DaskBatch, connect
+
+        client = stack.enter_context(connect(args.scheduler))
+        return DaskBatch(engine, args.input, args.standard, on, client=client).rows()
     from fivegood_core.batch import batch_rows, read_records
 
     records = read_records(args.input, engine.vocabulary)
@@ -229,6 +243,8 @@ def _progress(rows: Iterator[Any], enabled: bool) -> Iterator[Any]:
 def _batch(args: argparse.Namespace, lang: str) -> int:
     from fivegood_core.batch import CSV_COLUMNS, Tally
 
+    if args.scheduler and args.jobs > 1:
+        raise FivegoodError(say("cli.scheduler_and_jobs"))
     refuse_overwriting([args.output, args.summary, args.report], [args.input])
     engine = _engine(lang)
     on = args.as_of or dt.date.today()
@@ -237,11 +253,11 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
         raise FivegoodError(say("cli.no_such_file", file=args.input))
     tally = Tally(compiled, on)
     # Rows go to a temporary file renamed into place at the end: an interrupted run leaves no half output.
-    with destination(args.output, newline="") as out:
+    with contextlib.ExitStack() as stack, destination(args.output, newline="") as out:
         writer = csv.writer(out) if args.format == "csv" else None
         if writer is not None:
             writer.writerow(CSV_COLUMNS)
-        for row in _progress(_rows(args, engine, on), sys.stderr.isatty()):
+        for row in _progress(_rows(args, engine, on, stack), sys.stderr.isatty()):
             tally.add(row)
             if writer is not None:
                 writer.writerow(row.to_csv())

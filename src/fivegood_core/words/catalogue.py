@@ -61,6 +61,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.cannot_write": ("{file}: cannot be written: {error}", "{file}:无法写入:{error}"),
     "cli.stdout_closed": ("standard output is closed; name a file with --output", "标准输出已关闭;请用 --output 指定文件"),
     "cli.no_such_file": ("{file}: no such file", "{file}: 文件不存在"),
+    "cli.scheduler_and_jobs": (
+        "--jobs and --scheduler exclude each other: the cluster's workers do the work",
+        "--jobs 与 --scheduler 不能同时使用:由集群的工作节点完成计算",
+    ),
     # --- reports: text, Markdown, HTML, JUnit, the batch dashboard -----------------------------
     "report.overall.pass": ("PASS", "达标"),
     "report.overall.fail": ("FAIL", "未达标"),
@@ -316,14 +320,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "batch.too_many_cells": ("the row has {cells} cells, the header {header}", "该行有 {cells} 个单元格,表头只有 {header} 个"),
     "batch.cell_not_utf8": ("is not UTF-8 text", "不是 UTF-8 文本"),
     "batch.cannot_send": (
-        "{ref} cannot be sent to worker processes ({error}); run with --jobs 1",
-        "{ref} 无法发送给工作进程({error});请用 --jobs 1 运行",
+        "{ref} cannot be sent to worker processes ({error}); run it in one process (--jobs 1, no --scheduler)",
+        "{ref} 无法发送给工作进程({error});请在单个进程中运行(--jobs 1,不用 --scheduler)",
     ),
     "batch.worker_stopped": (
         "a worker process stopped or could not start while evaluating {ref}; run with --jobs 1 to see why",
         "评估 {ref} 时有工作进程中止或无法启动;请用 --jobs 1 运行以查看原因",
     ),
-    "batch.file_type": ("expected a .jsonl or .csv batch file", "应为 .jsonl 或 .csv 批量文件"),
+    "batch.file_type": ("expected a .jsonl, .csv or .parquet batch file", "应为 .jsonl、.csv 或 .parquet 批量文件"),
+    "batch.parquet_needs_pyarrow": (
+        "reading Parquet needs pyarrow: pip install 'fivegood[distributed]'",
+        "读取 Parquet 需要 pyarrow:pip install 'fivegood[distributed]'",
+    ),
+    "batch.parquet_unreadable": ("cannot be read as Parquet: {error}", "无法按 Parquet 读取:{error}"),
+    "batch.needs_extra": (
+        "this needs {module}: pip install 'fivegood[distributed]'",
+        "此功能需要 {module}:pip install 'fivegood[distributed]'",
+    ),
+    "batch.scheduler_unreachable": ("cannot reach the Dask scheduler at {address}: {error}", "无法连接 {address} 上的 Dask 调度器:{error}"),
+    "batch.worker_version": (
+        "a Dask worker has fivegood {worker}, this client {client}: install the same version on every worker",
+        "Dask 工作节点上的 fivegood 版本为 {worker},本客户端为 {client}:请在每个工作节点上安装相同版本",
+    ),
     # --- evaluation: which version, and whether the evidence fits the standard -----------------
     "standard.unknown": ("unknown standard {id} (installed: {known})", "未知标准 {id}(已安装:{known})"),
     "standard.no_such_version": ("{id} has no version {version} (versions: {versions})", "{id} 没有版本 {version}(版本:{versions})"),
