@@ -125,6 +125,7 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
     # Which children count: all of them, none (guidance), or, for a group consulting them in order, it depends.
     ordered = {i: n.check for i, n in enumerate(nodes) if isinstance(n.check, Group) and type(n.check).counts is not Group.counts}
     fixed = [kids[i] if isinstance(n.check, Check) or n.check.decides else () for i, n in enumerate(nodes)]
+    gated_at = [(i, g) for i, g in enumerate(gate) if g >= 0]
     unknown = int(Verdict.UNKNOWN)
     seen: dict[tuple[int, ...], Decision] = {}
 
@@ -134,21 +135,16 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
             return found
         if len(seen) >= PATTERN_CACHE:
             seen.clear()
-
-        def counted(i: int) -> Sequence[int]:
-            group = ordered.get(i)
-            if group is None:
-                return fixed[i]
-            flags = group.counts([codes[c] for c in kids[i]])
-            return tuple(c for c, ok in zip(kids[i], flags) if ok)
-
-        def gate_unknown(i: int) -> bool:
-            return gate[i] >= 0 and codes[gate[i]] == unknown
-
-        def decided(verdict: Verdict) -> tuple[str, ...]:
-            return tuple(ids[i] for i in decisive(roots, int(verdict), codes.__getitem__, counted, gate_unknown))
-
-        found = seen[codes] = Decision(Overall.of(Verdict(root)), decided(Verdict.FAIL), decided(Verdict.UNKNOWN))
+        counted: Sequence[Sequence[int]] = fixed
+        if ordered:
+            counted = list(fixed)
+            for i, group in ordered.items():
+                flags = group.counts([codes[c] for c in kids[i]])
+                counted[i] = tuple(c for c, ok in zip(kids[i], flags) if ok)
+        open_ = {i for i, g in gated_at if codes[g] == unknown}
+        failed = tuple(ids[i] for i in decisive(roots, int(Verdict.FAIL), codes, counted, open_))
+        missing = tuple(ids[i] for i in decisive(roots, unknown, codes, counted, open_))
+        found = seen[codes] = Decision(Overall.of(Verdict(root)), failed, missing)
         return found
 
     return decision

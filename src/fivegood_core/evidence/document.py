@@ -171,6 +171,7 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
     warnings: list[str] = []
     problems: list[Problem] = []
     sections = vocabulary.sections()
+    plain = vocabulary.plain_keys()
     count = 0
     for section, table in doc.items():
         if section not in sections:
@@ -181,23 +182,37 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
         if not isinstance(table, dict):
             problems.append(Problem(source, None, section, say("evidence.expected_table", got=shown(table))))
             continue
-        for dotted, value, depth in _walk(table, section + ".", 2):
-            count += 1
-            if count > MAX_VALUES:
-                raise EvidenceError([Problem(source, None, None, say("evidence.too_many_values", limit=MAX_VALUES))])
-            if depth > MAX_DEPTH:
-                raise EvidenceError([Problem(source, None, dotted, say("evidence.too_deep", depth=MAX_DEPTH))])
-            known = vocabulary.get(dotted)
-            if known is not None:
+        known_here = plain.get(section, {})
+        for name, value in table.items():
+            entry = known_here.get(name)
+            if entry is not None and value.__class__ is not dict:
+                # The common case, a known key of a section holding a plain value: checked without building paths.
+                count += 1
+                if count > MAX_VALUES:
+                    raise EvidenceError([Problem(source, None, None, say("evidence.too_many_values", limit=MAX_VALUES))])
                 if value is not None:
                     try:
-                        known.read(value)
+                        entry.read(value)
                     except BadValue as exc:
-                        problems.append(Problem(source, None, dotted, exc.message))
-            elif isinstance(value, dict) and dotted in vocabulary.tables:
+                        problems.append(Problem(source, None, f"{section}.{name}", exc.message))
                 continue
-            elif not _under_known(dotted, vocabulary):
-                warnings.append(f"unknown evidence key {dotted!r} ignored")
+            for dotted, inner, depth in _walk({name: value}, section + ".", 2):
+                count += 1
+                if count > MAX_VALUES:
+                    raise EvidenceError([Problem(source, None, None, say("evidence.too_many_values", limit=MAX_VALUES))])
+                if depth > MAX_DEPTH:
+                    raise EvidenceError([Problem(source, None, dotted, say("evidence.too_deep", depth=MAX_DEPTH))])
+                known = vocabulary.get(dotted)
+                if known is not None:
+                    if inner is not None:
+                        try:
+                            known.read(inner)
+                        except BadValue as exc:
+                            problems.append(Problem(source, None, dotted, exc.message))
+                elif isinstance(inner, dict) and dotted in vocabulary.tables:
+                    continue
+                elif not _under_known(dotted, vocabulary):
+                    warnings.append(f"unknown evidence key {dotted!r} ignored")
     if problems:
         raise EvidenceError(problems)
     return doc, tuple(warnings)

@@ -304,7 +304,7 @@ def _decisive_leaves(nodes: tuple[CriterionResult, ...], verdict: Verdict) -> tu
 
     roots = [add(n) for n in nodes]
     codes = [int(n.verdict) for n in flat]
-    return tuple(flat[i].id for i in decisive(roots, int(verdict), codes.__getitem__, kids.__getitem__, lambda i: bool(flat[i].missing)))
+    return tuple(flat[i].id for i in decisive(roots, int(verdict), codes, kids, {i for i, n in enumerate(flat) if n.missing}))
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ likewise shared.
 from __future__ import annotations
 
 import enum
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Container, Iterable, Sequence
 
 
 class Verdict(enum.IntFlag):
@@ -133,29 +133,24 @@ def at_least(n: int, verdicts: Iterable[Verdict]) -> Verdict:
     return Verdict.FAIL
 
 
-N = TypeVar("N")
-
-
 def decisive(
-    roots: Iterable[N],
-    verdict: int,
-    verdict_of: Callable[[N], int],
-    children: Callable[[N], Sequence[N]],
-    gate_unknown: Callable[[N], bool],
-) -> list[N]:
+    roots: Sequence[int], verdict: int, codes: Sequence[int], children: Sequence[Sequence[int]], open_: Container[int]
+) -> list[int]:
     """The nodes that decided ``verdict``: the checks to name when a standard fails or is incomplete.
 
-    Descend only through nodes carrying the verdict (a failed check under an
-    ``any`` that passed decided nothing). A node is decisive when none of its
-    children carries the verdict, or when its own applicability is unknown.
-    The explained result and the fast path both call this.
+    Nodes are numbered: ``codes[i]`` is node ``i``'s verdict, ``children[i]``
+    the children that count towards it, ``open_`` the nodes whose own
+    applicability is unknown. Descend only through nodes carrying the verdict
+    (a failed check under an ``any`` that passed decided nothing). A node is
+    decisive when none of its children carries the verdict, or when whether it
+    applies is unknown. The explained result and the fast path both call this.
     """
-    out: list[N] = []
-    stack = [n for n in reversed(list(roots)) if verdict_of(n) == verdict]
+    out: list[int] = []
+    stack = [i for i in reversed(roots) if codes[i] == verdict]
     while stack:
-        node = stack.pop()
-        below = [c for c in children(node) if verdict_of(c) == verdict]
-        if not below or gate_unknown(node):
-            out.append(node)
+        i = stack.pop()
+        below = [c for c in children[i] if codes[c] == verdict]
+        if not below or i in open_:
+            out.append(i)
         stack.extend(reversed(below))
     return out

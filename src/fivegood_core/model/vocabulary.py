@@ -257,12 +257,19 @@ class Vocabulary:
     #: Dotted prefixes that are tables of keys (``members`` for ``members.enterprise``).
     tables: frozenset[str] = attrs.field(init=False)
     _sections: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    _plain: Mapping[str, Mapping[str, EvidenceKey]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         prefixes = {k.rsplit(".", i)[0] for k in self.keys for i in range(1, k.count(".") + 1)}
         object.__setattr__(self, "tables", frozenset(prefixes))
         # Asked once per evidence document: computed once per vocabulary.
         object.__setattr__(self, "_sections", frozenset(k.split(".", 1)[0] for k in self.keys) | {"attest"})
+        plain: dict[str, dict[str, EvidenceKey]] = {}
+        for key, entry in self.keys.items():
+            section, _, name = key.partition(".")
+            if "." not in name:
+                plain.setdefault(section, {})[name] = entry
+        object.__setattr__(self, "_plain", plain)
 
     def get(self, key: str) -> EvidenceKey | None:
         """The key's definition; ``attest.<id>`` keys are flags by construction."""
@@ -273,6 +280,10 @@ class Vocabulary:
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key) is not None
+
+    def plain_keys(self) -> Mapping[str, Mapping[str, EvidenceKey]]:
+        """Keys of two parts (``office.area_m2``) by section and name: the keys most evidence holds."""
+        return self._plain
 
     def sections(self) -> frozenset[str]:
         """Top-level tables evidence may have (``subject``, ``members`` …)."""
