@@ -370,3 +370,37 @@ def test_a_real_gap_never_reads_as_zero(engine: Engine) -> None:
     assert result.find("funds-working").gap.en == "¥0.001 short of ¥60,000"  # type: ignore[union-attr]
     assert result.find("funds-working").observed == "¥59,999.999"
     assert display.fmt(Fraction(-1, 10**6), "area") == "0 m²"
+
+
+def test_ctrl_c_leaves_the_previous_output_and_says_so(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    big = tmp_path / "big.jsonl"
+    line = (ROOT / "examples/ningbo/batch.jsonl").read_text(encoding="utf-8").splitlines()[1]
+    big.write_text((line + "\n") * 200_000, encoding="utf-8")
+    out = tmp_path / "rows.jsonl"
+    out.write_text("yesterday's rows\n", encoding="utf-8")
+    exe = str(Path(sys.executable).parent / "fivegood")
+    run = subprocess.Popen([exe, "batch", str(big), "-s", "ningbo/five-have-five-good", "-o", str(out)], stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "yesterday's rows\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_small_things_a_new_user_tripped_on() -> None:
+    import fivegood_core
+
+    assert fivegood("--version").stdout.strip() == f"fivegood {fivegood_core.__version__}"
+    chinese = fivegood("--lang", "zh", "list")
+    assert chinese.returncode == 0 and "河南省" in chinese.stdout
+    for command, words in (
+        ("check", "report format"),
+        ("template", "write the template to this file"),
+        ("validate", "standard TOML files"),
+    ):
+        assert words in " ".join(fivegood(command, "--help").stdout.split()), f"{command} --help lacks {words!r}"
