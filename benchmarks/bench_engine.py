@@ -94,6 +94,7 @@ FLAGS = [
     "staff.civil_servant_scope",
     "finance.independent_account",
     "finance.in_budget",
+    "office.independent",
 ]
 
 
@@ -199,6 +200,8 @@ def by_hand(ev: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     f3 = 2 if v is None else 1 if v >= 200000 else 4
     v = fi.get("in_budget")
     f4 = 2 if v is None else 1 if v is True else 4
+    v = of.get("independent")
+    o1 = 2 if v is None else 1 if v is True else 4
     v = of.get("area_m2")
     p = 2 if v is None else 1 if v >= 60 else 4
     v = eq.get("fax")
@@ -247,6 +250,7 @@ def by_hand(ev: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         | f2
         | f3
         | f4
+        | o1
         | p
         | q0
         | q1
@@ -284,7 +288,14 @@ def by_hand(ev: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         failed.append("staffing-civil-service")
     failed += [
         n
-        for n, v in (("funds-account", f1), ("funds-working", f2), ("funds-investment", f3), ("funds-budget", f4), ("premises", p))
+        for n, v in (
+            ("funds-account", f1),
+            ("funds-working", f2),
+            ("funds-investment", f3),
+            ("funds-budget", f4),
+            ("office-independent", o1),
+            ("premises", p),
+        )
         if v == 4
     ]
     failed += [n for n, v in zip(EQUIPMENT, (q0, q1, q2, q3, q4, q5)) if v == 4]

@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
     dated(template)
     template.add_argument("--output", "-o", default=None, help="write the template to this file instead of standard output")
+    template.add_argument("--force", action="store_true", help="replace an existing --output file (it may hold filled-in evidence)")
 
     batch = sub.add_parser(
         "batch", parents=[common], help="check many organisations: JSON Lines, CSV or Parquet in, one result per record out"
@@ -146,6 +147,9 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     refuse_overwriting([args.output], [args.evidence])
     engine = _engine(lang)
     result = engine.evaluate(args.evidence, args.standard, args.as_of or dt.date.today())
+    for warning in result.warnings:
+        # Also on stderr, where a misspelt key is seen even when the report goes to a file or is long.
+        print(f"fivegood: {word('word.warning', lang)}: {warning}", file=sys.stderr)
     if args.format == "json":
         text = result.dumps() + "\n"
     elif args.format == "markdown":
@@ -201,6 +205,9 @@ def _show(args: argparse.Namespace, lang: str) -> int:
 def _template(args: argparse.Namespace, lang: str) -> int:
     from fivegood_core.render.template import evidence_template
 
+    if args.output and args.output != "-" and Path(args.output).exists() and not args.force:
+        # A template is written to be filled in: writing another over it would lose someone's work.
+        raise FivegoodError(say("cli.template_exists", path=args.output))
     engine = _engine(lang)
     on = args.as_of or dt.date.today()
     _write(evidence_template(engine, engine.get(args.standard, on), on), args.output)
@@ -280,7 +287,7 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
 def _print_summary(summary: Any, lang: str) -> None:
     err = sys.stderr
     total = sum(summary.counts.values())
-    counts = ", ".join(f"{k} {v}" for k, v in summary.counts.items())
+    counts = ", ".join(f"{word('cli.count.' + k, lang)} {v}" for k, v in summary.counts.items())
     print(f"{word('word.summary', lang)}: {total} {word('word.records', lang)}: {counts}", file=err)
     decided = [c for c in summary.criteria if c.pass_rate is not None]
     if decided:

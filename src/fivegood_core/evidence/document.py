@@ -9,6 +9,7 @@ expected; a key the vocabulary does not know is a warning, never an error.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -212,7 +213,9 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
                 elif isinstance(inner, dict) and dotted in vocabulary.tables:
                     continue
                 elif not _under_known(dotted, vocabulary):
-                    warnings.append(f"unknown evidence key {dotted!r} ignored")
+                    close = difflib.get_close_matches(dotted, list(vocabulary.keys), n=1, cutoff=0.8)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    warnings.append(f"unknown evidence key {dotted!r} ignored{hint}")
     if problems:
         raise EvidenceError(problems)
     return doc, tuple(warnings)

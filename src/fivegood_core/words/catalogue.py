@@ -55,8 +55,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.os_error": ("{file}: {error}", "{file}:{error}"),
     "cli.interrupted": ("interrupted; no output file was changed", "已中断;没有改动任何输出文件"),
     "cli.output_is_input": (
-        "{output}: is also {input}; write the output to another file so that no input is lost",
-        "{output}:同时也是 {input};请将输出写到另一个文件,以免丢失输入",
+        "{output}: is also an input ({input}); write the output to another file so that no input is lost",
+        "{output}:同时也是输入文件({input});请将输出写到另一个文件,以免丢失输入",
     ),
     "cli.cannot_write": ("{file}: cannot be written: {error}", "{file}:无法写入:{error}"),
     "cli.stdout_closed": ("standard output is closed; name a file with --output", "标准输出已关闭;请用 --output 指定文件"),
@@ -75,6 +75,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.reward": ("reward", "奖励"),
     "report.missing": ("missing evidence", "缺少证据"),
     "report.gap": ("to pass", "差距"),
+    "cli.template_exists": (
+        "{path}: exists already and may hold evidence someone filled in; choose another file, or add --force to replace it",
+        "{path} 已存在,可能已填有证据;请另选文件,或加 --force 覆盖",
+    ),
+    "cli.count.pass": ("pass", "达标"),
+    "cli.count.fail": ("fail", "未达标"),
+    "cli.count.incomplete": ("incomplete", "证据不全"),
+    "cli.count.error": ("error", "错误"),
     # --- readings of the documents (issue 11) ---------------------------------------------------
     "standard.no_such_part": ("{ref} has no top-level criterion {part} (it has: {parts})", "{ref} 没有顶层指标 {part}(现有:{parts})"),
     "evidence.other_jurisdiction": (
