@@ -20,7 +20,8 @@ from importlib.resources import files
 
 import attrs
 
-from fivegood_core import FivegoodError
+from fivegood_core.errors import FivegoodError
+from fivegood_core.words.catalogue import Message, say
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -94,13 +95,16 @@ def resolve(value: str, *, as_of: dt.date, level: str | None = None, parent: str
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        raise PlaceError(f"place {wanted!r} is ambiguous on {as_of}: " + ", ".join(f"{d.code} {d.zh}" for d in found))
+        raise PlaceError(say("place.ambiguous", value=repr(wanted), as_of=as_of, found=", ".join(f"{d.code} {d.zh}" for d in found)))
     elsewhen = [d for d in all_divisions() if key in d.names() and (level is None or d.level == level)]
     if elsewhen:
         spans = "; ".join(f"{d.code} {d.zh}: {d.valid_from} – {d.valid_until or 'open'}" for d in elsewhen)
-        raise PlaceError(f"place {wanted!r} is not a valid division on {as_of} ({spans})")
+        raise PlaceError(say("place.not_valid_on", value=repr(wanted), as_of=as_of, spans=spans))
     spellings = {name: d for d in candidates for name in (d.code, d.zh, d.en.lower())}
     near = difflib.get_close_matches(key, list(spellings), n=3, cutoff=0.5)
-    hint = ", ".join(f"{spellings[n].code} {spellings[n].zh} ({spellings[n].en})" for n in near) if near else "none close"
-    what = f"{level} " if level else ""
-    raise PlaceError(f"unknown {what}place {wanted!r} on {as_of}; nearest known: {hint}")
+    hint: Message = (
+        ", ".join(f"{spellings[n].code} {spellings[n].zh} ({spellings[n].en})" for n in near) if near else say("place.none_close")
+    )
+    if level:
+        raise PlaceError(say("place.unknown_level", level=level, value=repr(wanted), as_of=as_of, hint=hint))
+    raise PlaceError(say("place.unknown", value=repr(wanted), as_of=as_of, hint=hint))

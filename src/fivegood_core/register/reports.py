@@ -19,6 +19,7 @@ from fivegood_core.register import db
 from fivegood_core.register import schema as t
 from fivegood_core.register.programmes import Programme
 from fivegood_core.register.store import JURISDICTION_AREA, Register, yuan
+from fivegood_core.words.catalogue import say
 
 #: Each status: (English, Chinese). A site that fails before its target date has "not yet met" it; after, it has "missed" it.
 STATUSES = {
@@ -158,7 +159,7 @@ def rollup(reg: Register, programme: str, on: dt.date | None = None, area: str |
         except places.PlaceError as e:
             from fivegood_core.register.errors import RegisterError
 
-            raise RegisterError(str(e)) from None
+            raise RegisterError(say("register.as_is", error=e)) from None
     rows = [r for r in status(reg, programme, on) if area_code is None or area_code in (r["prefecture"], r["district"])]
     groups: dict[str, Counter[str]] = {}
     for r in rows:
