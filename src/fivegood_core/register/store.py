@@ -20,14 +20,13 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, RowMapping
 
-from fivegood_core import Engine, EvidenceError, FivegoodError, ResolutionError
+from fivegood_core import Engine, EvidenceError, FivegoodError, ResolutionError, Text
 from fivegood_core.model import places
 from fivegood_core.register import db
 from fivegood_core.register import schema as t
 from fivegood_core.register._core import parse_json_evidence, parse_toml_evidence
 from fivegood_core.register.errors import RefusedError, RegisterError, UnavailableError
 from fivegood_core.register.programmes import Programme, Programmes
-from fivegood_core.register.waivers import apply_waivers
 from fivegood_core.words.catalogue import Message, say
 
 #: The province (or city) whose divisions name the places of a jurisdiction's subjects.
@@ -499,7 +498,7 @@ class Register:
         waivers: Sequence[Mapping[Any, Any]] = (),
         standard: str | None = None,
     ) -> dict[str, Any]:
-        """The engine's JSON result for submitted evidence, with the given waivers applied (changes nothing).
+        """The engine's JSON result for submitted evidence, the given waivers applied by the engine (changes nothing).
 
         The evidence's ``subject.district`` may be a code, a Chinese or a
         romanised name; the engine sees the romanised name the standards'
@@ -509,10 +508,10 @@ class Register:
         """
         doc = self.normalised(self.parse(content, filename), prog, on)
         try:
-            result = self.engine.evaluate(doc, standard or prog.standard, on)
+            result = self.engine.evaluate(doc, standard or prog.standard, on, waive={w["criterion"]: _waiver(w) for w in waivers})
         except (EvidenceError, ResolutionError) as e:
             raise RegisterError(say("register.as_is", error=e)) from None
-        return apply_waivers(result.to_json(), {w["criterion"]: w for w in waivers})
+        return result.to_json()
 
     def assess(self, programme: str, subject_id: str, *, as_of: dt.date | None = None, actor: str = "unknown") -> dict[str, Any]:
         """Assess the subject's latest submission against the programme's standard as of ``as_of``; store the full result."""
@@ -958,6 +957,14 @@ class Register:
                     row["content"] = f"{len(bytes(row['content']))} bytes"
                 out.append(row)
             return out
+
+
+def _waiver(w: Mapping[Any, Any]) -> Text:
+    """A waiver row as the reason the engine shows beside the waived criterion."""
+    return Text(
+        f"{w['reason']}(批准人:{w['approver']},有效期至 {w['expires']})",
+        f"{w['reason']} (approved by {w['approver']}, until {w['expires']})",
+    )
 
 
 def _past(kind: str) -> Message:
