@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from register_helpers import HENAN, NINGBO, cli, db_url, dump, evidence, ok  # noqa: F401
 
-from fivegood_core.model import places
+from fivegood_core.model import divisions
 
-PREFECTURES = [d.code for d in places.divisions(places.dt.date(2013, 1, 25), level="prefecture", parent="410000")]
+PREFECTURES = [d.code for d in divisions.in_force(divisions.dt.date(2013, 1, 25), level="prefecture", parent="410000")]
 
 
 def test_henan_has_eighteen_nominating_prefectures() -> None:

@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any, Callable
 
 import pytest
+from test_checks import _posts_or_staff, crit
 
 from fivegood_core import Engine, Overall, ResolutionError, Result, Text, Verdict
 from fivegood_core.model.verdict import PRECEDENCE, at_least, decide_mask, mask
 from fivegood_core.render.report import render_html, render_junit, render_markdown, render_text
 from helpers import standard
-from test_checks import _posts_or_staff, crit
 
 ON = dt.date(2014, 1, 1)
 W = Verdict.WAIVED

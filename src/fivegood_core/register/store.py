@@ -21,16 +21,13 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Connection, RowMapping
 
 from fivegood_core import Engine, EvidenceError, FivegoodError, ResolutionError, Text
-from fivegood_core.model import places
+from fivegood_core.model import divisions
 from fivegood_core.register import db
 from fivegood_core.register import schema as t
 from fivegood_core.register._core import parse_json_evidence, parse_toml_evidence
 from fivegood_core.register.errors import RefusedError, RegisterError, UnavailableError
 from fivegood_core.register.programmes import Programme, Programmes
 from fivegood_core.words.catalogue import Message, say
-
-#: The province (or city) whose divisions name the places of a jurisdiction's subjects.
-JURISDICTION_AREA = {"henan": "410000", "ningbo": "330200"}
 
 DECIDED = ("certify", "designate")
 
@@ -210,10 +207,10 @@ class Register:
     def _place(value: str | None, subject: str, field: str, jurisdiction: str, level: str, on: dt.date) -> str | None:
         if value is None:
             return None
-        area = JURISDICTION_AREA.get(jurisdiction)
+        area = divisions.jurisdiction_area(jurisdiction)
         try:
-            return places.resolve(value, as_of=on, level=level, parent=area).code
-        except places.PlaceError as e:
+            return divisions.resolve(value, as_of=on, level=level, area=area).code
+        except divisions.PlaceError as e:
             raise RegisterError(say("register.subject_field", subject=subject, field=field, error=e)) from None
 
     def _ensure_subject(
@@ -451,8 +448,8 @@ class Register:
         if not isinstance(table, dict) or not isinstance(table.get("district"), str):
             return doc
         try:
-            division = places.resolve(table["district"], as_of=on, level="county", parent=JURISDICTION_AREA.get(prog.jurisdiction))
-        except places.PlaceError as e:
+            division = divisions.resolve(table["district"], as_of=on, level="county", area=divisions.jurisdiction_area(prog.jurisdiction))
+        except divisions.PlaceError as e:
             raise RegisterError(say("register.district", error=e)) from None
         return {**doc, "subject": {**table, "district": division.en.lower()}}
 
