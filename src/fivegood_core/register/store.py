@@ -505,7 +505,11 @@ class Register:
         """
         doc = self.normalised(self.parse(content, filename), prog, on)
         try:
-            result = self.engine.evaluate(doc, standard or prog.standard, on, waive={w["criterion"]: _waiver(w) for w in waivers})
+            compiled = self.engine.get(standard or prog.standard, on)
+            # A waiver of a criterion another version no longer has (impact of a new version) sets nothing aside there.
+            known = {c.id for c in compiled.defn.criteria}
+            waive = {w["criterion"]: _waiver(w) for w in waivers if w["criterion"] in known}
+            result = self.engine.evaluate(doc, compiled, on, waive=waive)
         except (EvidenceError, ResolutionError) as e:
             raise RegisterError(say("register.as_is", error=e)) from None
         return result.to_json()
