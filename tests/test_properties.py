@@ -48,6 +48,8 @@ def test_three_valued_all(vs: list[Verdict]) -> None:
         assert result is Verdict.UNKNOWN
     elif Verdict.PASS in vs:
         assert result is Verdict.PASS
+    elif Verdict.WAIVED in vs:  # a waived child never blocks; waived children alone leave the group waived
+        assert result is Verdict.WAIVED
     else:
         assert result is Verdict.NOT_APPLICABLE
 

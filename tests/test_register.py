@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from register_helpers import HENAN, NINGBO, cli, db_url, dump, evidence, ok  # noqa: F401
 
-from fivegood_core.model import places
+from fivegood_core.model import divisions
 
-PREFECTURES = [d.code for d in places.divisions(places.dt.date(2013, 1, 25), level="prefecture", parent="410000")]
+PREFECTURES = [d.code for d in divisions.in_force(divisions.dt.date(2013, 1, 25), level="prefecture", parent="410000")]
 
 
 def test_henan_has_eighteen_nominating_prefectures() -> None:
@@ -208,6 +208,11 @@ def test_refusals_on_a_fresh_register_change_nothing(db_url: str, tmp_path: Path
         status, _, err = cli(*args, db=db_url)
         assert status == 2 and "Traceback" not in err, (args, err)
     assert dump(db_url) == before
+    # Errors and refusals are written in the language asked for.
+    status, _, err = cli("assess", NINGBO, "nobody", "--lang", "zh", db=db_url)
+    assert status == 2 and "未知对象 'nobody'" in err, err
+    status, _, err = cli("certify", NINGBO, "jiangbei-failed", "--lang", "zh", db=db_url)
+    assert status == 4 and "按规则" in err and "只有评估通过才能认定" in err, err
 
 
 def test_a_correction_is_a_new_submission_and_the_bytes_are_kept(db_url: str, tmp_path: Path) -> None:  # noqa: F811

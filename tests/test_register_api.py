@@ -175,7 +175,7 @@ def test_the_wheel_ships_the_migrations_and_programmes(tmp_path: Path) -> None:
         "fivegood_core/register/migrations/env.py",
         "fivegood_core/register/migrations/versions/0001_initial.py",
         "fivegood_core/register/migrations/script.py.mako",
-        "fivegood_core/model/places.toml",
+        "fivegood_core/model/divisions.toml",
         "fivegood_henan/programmes/five-good-demonstration-sites-2013.toml",
         "fivegood_henan/programmes/five-guarantees-compliance-2013.toml",
         "fivegood_ningbo/programmes/five-have-five-good-chambers-2010.toml",

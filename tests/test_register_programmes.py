@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fivegood_core.model import places
+from fivegood_core.model import divisions
 from fivegood_core.register.programmes import ProgrammeError, Programmes, parse_programme
 
 ROOT = Path(__file__).parent.parent
@@ -115,16 +115,16 @@ def test_the_package_plugin_serves_its_programmes_folder() -> None:
     ],
 )
 def test_places_resolve_to_codes_as_of_a_date(value: str, on: dt.date, code: str) -> None:
-    assert places.resolve(value, as_of=on).code == code
+    assert divisions.resolve(value, as_of=on).code == code
 
 
 def test_places_errors_name_the_value_and_the_nearest() -> None:
-    with pytest.raises(places.PlaceError, match=r"unknown place 'Jiangbie' on 2011-01-12; nearest known: 330205 江北区 \(Jiangbei\)"):
-        places.resolve("Jiangbie", as_of=dt.date(2011, 1, 12))
+    with pytest.raises(divisions.PlaceError, match=r"unknown place 'Jiangbie' on 2011-01-12; nearest known: 330205 江北区 \(Jiangbei\)"):
+        divisions.resolve("Jiangbie", as_of=dt.date(2011, 1, 12))
     with pytest.raises(
-        places.PlaceError, match=r"'jiangdong' is not a valid division on 2017-01-01 \(330204 江东区: 1983-01-01 – 2016-10-01\)"
+        divisions.PlaceError, match=r"'jiangdong' is not a valid division on 2017-01-01 \(330204 江东区: 1983-01-01 – 2016-10-01\)"
     ):
-        places.resolve("jiangdong", as_of=dt.date(2017, 1, 1))
-    ningbo_2011 = [d.code for d in places.divisions(dt.date(2011, 1, 12), parent="330200")]
+        divisions.resolve("jiangdong", as_of=dt.date(2017, 1, 1))
+    ningbo_2011 = [d.code for d in divisions.in_force(dt.date(2011, 1, 12), parent="330200")]
     assert ningbo_2011 == ["330203", "330204", "330205", "330206", "330211", "330212", "330225", "330226", "330281", "330282", "330283"]
-    assert "330204" not in [d.code for d in places.divisions(dt.date(2017, 1, 1), parent="330200")]
+    assert "330204" not in [d.code for d in divisions.in_force(dt.date(2017, 1, 1), parent="330200")]

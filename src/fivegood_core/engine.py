@@ -22,7 +22,7 @@ from fivegood_core.evaluation.evaluator import Evaluator
 from fivegood_core.evaluation.toolkit import Toolkit
 from fivegood_core.kinds.contract import CheckKind, Metric
 from fivegood_core.kinds.rewards import RewardCalculator
-from fivegood_core.model.definitions import StandardDef
+from fivegood_core.model.definitions import StandardDef, Text
 from fivegood_core.model.results import Assessment, Decision, Result
 from fivegood_core.model.vocabulary import Vocabulary
 from fivegood_core.words.catalogue import Said
@@ -124,9 +124,19 @@ class Engine:
 
     # --- evaluation --------------------------------------------------------------------------
 
-    def evaluate(self, evidence: Any, standard: "str | CompiledStandard", as_of: dt.date | None = None) -> Result:
-        """Evaluate evidence (a table, or a file path) and explain every criterion; see :meth:`Evaluator.evaluate`."""
-        return self.evaluator.evaluate(evidence, standard, as_of)
+    def evaluate(
+        self,
+        evidence: Any,
+        standard: "str | CompiledStandard",
+        as_of: dt.date | None = None,
+        *,
+        waive: Mapping[str, "str | Text"] | None = None,
+    ) -> Result:
+        """Evaluate evidence (a table, or a file path) and explain every criterion; see :meth:`Evaluator.evaluate`.
+
+        ``waive`` maps criterion ids to the waiver's reason: those criteria are ``waived``, never passed.
+        """
+        return self.evaluator.evaluate(evidence, standard, as_of, waive=waive)
 
     def decide(self, evidence: Mapping[str, Any], standard: "str | CompiledStandard", as_of: dt.date | None = None) -> Decision:
         """The verdict and the decisive failed and unknown checks: the fast path; see :meth:`Evaluator.decide`."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, cast
 
-from fivegood_core.errors import EvidenceError, Problem
+from fivegood_core.errors import EvidenceError, Problem, ResolutionError
 from fivegood_core.evaluation.codegen import DecideFn, generate
 from fivegood_core.evaluation.explain import explain, resting_on
 from fivegood_core.evaluation.toolkit import Toolkit
@@ -28,7 +28,7 @@ from fivegood_core.evidence.document import place_subject, subject_of
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.kinds.contract import EvalContext
 from fivegood_core.kinds.rewards import RewardCalculator, reward_for
-from fivegood_core.model.definitions import StandardDef
+from fivegood_core.model.definitions import StandardDef, Text
 from fivegood_core.model.results import Assessment, CriterionResult, Decision, Result, StandardInfo
 from fivegood_core.model.verdict import Overall, Verdict, all_of, mask
 from fivegood_core.model.vocabulary import Vocabulary
@@ -123,17 +123,39 @@ class CompiledStandard:
         roots = {id(r) for r in other.roots}
         return {n.defn.id: v for n, v in zip(other.nodes, codes) if id(n) in roots}
 
-    def explain(self, r: Reader, ctx: EvalContext) -> tuple[CriterionResult, ...]:
-        """Every criterion's result, explained."""
-        return tuple(explain(n, r, ctx) for n in self.roots)
+    def explain(self, r: Reader, ctx: EvalContext, waive: Mapping[str, Text] | None = None) -> tuple[CriterionResult, ...]:
+        """Every criterion's result, explained; those named in ``waive`` (id → reason) are waived."""
+        return tuple(explain(n, r, ctx, waive) for n in self.roots)
 
-    def evaluate(self, reader: Reader, on: dt.date, warnings: tuple[str, ...] = (), *, placed: bool = False) -> Result:
+    def waivers(self, waive: Mapping[str, "str | Text"] | None) -> dict[str, Text]:
+        """``waive`` with every reason as a :class:`Text`; a criterion this standard does not have is an error."""
+        if not waive:
+            return {}
+        ids = {n.defn.id for n in self.nodes}
+        for cid in waive:
+            if cid not in ids:
+                raise ResolutionError(say("evaluation.unknown_waiver", ref=self.defn.ref, criterion=repr(cid)))
+        return {cid: why if isinstance(why, Text) else Text(str(why), str(why)) for cid, why in waive.items()}
+
+    def evaluate(
+        self,
+        reader: Reader,
+        on: dt.date,
+        warnings: tuple[str, ...] = (),
+        *,
+        placed: bool = False,
+        waive: Mapping[str, "str | Text"] | None = None,
+    ) -> Result:
         """The explained result for one checked evidence document.
 
         The subject is placed first (:func:`place_subject`: its jurisdiction must
         be the standard's, its district is stored as a code); a required
-        standard receives it ``placed`` already.
+        standard receives it ``placed`` already. ``waive`` sets criteria of this
+        standard aside for the subject (id → the waiver's reason): each is
+        ``waived``, never passed, and its groups combine it by the verdict
+        algebra (docs/concepts.md, "Waivers"); the result warns of each.
         """
+        waived = self.waivers(waive)
         if not placed:
             doc = place_subject(reader.doc, self.defn.jurisdiction, on, reader.source, self.defn.also_in)
             if doc is not reader.doc:
@@ -151,7 +173,7 @@ class CompiledStandard:
                     )
                 ]
             )
-        criteria = self.explain(reader, self.context(on, subject.year))
+        criteria = self.explain(reader, self.context(on, subject.year), waived)
         verdict = Overall.of(all_of(mask(c.verdict for c in criteria)))
         reward = reward_for(defn.rewards, verdict, subject, reader, on, self.calculators)
         info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)

@@ -16,6 +16,7 @@ from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.evidence.document import check_document, load_evidence
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.model.dates import as_of_or_today
+from fivegood_core.model.definitions import Text
 from fivegood_core.model.results import Assessment, Decision, Result
 from fivegood_core.model.vocabulary import Vocabulary
 from fivegood_core.words.catalogue import say, shown
@@ -43,8 +44,19 @@ class Evaluator:
         doc, warnings = check_document(doc, self.vocabulary, source)
         return doc, source, warnings
 
-    def evaluate(self, evidence: Any, standard: "str | CompiledStandard", as_of: dt.date | None = None) -> Result:
+    def evaluate(
+        self,
+        evidence: Any,
+        standard: "str | CompiledStandard",
+        as_of: dt.date | None = None,
+        *,
+        waive: Mapping[str, "str | Text"] | None = None,
+    ) -> Result:
         """Evaluate evidence (a table, or a ``.toml``/``.json`` file path) and explain every criterion.
+
+        ``waive`` (criterion id → the waiver's reason) sets criteria aside for
+        this subject: they are ``waived``, never passed (see
+        :meth:`CompiledStandard.evaluate`). :meth:`decide` takes no waivers.
 
         Raises :class:`~fivegood_core.errors.EvidenceError` for malformed
         evidence and :class:`~fivegood_core.errors.ResolutionError` for a
@@ -54,7 +66,7 @@ class Evaluator:
         compiled = self._standard(standard, on)
         doc, source, warnings = self._document(evidence)
         try:
-            return compiled.evaluate(Reader(doc, self.vocabulary, source), on, warnings)
+            return compiled.evaluate(Reader(doc, self.vocabulary, source), on, warnings, waive=waive)
         except EvidenceError as exc:
             raise exc.located(source) from None
 

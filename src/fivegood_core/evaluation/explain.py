@@ -4,10 +4,14 @@ What a report shows must match what counts: below a group that does not apply,
 every criterion is reported ``not_applicable`` (what it observed is kept); below
 guidance (an advisory group) and for alternatives a group did not consult, the
 criteria are shown but marked not counted; and an alternative that did not
-decide a passing group carries no advice on what would make it pass.
+decide a passing group carries no advice on what would make it pass. A
+criterion waived for the subject is ``waived`` (its own reason and values kept,
+with the waiver's reason), and the groups above combine it by the verdict algebra.
 """
 
 from __future__ import annotations
+
+from typing import Mapping
 
 import attrs
 
@@ -72,13 +76,28 @@ def _no_advice(c: CriterionResult) -> CriterionResult:
     return attrs.evolve(c, gap=None, children=tuple(_no_advice(x) for x in c.children))
 
 
-def explain(node: Node, r: Reader, ctx: EvalContext) -> CriterionResult:
-    """The result of ``node`` and everything below it."""
+def _waived(c: CriterionResult, reason: Text) -> CriterionResult:
+    """A criterion set aside for the subject: ``waived``, never passed; what lies below it is shown, not counted."""
+    return attrs.evolve(c, verdict=Verdict.WAIVED, waiver=reason, gap=None, children=tuple(_not_counted(x) for x in c.children))
+
+
+def explain(node: Node, r: Reader, ctx: EvalContext, waive: Mapping[str, Text] | None = None) -> CriterionResult:
+    """The result of ``node`` and everything below it; criteria named in ``waive`` (id → reason) are waived."""
+    return _explain(node, r, ctx, waive or {})
+
+
+def _explain(node: Node, r: Reader, ctx: EvalContext, waive: Mapping[str, Text]) -> CriterionResult:
+    reason = waive.get(node.defn.id)
+    found = _explain_unwaived(node, r, ctx, waive)
+    return found if reason is None else _waived(found, reason)
+
+
+def _explain_unwaived(node: Node, r: Reader, ctx: EvalContext, waive: Mapping[str, Text]) -> CriterionResult:
     check = node.check
     if isinstance(check, Check):
         return _result(node, _self_reported(node, check.explain(r, ctx)))
     gate = check.gate(r, ctx)
-    children = tuple(explain(c, r, ctx) for c in node.children)
+    children = tuple(_explain(c, r, ctx, waive) for c in node.children)
     if gate is not None:
         if gate.verdict is Verdict.NOT_APPLICABLE:
             children = tuple(_not_applicable(c) for c in children)
@@ -109,9 +128,12 @@ def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward:
     out: list[str] = []
     for name, why in defn.assumed.items():
         out.append(f"{defn.ref}: {name}{_shown(getattr(defn, name, None))} is assumed: {why.en}")
+    for c in (x for top in criteria for x in top.walk()):
+        if c.waiver is not None:
+            out.append(f"{defn.ref}::{c.id} is waived for this subject, not passed: {c.waiver.en}")
 
     def walk(c: CriterionResult, parent: Verdict | None) -> None:
-        if not c.counted or c.verdict in (Verdict.NOT_APPLICABLE, Verdict.ADVISORY):
+        if not c.counted or c.verdict in (Verdict.NOT_APPLICABLE, Verdict.ADVISORY, Verdict.WAIVED):
             return
         if c.assumed:
             how = c.interpretation.en if c.interpretation else c.title.en

@@ -190,6 +190,9 @@ def _count_reason(children: Sequence[tuple[Text, Verdict]]) -> Text:
     counts = {v: sum(1 for _, cv in children if cv is v) for v in (Verdict.PASS, Verdict.FAIL, Verdict.UNKNOWN)}
     zh = f"{counts[Verdict.PASS]} 项达标,{counts[Verdict.FAIL]} 项未达标,{counts[Verdict.UNKNOWN]} 项缺少证据"
     en = f"{counts[Verdict.PASS]} met, {counts[Verdict.FAIL]} not met, {counts[Verdict.UNKNOWN]} missing evidence"
+    waived = sum(1 for _, cv in children if cv is Verdict.WAIVED)
+    if waived:
+        zh, en = f"{zh},{waived} 项豁免", f"{en}, {waived} waived"
     return Text(zh, en)
 
 

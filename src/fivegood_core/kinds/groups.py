@@ -69,7 +69,8 @@ class Fallback(Group):
 
     Yearly totals decide Art. 5 growth whenever they are supplied; the reported
     rate is consulted only without them. A child after the deciding one is not
-    consulted: shown, never counted.
+    consulted: shown, never counted. A waived child counts as satisfied: it
+    decides as ``waived`` when no earlier child has evidence.
     """
 
     threshold = "first source with evidence"
@@ -78,7 +79,7 @@ class Fallback(Group):
     def combine(self, verdicts: Sequence[Verdict]) -> Verdict:
         unknown = False
         for v in verdicts:
-            if v == Verdict.PASS or v == Verdict.FAIL:
+            if v == Verdict.PASS or v == Verdict.FAIL or v == Verdict.WAIVED:
                 return Verdict(int(v))
             unknown = unknown or v == Verdict.UNKNOWN
         return Verdict.UNKNOWN if unknown else Verdict.NOT_APPLICABLE
@@ -88,7 +89,7 @@ class Fallback(Group):
         decided = False
         for v in verdicts:
             out.append(not decided)
-            decided = decided or v == Verdict.PASS or v == Verdict.FAIL
+            decided = decided or v == Verdict.PASS or v == Verdict.FAIL or v == Verdict.WAIVED
         return tuple(out)
 
 

@@ -81,6 +81,8 @@ class CriterionResult:
     basis: str | None = None
     #: False under guidance (an advisory group): shown, never counted towards the verdict.
     counted: bool = True
+    #: The reason of the waiver that set this criterion aside for the subject (its verdict is then ``waived``).
+    waiver: Text | None = None
 
     @property
     def below(self) -> "tuple[CriterionResult, ...]":
@@ -114,6 +116,7 @@ class CriterionResult:
             "self_reported": self.self_reported,
             "basis": self.basis,
             "counted": self.counted,
+            "waiver": self.waiver.to_json() if self.waiver else None,
             "overlay": self.overlay,
             "children": [c.to_json() for c in self.children],
             "requires": self.nested.to_json() if self.nested else None,
@@ -140,6 +143,7 @@ class CriterionResult:
             self_reported=bool(d.get("self_reported", False)),
             basis=d.get("basis"),
             counted=bool(d.get("counted", True)),
+            waiver=Text.from_json(d["waiver"]) if d.get("waiver") else None,
             overlay=d.get("overlay"),
             children=tuple(cls.from_json(c) for c in d.get("children", ())),
             nested=Result.from_json(d["requires"]) if d.get("requires") else None,
@@ -247,6 +251,11 @@ class Result:
         return _decisive_leaves(self.criteria, Verdict.UNKNOWN)
 
     @property
+    def waived(self) -> tuple[str, ...]:
+        """Ids of the criteria set aside for this subject by a waiver (shown as ``waived``, never as passed)."""
+        return tuple(c.id for c in self.walk() if c.waiver is not None)
+
+    @property
     def missing(self) -> tuple[str, ...]:
         """Evidence keys whose absence leaves the verdict open, in order, without repeats."""
         keys: dict[str, None] = {}
@@ -265,6 +274,7 @@ class Result:
             "failed": list(self.failed),
             "unknown": list(self.unknown),
             "missing": list(self.missing),
+            "waived": list(self.waived),
             "criteria": [c.to_json() for c in self.criteria],
             "reward": self.reward.to_json() if self.reward else None,
             "warnings": list(self.warnings),

@@ -3,7 +3,10 @@
 Three-valued logic (docs/concepts.md, "How a verdict is formed"): a required
 ``fail`` makes its group fail; otherwise an ``unknown`` (missing evidence)
 makes it unknown; otherwise it passes. ``not_applicable`` and ``advisory``
-never decide a group.
+never decide a group. A criterion set aside for one subject (``waived``, by a
+waiver the explained evaluation is given) never blocks a group that needs
+every child, and counts as satisfied for one that needs one or some of them;
+a group held only by waivers is itself ``waived``, never ``pass``.
 
 The verdicts are bit flags so that a group's children can be OR-ed together
 and the group decided from the mask. Each combination is one row of
@@ -27,6 +30,8 @@ class Verdict(enum.IntFlag):
     FAIL = 4
     NOT_APPLICABLE = 8
     ADVISORY = 16
+    #: Set aside for this subject by a waiver (explained evaluation only; the fast path has no waivers).
+    WAIVED = 32
 
     @property
     def label(self) -> str:
@@ -45,6 +50,7 @@ _LABELS = {
     Verdict.FAIL: "fail",
     Verdict.NOT_APPLICABLE: "not_applicable",
     Verdict.ADVISORY: "advisory",
+    Verdict.WAIVED: "waived",
 }
 _BY_LABEL = {v: k for k, v in _LABELS.items()}
 
@@ -80,13 +86,16 @@ def mask(verdicts: Iterable[Verdict]) -> int:
 
 #: For each combination, the verdicts in the order they win: the first present
 #: among the children decides; with none of them present, the group does not apply.
+#: A waived child never blocks ``all`` (it is passed over like one that does not
+#: apply; a group of waived children only is waived) and counts as satisfied for
+#: ``any`` and ``sources`` (after a real pass, before anything else).
 PRECEDENCE: dict[str, tuple[Verdict, ...]] = {
     # Every child must hold: any fail fails, else any unknown is unknown.
-    "all": (Verdict.FAIL, Verdict.UNKNOWN, Verdict.PASS),
+    "all": (Verdict.FAIL, Verdict.UNKNOWN, Verdict.PASS, Verdict.WAIVED),
     # One child suffices: any pass passes, else any unknown is unknown.
-    "any": (Verdict.PASS, Verdict.UNKNOWN, Verdict.FAIL),
+    "any": (Verdict.PASS, Verdict.WAIVED, Verdict.UNKNOWN, Verdict.FAIL),
     # Alternative evidence of one fact: a measured source decides before an absent one.
-    "sources": (Verdict.PASS, Verdict.FAIL, Verdict.UNKNOWN),
+    "sources": (Verdict.PASS, Verdict.WAIVED, Verdict.FAIL, Verdict.UNKNOWN),
 }
 
 
@@ -114,21 +123,29 @@ def any_of(m: int) -> Verdict:
 
 
 def at_least(n: int, verdicts: Iterable[Verdict]) -> Verdict:
-    """At least ``n`` children must pass; unknowns decide only when they could tip it."""
-    passed = unknown = counted = 0
+    """At least ``n`` children must pass; unknowns decide only when they could tip it.
+
+    A waived child counts as satisfied: when the ``n`` are reached only with
+    waived children, the group is ``waived``.
+    """
+    passed = unknown = waived = counted = 0
     for v in verdicts:
         # Compared with == so that plain ints from the generated fast path work too.
         if v == Verdict.PASS:
             passed += 1
         elif v == Verdict.UNKNOWN:
             unknown += 1
-        if v & (Verdict.PASS | Verdict.UNKNOWN | Verdict.FAIL):
+        elif v == Verdict.WAIVED:
+            waived += 1
+        if v & (Verdict.PASS | Verdict.UNKNOWN | Verdict.FAIL | Verdict.WAIVED):
             counted += 1
     if counted == 0:
         return Verdict.NOT_APPLICABLE
     if passed >= n:
         return Verdict.PASS
-    if passed + unknown >= n:
+    if passed + waived >= n:
+        return Verdict.WAIVED
+    if passed + waived + unknown >= n:
         return Verdict.UNKNOWN
     return Verdict.FAIL
 

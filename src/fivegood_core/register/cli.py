@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from fivegood_core.words.catalogue import Message, say
+
 EXIT_OK, EXIT_BROKEN, EXIT_BAD_INPUT, EXIT_REFUSED = 0, 1, 2, 4
 
 
@@ -30,7 +32,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date such as 2013-02-25, got {text!r}") from None
+        raise argparse.ArgumentTypeError(str(say("register.bad_date", got=repr(text)))) from None
 
 
 def _actor(value: str | None) -> str:
@@ -158,10 +160,11 @@ def run(args: argparse.Namespace, lang: str) -> int:
         sys.stderr.close()
         return EXIT_BROKEN
     except errors.RefusedError as e:
-        print(f"fivegood register: {e}", file=sys.stderr)
+        print(f"fivegood register: {e.render(lang)}", file=sys.stderr)
         return EXIT_REFUSED
     except (FivegoodError, OSError) as e:
-        for line in str(e).splitlines():
+        text = e.render(lang) if isinstance(e, FivegoodError) else str(e)
+        for line in text.splitlines():
             print(f"fivegood register: error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
@@ -232,7 +235,7 @@ def _assess(args: argparse.Namespace) -> int:
                 print(", ".join(f"{v} {k}" for k, v in counts.items()) + " (nothing was changed)")
             return EXIT_OK
         if args.all == bool(args.subject):
-            raise _usage("give a subject or --all (not both)")
+            raise _usage(say("register.usage.subject_or_all"))
         subjects = [args.subject] if args.subject else _with_evidence(reg, args.programme)
         results = [reg.assess(args.programme, s, as_of=args.as_of, actor=_actor(args.actor)) for s in subjects]
     if args.format == "json":
@@ -257,7 +260,7 @@ def _with_evidence(reg: Any, programme: str) -> list[str]:
         return sorted({r[0] for r in conn.execute(sa.select(t.submissions.c.subject_id).where(t.submissions.c.programme == prog.id))})
 
 
-def _usage(message: str) -> Exception:
+def _usage(message: Message) -> Exception:
     from fivegood_core.register.errors import RegisterError
 
     return RegisterError(message)
@@ -267,7 +270,7 @@ def _certify(args: argparse.Namespace) -> int:
     with _open(args) as reg:
         if args.refuse:
             if not args.reason:
-                raise _usage("a refusal needs a reason (--reason)")
+                raise _usage(say("register.usage.refusal_reason"))
             r = reg.refuse(args.programme, args.subject, args.reason, on=args.on, actor=_actor(args.actor))
             print(f"decision #{r['decision']}: {r['subject']} refused")
             return EXIT_OK
@@ -326,7 +329,7 @@ def _table_out(rows: list[dict[str, Any]], args: argparse.Namespace, name: str, 
         from fivegood_core.register.export import to_xlsx
 
         if not args.output:
-            raise _usage("--format xlsx needs --output FILE.xlsx")
+            raise _usage(say("register.usage.xlsx_output"))
         print(to_xlsx({name: rows}, args.output))
     elif fmt == "json":
         _print_json(rows)
@@ -440,16 +443,16 @@ def _export(args: argparse.Namespace) -> int:
     with _open(args) as reg:
         data = sheets(reg, args.programme, args.as_of)
     if args.table and args.table not in data:
-        raise _usage(f"unknown table {args.table!r}; expected one of {', '.join(data)}")
+        raise _usage(say("register.unknown_table", name=repr(args.table), expected=", ".join(data)))
     if args.format == "xlsx":
         if not args.output:
-            raise _usage("xlsx export needs --output FILE.xlsx")
+            raise _usage(say("register.usage.xlsx_export_output"))
         print(to_xlsx(data, args.output))
     elif args.format == "csv":
         if args.table and not args.output:
             sys.stdout.write(to_csv(data[args.table]))
         elif not args.output:
-            raise _usage("CSV export needs --table NAME (to standard output) or --output FOLDER (one file per table)")
+            raise _usage(say("register.usage.csv_output"))
         else:
             for path in write_all(data, args.output, [args.table] if args.table else None):
                 print(path)

@@ -19,6 +19,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
 
 from fivegood_core.register.errors import RegisterError, UnavailableError
+from fivegood_core.words.catalogue import say
 
 #: The register file used when neither ``--db`` nor ``FIVEGOOD_DB`` names one.
 DEFAULT_FILE = "fivegood-register.sqlite3"
@@ -33,7 +34,7 @@ def lock_timeout() -> float:
     try:
         return float(os.environ.get("FIVEGOOD_LOCK_TIMEOUT", LOCK_TIMEOUT_SECONDS))
     except ValueError:
-        raise RegisterError(f"FIVEGOOD_LOCK_TIMEOUT: expected a number of seconds, got {os.environ['FIVEGOOD_LOCK_TIMEOUT']!r}") from None
+        raise RegisterError(say("register.lock_timeout", got=repr(os.environ["FIVEGOOD_LOCK_TIMEOUT"]))) from None
 
 
 def database_url(value: str | None = None) -> str:
@@ -44,7 +45,7 @@ def database_url(value: str | None = None) -> str:
     if value.startswith(("postgresql+", "sqlite:")):
         return value
     if "://" in value:
-        raise RegisterError(f"unsupported register URL {value!r}: expected an SQLite path, sqlite:///PATH or postgresql://…")
+        raise RegisterError(say("register.bad_url", url=repr(value)))
     return "sqlite:///" + str(Path(value).expanduser().resolve())
 
 
@@ -107,19 +108,19 @@ def translated(url: str) -> Iterator[None]:
     except exc.OperationalError as e:
         text = str(e.orig) if e.orig is not None else str(e)
         if "locked" in text or "lock timeout" in text or "could not obtain lock" in text:
-            raise UnavailableError(f"the register {safe_url(url)} is locked by another process; nothing was changed, try again") from None
+            raise UnavailableError(say("register.locked", url=safe_url(url))) from None
         if "no such table" in text:
-            raise UnavailableError(f"{safe_url(url)} is not a fivegood register; create one with `fivegood register init`") from None
+            raise UnavailableError(say("register.not_a_register", url=safe_url(url))) from None
         first = text.strip().splitlines()[0] if text.strip() else type(e.orig).__name__
-        raise UnavailableError(f"cannot use the register {safe_url(url)}: {first}") from None
+        raise UnavailableError(say("register.cannot_use", url=safe_url(url), error=first)) from None
     except exc.ProgrammingError as e:
         text = str(e.orig) if e.orig is not None else str(e)
         if "does not exist" in text and "relation" in text:
-            raise UnavailableError(f"{safe_url(url)} is not a fivegood register; create one with `fivegood register init`") from None
+            raise UnavailableError(say("register.not_a_register", url=safe_url(url))) from None
         raise
     except exc.DatabaseError as e:  # e.g. "file is not a database"
         text = str(e.orig) if e.orig is not None else str(e)
-        raise UnavailableError(f"cannot use the register {safe_url(url)}: {text.strip().splitlines()[0]}") from None
+        raise UnavailableError(say("register.cannot_use", url=safe_url(url), error=text.strip().splitlines()[0])) from None
 
 
 #: Where the migrations are: inside the package, so that an installed wheel can create and upgrade registers.
@@ -157,16 +158,11 @@ def check_revision(conn: Connection, url: str) -> None:
     rev = current_revision(conn)
     known = known_revisions()
     if rev is None:
-        raise UnavailableError(f"{safe_url(url)} is not a fivegood register; create one with `fivegood register init`")
+        raise UnavailableError(say("register.not_a_register", url=safe_url(url)))
     if rev not in known:
-        raise UnavailableError(
-            f"the register {safe_url(url)} was created by a newer version of fivegood (schema revision {rev!r}; "
-            f"this version knows up to {known[-1]!r}); upgrade fivegood to use it. Nothing was changed."
-        )
+        raise UnavailableError(say("register.newer_schema", url=safe_url(url), revision=repr(rev), known=repr(known[-1])))
     if rev != known[-1]:
-        raise UnavailableError(
-            f"the register {safe_url(url)} is at an older schema revision {rev!r}; run `fivegood register init` to upgrade it"
-        )
+        raise UnavailableError(say("register.older_schema", url=safe_url(url), revision=repr(rev)))
 
 
 def upgrade(conn: Connection, url: str) -> tuple[str | None, str]:

@@ -6,7 +6,10 @@ and an error rolls the whole transaction back.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fivegood_core import FivegoodError
+from fivegood_core.words.catalogue import Message, say
 
 
 class RegisterError(FivegoodError):
@@ -21,18 +24,22 @@ class RefusedError(RegisterError):
     rule comes from (None for the register's own rules).
     """
 
-    def __init__(self, subject: str | None, rule: str, message: str, citation: str | None = None) -> None:
+    def __init__(self, message: Message, *, subject: str | None, rule: str, citation: str | None = None) -> None:
         self.subject = subject
         self.rule = rule
         self.citation = citation
         self.detail = message
-        text = f"refused by rule {rule}: {message}"
         if citation:
-            text += f" (「{citation}」)"
-        super().__init__(text)
+            super().__init__(say("register.refused.cited", rule=rule, detail=message, citation=citation))
+        else:
+            super().__init__(say("register.refused", rule=rule, detail=message))
 
-    def __reduce__(self) -> tuple[type, tuple[str | None, str, str, str | None]]:
-        return type(self), (self.subject, self.rule, self.detail, self.citation)
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _refused, (type(self), self.detail, self.subject, self.rule, self.citation)
+
+
+def _refused(cls: type[RefusedError], message: Message, subject: str | None, rule: str, citation: str | None) -> RefusedError:
+    return cls(message, subject=subject, rule=rule, citation=citation)
 
 
 class UnavailableError(RegisterError):

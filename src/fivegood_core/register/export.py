@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 from fivegood_core.register.errors import RegisterError
 from fivegood_core.register.store import Register
+from fivegood_core.words.catalogue import say
 
 #: Headers in Chinese and English, by column name.
 HEADERS = {
@@ -156,7 +157,7 @@ def to_xlsx(data: dict[str, list[dict[str, Any]]], path: str | Path) -> Path:
         # Imported by name: openpyxl ships no type information, and its stubs are not a dependency worth adding.
         openpyxl: Any = importlib.import_module("openpyxl")
     except ImportError:  # pragma: no cover - only without the extra
-        raise RegisterError("xlsx export needs openpyxl: pip install 'fivegood[register]'") from None
+        raise RegisterError(say("register.needs_openpyxl")) from None
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in data.items():

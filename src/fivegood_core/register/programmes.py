@@ -22,6 +22,7 @@ import attrs
 
 from fivegood_core import FivegoodError, Problem, Text
 from fivegood_core.register._core import TomlDocument, TomlSyntaxError, collect, make_manager, parse_toml
+from fivegood_core.words.catalogue import say
 
 DECISIONS = ("certify", "designate")
 BREACH = ("refuse", "flag")
@@ -222,22 +223,22 @@ TOP = {"programme": True, "nomination": False, "target": False, "reward": True}
 def _table(doc: TomlDocument, data: Any, path: str, problems: list[Problem]) -> dict[str, Any] | None:
     keypath = tuple(path.split("."))
     if not isinstance(data, dict):
-        problems.append(doc.problem(keypath, "expected a table"))
+        problems.append(doc.problem(keypath, say("programme.expected_table")))
         return None
     spec = SCHEMA[path]
     for key, value in data.items():
         if key not in spec:
-            problems.append(doc.problem(keypath + (key,), f"unknown key; expected one of {', '.join(sorted(spec))}"))
+            problems.append(doc.problem(keypath + (key,), say("programme.unknown_key", expected=", ".join(sorted(spec)))))
             continue
         check, _ = spec[key]
         if check is _sub_table:
             continue  # a sub-table, checked on its own
         expected = check(value)
         if expected:
-            problems.append(doc.problem(keypath + (key,), f"expected {expected}, got {value!r}"))
+            problems.append(doc.problem(keypath + (key,), say("programme.expected", expected=expected, got=repr(value))))
     for key, (_, required) in spec.items():
         if required and key not in data:
-            problems.append(doc.problem(keypath, f"missing required key {key!r}"))
+            problems.append(doc.problem(keypath, say("programme.missing_key", key=repr(key))))
     return data
 
 
@@ -259,10 +260,10 @@ def parse_programme(text: str, name: str, provider: str | None = None) -> Progra
     problems: list[Problem] = []
     for key in doc.data:
         if key not in TOP:
-            problems.append(doc.problem((key,), f"unknown table; expected one of {', '.join(TOP)}"))
+            problems.append(doc.problem((key,), say("programme.unknown_table", expected=", ".join(TOP))))
     for key, required in TOP.items():
         if required and key not in doc.data:
-            problems.append(Problem(name, None, key, f"missing required table [{key}]"))
+            problems.append(Problem(name, None, key, say("programme.missing_table", key=key)))
     tables = {k: _table(doc, doc.data[k], k, problems) for k in TOP if k in doc.data}
     nom = tables.get("nomination")
     subs: dict[str, dict[str, Any] | None] = {}
@@ -272,10 +273,10 @@ def parse_programme(text: str, name: str, provider: str | None = None) -> Progra
                 subs[sub] = _table(doc, nom[sub], f"nomination.{sub}", problems)
     quota_t = subs.get("quota")
     if quota_t and not problems and quota_t["min"] > quota_t["max"]:
-        problems.append(doc.problem(("nomination", "quota", "min"), f"expected min ≤ max, got min {quota_t['min']} > max {quota_t['max']}"))
+        problems.append(doc.problem(("nomination", "quota", "min"), say("programme.quota_order", min=quota_t["min"], max=quota_t["max"])))
     p = tables.get("programme")
     if p and not problems and p.get("effective_until") and p["effective_until"] <= p["effective_from"]:
-        problems.append(doc.problem(("programme", "effective_until"), "expected a date after effective_from"))
+        problems.append(doc.problem(("programme", "effective_until"), say("programme.until_after_from")))
     if problems:
         raise ProgrammeError(problems)
     assert p is not None
@@ -329,7 +330,7 @@ class Programmes:
         for prog in programmes:
             versions = self._by_id.setdefault(prog.id, [])
             if any(v.version == prog.version for v in versions):
-                raise ProgrammeError([Problem(prog.source, None, "programme.version", f"{prog.ref} is defined twice")])
+                raise ProgrammeError([Problem(prog.source, None, "programme.version", say("programme.defined_twice", ref=prog.ref))])
             versions.append(prog)
         for versions in self._by_id.values():
             versions.sort(key=lambda v: v.effective_from)
@@ -368,17 +369,24 @@ class Programmes:
         versions = self._by_id.get(pid)
         if not versions:
             raise ProgrammeError(
-                [Problem(None, None, None, f"unknown programme {pid!r} (installed: {', '.join(sorted(self._by_id)) or 'none'})")]
+                [Problem(None, None, None, say("programme.unknown", id=repr(pid), installed=", ".join(sorted(self._by_id)) or "none"))]
             )
         if version:
             for v in versions:
                 if v.version == version:
                     return v
             raise ProgrammeError(
-                [Problem(None, None, None, f"{pid} has no version {version!r} (versions: {', '.join(v.version for v in versions)})")]
+                [
+                    Problem(
+                        None,
+                        None,
+                        None,
+                        say("programme.no_version", id=pid, version=repr(version), versions=", ".join(v.version for v in versions)),
+                    )
+                ]
             )
         on = as_of or dt.date.today()
         for v in reversed(versions):
             if v.in_force(on):
                 return v
-        raise ProgrammeError([Problem(None, None, None, f"no version of {pid} is in force on {on}")])
+        raise ProgrammeError([Problem(None, None, None, say("programme.not_in_force", id=pid, on=on))])

@@ -14,11 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fivegood_core.model import places
+from fivegood_core.model import divisions
 from fivegood_core.register import db
 from fivegood_core.register import schema as t
 from fivegood_core.register.programmes import Programme
-from fivegood_core.register.store import JURISDICTION_AREA, Register, yuan
+from fivegood_core.register.store import Register, yuan
+from fivegood_core.words.catalogue import say
 
 #: Each status: (English, Chinese). A site that fails before its target date has "not yet met" it; after, it has "missed" it.
 STATUSES = {
@@ -133,11 +134,11 @@ def status(reg: Register, programme: str, on: dt.date | None = None) -> list[dic
     return out
 
 
-def _units(prog: Programme, on: dt.date) -> list[places.Division]:
+def _units(prog: Programme, on: dt.date) -> list[divisions.Division]:
     assert prog.nomination is not None
-    area = JURISDICTION_AREA.get(prog.jurisdiction)
+    area = divisions.jurisdiction_area(prog.jurisdiction)
     level = "prefecture" if prog.nomination.by == "prefecture" else "county"
-    return places.divisions(on, level=level, parent=area)
+    return divisions.in_force(on, level=level, area=area)
 
 
 def rollup(reg: Register, programme: str, on: dt.date | None = None, area: str | None = None) -> dict[str, Any]:
@@ -154,16 +155,16 @@ def rollup(reg: Register, programme: str, on: dt.date | None = None, area: str |
     area_code = None
     if area:
         try:
-            area_code = places.resolve(area, as_of=on, parent=JURISDICTION_AREA.get(prog.jurisdiction)).code
-        except places.PlaceError as e:
+            area_code = divisions.resolve(area, as_of=on, area=divisions.jurisdiction_area(prog.jurisdiction)).code
+        except divisions.PlaceError as e:
             from fivegood_core.register.errors import RegisterError
 
-            raise RegisterError(str(e)) from None
+            raise RegisterError(say("register.as_is", error=e)) from None
     rows = [r for r in status(reg, programme, on) if area_code is None or area_code in (r["prefecture"], r["district"])]
     groups: dict[str, Counter[str]] = {}
     for r in rows:
         groups.setdefault(r[by] or "unknown", Counter())[r["status"]] += 1
-    names = {d.code: d for d in places.all_divisions()}
+    names = {d.code: d for d in divisions.all_divisions()}
 
     def name(code: str) -> dict[str, str]:
         d = names.get(code)

@@ -20,17 +20,14 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, RowMapping
 
-from fivegood_core import Engine, EvidenceError, FivegoodError, ResolutionError
-from fivegood_core.model import places
+from fivegood_core import Engine, EvidenceError, FivegoodError, ResolutionError, Text
+from fivegood_core.model import divisions
 from fivegood_core.register import db
 from fivegood_core.register import schema as t
 from fivegood_core.register._core import parse_json_evidence, parse_toml_evidence
 from fivegood_core.register.errors import RefusedError, RegisterError, UnavailableError
 from fivegood_core.register.programmes import Programme, Programmes
-from fivegood_core.register.waivers import apply_waivers
-
-#: The province (or city) whose divisions name the places of a jurisdiction's subjects.
-JURISDICTION_AREA = {"henan": "410000", "ningbo": "330200"}
+from fivegood_core.words.catalogue import Message, say
 
 DECIDED = ("certify", "designate")
 
@@ -101,7 +98,7 @@ class Register:
         if check:
             path = db.sqlite_path(self.url)
             if path is not None and not path.exists():  # connecting would create an empty file
-                raise UnavailableError(f"there is no register at {path}; create one with `fivegood register init`")
+                raise UnavailableError(say("register.no_register", path=path))
             with db.translated(self.url), self._read() as conn:
                 db.check_revision(conn, self.url)
 
@@ -173,20 +170,22 @@ class Register:
                     text = str(e.orig)
                     if "uq_reward_once" in text or "rewards.subject_id, rewards.programme, rewards.scheme" in text:
                         raise RefusedError(
-                            detail.get("subject"),
-                            "reward.once-per-subject",
-                            f"{detail.get('subject')} already has this reward (created by a certification at the same moment)",
+                            say("register.refused.reward_once", subject=detail.get("subject")),
+                            subject=detail.get("subject"),
+                            rule="reward.once-per-subject",
                         ) from None
                     if "uq_nomination_once" in text or "nominations.programme, nominations.subject_id" in text:
                         raise RefusedError(
-                            detail.get("subject"), "register.nominate-once", f"{detail.get('subject')} is already nominated"
+                            say("register.refused.nominated", subject=detail.get("subject")),
+                            subject=detail.get("subject"),
+                            rule="register.nominate-once",
                         ) from None
                     if "uq_reward_state_once" in text or "reward_events.reward_id, reward_events.state" in text:
-                        raise RefusedError(detail.get("subject"), "reward.state-once", "this reward already reached that state") from None
-                    if "audit_log" in text:
                         raise RefusedError(
-                            detail.get("subject"), "register.serial", "another change was written at the same moment; try again"
+                            say("register.refused.reward_state_once"), subject=detail.get("subject"), rule="reward.state-once"
                         ) from None
+                    if "audit_log" in text:
+                        raise RefusedError(say("register.refused.serial"), subject=detail.get("subject"), rule="register.serial") from None
                     raise
 
     # --- lookups ----------------------------------------------------------------------------
@@ -196,23 +195,23 @@ class Register:
         try:
             return self.programmes.get(ref, on)
         except FivegoodError as e:
-            raise RegisterError(str(e)) from None
+            raise RegisterError(say("register.as_is", error=e)) from None
 
     def _subject(self, conn: Connection, subject_id: str) -> RowMapping:
         row = conn.execute(sa.select(t.subjects).where(t.subjects.c.id == subject_id)).mappings().first()
         if row is None:
-            raise RegisterError(f"unknown subject {subject_id!r}: nominate it or submit its evidence first")
+            raise RegisterError(say("register.unknown_subject", subject=repr(subject_id)))
         return row
 
     @staticmethod
     def _place(value: str | None, subject: str, field: str, jurisdiction: str, level: str, on: dt.date) -> str | None:
         if value is None:
             return None
-        area = JURISDICTION_AREA.get(jurisdiction)
+        area = divisions.jurisdiction_area(jurisdiction)
         try:
-            return places.resolve(value, as_of=on, level=level, parent=area).code
-        except places.PlaceError as e:
-            raise RegisterError(f"subject {subject}: {field}: {e}") from None
+            return divisions.resolve(value, as_of=on, level=level, area=area).code
+        except divisions.PlaceError as e:
+            raise RegisterError(say("register.subject_field", subject=subject, field=field, error=e)) from None
 
     def _ensure_subject(
         self, tx: _Tx, subject_id: str, *, name: str | None, kind: str, jurisdiction: str, prefecture: str | None, district: str | None
@@ -221,14 +220,23 @@ class Register:
         if row is not None:
             if row["kind"] != kind or row["jurisdiction"] != jurisdiction:
                 raise RefusedError(
-                    subject_id,
-                    "register.subject-identity",
-                    f"{subject_id} is registered as a {row['kind']} of {row['jurisdiction']}, not a {kind} of {jurisdiction}",
+                    say(
+                        "register.refused.identity",
+                        subject=subject_id,
+                        kind=row["kind"],
+                        jurisdiction=row["jurisdiction"],
+                        new_kind=kind,
+                        new_jurisdiction=jurisdiction,
+                    ),
+                    subject=subject_id,
+                    rule="register.subject-identity",
                 )
             for field, value in (("prefecture", prefecture), ("district", district)):
                 if value is not None and row[field] is not None and row[field] != value:
                     raise RefusedError(
-                        subject_id, "register.subject-identity", f"{subject_id} is registered in {field} {row[field]}, not {value}"
+                        say("register.refused.place", subject=subject_id, field=field, registered=row[field], given=value),
+                        subject=subject_id,
+                        rule="register.subject-identity",
                     )
             return row
         return tx.insert(
@@ -265,23 +273,25 @@ class Register:
         nom = prog.nomination
         if nom is None:
             raise RefusedError(
-                subject_id, "programme.no-nominations", f"{prog.ref} takes no nominations ({subject_id} takes part by submitting evidence)"
+                say("register.refused.no_nominations", programme=prog.ref, subject=subject_id),
+                subject=subject_id,
+                rule="programme.no-nominations",
             )
         pref = self._place(prefecture, subject_id, "prefecture", prog.jurisdiction, "prefecture", on)
         dist = self._place(district, subject_id, "district", prog.jurisdiction, "county", on)
         body = pref if nom.by == "prefecture" else dist
         if body is None:
-            raise RegisterError(f"subject {subject_id}: the {nom.by} that nominates it is required (--{nom.by})")
+            raise RegisterError(say("register.nominator_required", subject=subject_id, by=nom.by))
         if by is not None:
             by_code = self._place(
                 by, subject_id, "nominated by", prog.jurisdiction, "prefecture" if nom.by == "prefecture" else "county", on
             )
             if by_code != body:
                 raise RefusedError(
-                    subject_id,
-                    "nomination",
-                    f"{subject_id} is in {nom.by} {body}; only that {nom.by}'s federation nominates it, not {by_code}",
-                    nom.rule.citation,
+                    say("register.refused.nominator", subject=subject_id, by=nom.by, body=body, given=by_code),
+                    subject=subject_id,
+                    rule="nomination",
+                    citation=nom.rule.citation,
                 )
         detail: dict[str, Any] = {"programme": prog.ref, "subject": subject_id, "by": body, "on": on.isoformat()}
         with self._write(actor, "nominate", detail) as tx:
@@ -291,7 +301,11 @@ class Register:
             if tx.conn.execute(
                 sa.select(t.nominations.c.id).where(t.nominations.c.programme == prog.id, t.nominations.c.subject_id == subject_id)
             ).first():
-                raise RefusedError(subject_id, "register.nominate-once", f"{subject_id} is already nominated to {prog.id}")
+                raise RefusedError(
+                    say("register.refused.nominated_to", subject=subject_id, programme=prog.id),
+                    subject=subject_id,
+                    rule="register.nominate-once",
+                )
             flags: list[str] = []
             notes: list[str] = []
             if nom.quota is not None:
@@ -303,10 +317,18 @@ class Register:
                 if count >= nom.quota.max:
                     if nom.quota.on_breach == "refuse":
                         raise RefusedError(
-                            subject_id,
-                            "nomination.quota",
-                            f"{nom.by} {body} has already nominated {count} of at most {nom.quota.max} to {prog.id}; {subject_id} would be one more",
-                            nom.quota.rule.citation,
+                            say(
+                                "register.refused.quota",
+                                by=nom.by,
+                                body=body,
+                                count=count,
+                                max=nom.quota.max,
+                                programme=prog.id,
+                                subject=subject_id,
+                            ),
+                            subject=subject_id,
+                            rule="nomination.quota",
+                            citation=nom.quota.rule.citation,
                         )
                     flags.append("over-quota")
                     notes.append(
@@ -316,10 +338,10 @@ class Register:
             if late and nom.deadline is not None:
                 if nom.deadline.on_breach == "refuse":
                     raise RefusedError(
-                        subject_id,
-                        "nomination.deadline",
-                        f"nominations were due by {nom.deadline.date}; this one is dated {on}",
-                        nom.deadline.rule.citation,
+                        say("register.refused.deadline", date=nom.deadline.date, on=on),
+                        subject=subject_id,
+                        rule="nomination.deadline",
+                        citation=nom.deadline.rule.citation,
                     )
                 flags.append("late")
                 rule = nom.deadline.rule
@@ -357,11 +379,13 @@ class Register:
         doc = self.parse(content, filename)
         table = doc.get("subject")
         if not isinstance(table, dict) or not isinstance(table.get("id"), str) or not table["id"]:
-            raise RegisterError(f"{filename}: subject.id: expected the subject's id (a string) in the [subject] table")
+            raise RegisterError(say("register.subject_id", file=filename))
         subject_id = table["id"]
         kind = table.get("kind") or prog.subject_kind
         if kind != prog.subject_kind:
-            raise RegisterError(f"{filename}: subject.kind: {prog.ref} is for {prog.subject_kind!r}, the evidence is for {kind!r}")
+            raise RegisterError(
+                say("register.subject_kind", file=filename, programme=prog.ref, expected=repr(prog.subject_kind), got=repr(kind))
+            )
         try:  # the evidence must be assessable before it is stored
             self.engine.evaluate(self.normalised(doc, prog, on), prog.standard, on)
         except EvidenceError as e:
@@ -369,7 +393,7 @@ class Register:
                 "\n".join(f"{filename}: {p}" if not p.file or p.file == "<evidence>" else str(p) for p in e.problems)
             ) from None
         except ResolutionError as e:
-            raise RegisterError(str(e)) from None
+            raise RegisterError(say("register.as_is", error=e)) from None
         district = self._place(table.get("district"), subject_id, "district", prog.jurisdiction, "county", on)
         detail: dict[str, Any] = {"programme": prog.ref, "subject": subject_id, "filename": filename}
         with self._write(actor, "submit", detail) as tx:
@@ -389,10 +413,10 @@ class Register:
                 ).first()
             ):
                 raise RefusedError(
-                    subject_id,
-                    "nomination",
-                    f"{subject_id} is not nominated to {prog.id}; only nominated subjects submit evidence",
-                    prog.nomination.rule.citation,
+                    say("register.refused.not_nominated", subject=subject_id, programme=prog.id),
+                    subject=subject_id,
+                    rule="nomination",
+                    citation=prog.nomination.rule.citation,
                 )
             previous = tx.conn.execute(
                 sa.select(sa.func.max(t.submissions.c.id)).where(
@@ -424,9 +448,9 @@ class Register:
         if not isinstance(table, dict) or not isinstance(table.get("district"), str):
             return doc
         try:
-            division = places.resolve(table["district"], as_of=on, level="county", parent=JURISDICTION_AREA.get(prog.jurisdiction))
-        except places.PlaceError as e:
-            raise RegisterError(f"subject.district: {e}") from None
+            division = divisions.resolve(table["district"], as_of=on, level="county", area=divisions.jurisdiction_area(prog.jurisdiction))
+        except divisions.PlaceError as e:
+            raise RegisterError(say("register.district", error=e)) from None
         return {**doc, "subject": {**table, "district": division.en.lower()}}
 
     @staticmethod
@@ -435,11 +459,11 @@ class Register:
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError as e:
-            raise RegisterError(f"{filename}: expected UTF-8 text ({e.reason} at byte {e.start})") from None
+            raise RegisterError(say("register.not_utf8", file=filename, reason=e.reason, start=e.start)) from None
         try:
             return parse_json_evidence(text, filename) if filename.endswith(".json") else parse_toml_evidence(text, filename)
         except EvidenceError as e:
-            raise RegisterError(str(e)) from None
+            raise RegisterError(say("register.as_is", error=e)) from None
 
     def _latest_submission(self, conn: Connection, programme: str, subject_id: str) -> RowMapping | None:
         return (
@@ -471,7 +495,7 @@ class Register:
         waivers: Sequence[Mapping[Any, Any]] = (),
         standard: str | None = None,
     ) -> dict[str, Any]:
-        """The engine's JSON result for submitted evidence, with the given waivers applied (changes nothing).
+        """The engine's JSON result for submitted evidence, the given waivers applied by the engine (changes nothing).
 
         The evidence's ``subject.district`` may be a code, a Chinese or a
         romanised name; the engine sees the romanised name the standards'
@@ -481,10 +505,14 @@ class Register:
         """
         doc = self.normalised(self.parse(content, filename), prog, on)
         try:
-            result = self.engine.evaluate(doc, standard or prog.standard, on)
+            compiled = self.engine.get(standard or prog.standard, on)
+            # A waiver of a criterion another version no longer has (impact of a new version) sets nothing aside there.
+            known = {c.id for c in compiled.defn.criteria}
+            waive = {w["criterion"]: _waiver(w) for w in waivers if w["criterion"] in known}
+            result = self.engine.evaluate(doc, compiled, on, waive=waive)
         except (EvidenceError, ResolutionError) as e:
-            raise RegisterError(str(e)) from None
-        return apply_waivers(result.to_json(), {w["criterion"]: w for w in waivers})
+            raise RegisterError(say("register.as_is", error=e)) from None
+        return result.to_json()
 
     def assess(self, programme: str, subject_id: str, *, as_of: dt.date | None = None, actor: str = "unknown") -> dict[str, Any]:
         """Assess the subject's latest submission against the programme's standard as of ``as_of``; store the full result."""
@@ -495,7 +523,11 @@ class Register:
             self._subject(tx.conn, subject_id)
             sub = self._latest_submission(tx.conn, prog.id, subject_id)
             if sub is None:
-                raise RefusedError(subject_id, "register.assess-submitted", f"{subject_id} has submitted no evidence to {prog.id}")
+                raise RefusedError(
+                    say("register.refused.no_evidence", subject=subject_id, programme=prog.id),
+                    subject=subject_id,
+                    rule="register.assess-submitted",
+                )
             waivers = self._waivers(tx.conn, prog.id, subject_id, on)
             result = self.evaluate(prog, bytes(sub["content"]), sub["filename"], on, waivers)
             std = result["standard"]
@@ -547,10 +579,16 @@ class Register:
             standing = self._standing(tx.conn, prog.id, subject_id)
             if standing is not None and standing["kind"] in DECIDED:
                 raise RefusedError(
-                    subject_id,
-                    f"register.{prog.decision}-once",
-                    f"{subject_id} is already {_past(standing['kind'])} in {prog.id} "
-                    f"(decision #{standing['id']} of {standing['decided_on']})",
+                    say(
+                        "register.refused.decided",
+                        subject=subject_id,
+                        decided=_past(standing["kind"]),
+                        programme=prog.id,
+                        decision=standing["id"],
+                        on=standing["decided_on"],
+                    ),
+                    subject=subject_id,
+                    rule=f"register.{prog.decision}-once",
                 )
             sub = self._latest_submission(tx.conn, prog.id, subject_id)
             assessment = (
@@ -564,15 +602,15 @@ class Register:
             )
             if assessment is None or assessment["verdict"] != "pass":
                 what = (
-                    "no assessment of its latest evidence"
+                    say("register.no_assessment")
                     if assessment is None
-                    else f"its latest assessment (#{assessment['id']}) is {assessment['verdict']}"
+                    else say("register.latest_assessment", id=assessment["id"], verdict=assessment["verdict"])
                 )
                 raise RefusedError(
-                    subject_id,
-                    f"{prog.decision}.passing-assessment",
-                    f"{subject_id} cannot be {_past(prog.decision)}: {what}; only a passing assessment is {_past(prog.decision)}",
-                    prog.rule.citation,
+                    say("register.refused.not_passing", subject=subject_id, decided=_past(prog.decision), what=what),
+                    subject=subject_id,
+                    rule=f"{prog.decision}.passing-assessment",
+                    citation=prog.rule.citation,
                 )
             decision = tx.insert(
                 t.decisions,
@@ -647,16 +685,16 @@ class Register:
         on = on or dt.date.today()
         prog = self.programme(programme, on)
         if not reason.strip():
-            raise RegisterError("a revocation needs a reason (--reason)")
+            raise RegisterError(say("register.revoke_reason"))
         detail: dict[str, Any] = {"programme": prog.ref, "subject": subject_id, "reason": reason}
         with self._write(actor, "revoke", detail) as tx:
             self._subject(tx.conn, subject_id)
             standing = self._standing(tx.conn, prog.id, subject_id)
             if standing is None or standing["kind"] not in DECIDED:
                 raise RefusedError(
-                    subject_id,
-                    "register.revoke-decided",
-                    f"{subject_id} is not {_past(prog.decision)} in {prog.id}; there is nothing to revoke",
+                    say("register.refused.nothing_to_revoke", subject=subject_id, decided=_past(prog.decision), programme=prog.id),
+                    subject=subject_id,
+                    rule="register.revoke-decided",
                 )
             row = tx.insert(
                 t.decisions,
@@ -705,17 +743,21 @@ class Register:
         on = on or dt.date.today()
         prog = self.programme(programme, on)
         if not reason.strip() or not approver.strip():
-            raise RegisterError("a waiver needs a reason (--reason) and an approver (--approver)")
+            raise RegisterError(say("register.waiver_needs"))
         try:
             std = self.engine.get(prog.standard, on)
         except ResolutionError as e:
-            raise RegisterError(str(e)) from None
+            raise RegisterError(say("register.as_is", error=e)) from None
         ids = [c.id for c in std.defn.criteria]
         if criterion not in ids:
             import difflib
 
             near = difflib.get_close_matches(criterion, ids, n=3)
-            raise RegisterError(f"{prog.standard} has no criterion {criterion!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
+            raise RegisterError(
+                say("register.no_criterion_near", standard=prog.standard, criterion=repr(criterion), near=near)
+                if near
+                else say("register.no_criterion", standard=prog.standard, criterion=repr(criterion))
+            )
         with self._write(
             actor, "waive", {"programme": prog.ref, "subject": subject_id, "criterion": criterion, "expires": expires.isoformat()}
         ) as tx:
@@ -748,25 +790,32 @@ class Register:
     ) -> dict[str, Any]:
         """Move a reward on: ``to="approved"`` (from due), ``"paid"`` (from approved, with a reference), or ``"reversed"`` (with a reason)."""
         if to not in ("approved", "paid", "reversed"):
-            raise RegisterError(f"expected approved, paid or reversed, got {to!r}")
+            raise RegisterError(say("register.pay_to", got=repr(to)))
         if to == "paid" and not (reference or "").strip():
-            raise RegisterError("a payment needs its reference (--reference), e.g. the bank transfer's number")
+            raise RegisterError(say("register.pay_reference"))
         if to == "reversed" and not (reason or "").strip():
-            raise RegisterError("a reversal needs a reason (--reason)")
+            raise RegisterError(say("register.reverse_reason"))
         detail = {"subject": subject_id, "scheme": scheme, "to": to, "reference": reference}
         with self._write(actor, "reward." + to, detail) as tx:
             entries = [e for e in self._ledger(tx.conn, programme=programme, subject=subject_id) if e["scheme"] == scheme]
             if not entries:
-                raise RegisterError(f"{subject_id} has no reward under scheme {scheme!r}")
+                raise RegisterError(say("register.no_reward", subject=subject_id, scheme=repr(scheme)))
             if len(entries) > 1:
-                raise RegisterError(f"{subject_id} has rewards under scheme {scheme!r} in several programmes; name one with --programme")
+                raise RegisterError(say("register.several_rewards", subject=subject_id, scheme=repr(scheme)))
             entry = entries[0]
             allowed = {"approved": ("due",), "paid": ("approved",), "reversed": ("due", "approved", "paid")}[to]
             if entry["state"] not in allowed:
                 raise RefusedError(
-                    subject_id,
-                    f"reward.{to}",
-                    f"the {scheme} reward of {subject_id} is {entry['state']}; it can be {to} only when {' or '.join(allowed)}",
+                    say(
+                        "register.refused.reward_state",
+                        scheme=scheme,
+                        subject=subject_id,
+                        state=entry["state"],
+                        to=to,
+                        allowed=" or ".join(allowed),
+                    ),
+                    subject=subject_id,
+                    rule=f"reward.{to}",
                 )
             tx.insert(
                 t.reward_events,
@@ -898,7 +947,7 @@ class Register:
         tables = {tb.name: tb for tb in t.AUDITED}
         tables["audit_log"] = t.audit_log
         if name not in tables:
-            raise RegisterError(f"unknown table {name!r}; expected one of {', '.join(tables)}")
+            raise RegisterError(say("register.unknown_table", name=repr(name), expected=", ".join(tables)))
         table = tables[name]
         pk = list(table.primary_key.columns)[0]
         with db.translated(self.url), self._read() as conn:
@@ -911,5 +960,13 @@ class Register:
             return out
 
 
-def _past(kind: str) -> str:
-    return {"certify": "certified", "designate": "designated", "refuse": "refused", "revoke": "revoked"}.get(kind, kind)
+def _waiver(w: Mapping[Any, Any]) -> Text:
+    """A waiver row as the reason the engine shows beside the waived criterion."""
+    return Text(
+        f"{w['reason']}(批准人:{w['approver']},有效期至 {w['expires']})",
+        f"{w['reason']} (approved by {w['approver']}, until {w['expires']})",
+    )
+
+
+def _past(kind: str) -> Message:
+    return say(f"register.past.{kind}") if kind in ("certify", "designate", "refuse", "revoke") else kind

@@ -54,15 +54,23 @@ _MARK = {
     Verdict.UNKNOWN: "?",
     Verdict.NOT_APPLICABLE: "–",
     Verdict.ADVISORY: "i",
+    Verdict.WAIVED: "W",
 }
 #: The catalogue's code of each overall verdict's word.
 _OVERALL = {Overall.PASS: "report.overall.pass", Overall.FAIL: "report.overall.fail", Overall.INCOMPLETE: "report.overall.incomplete"}
-_COLOUR = {Verdict.PASS: "32", Verdict.FAIL: "31", Verdict.UNKNOWN: "33", Verdict.NOT_APPLICABLE: "90", Verdict.ADVISORY: "36"}
+_COLOUR = {
+    Verdict.PASS: "32",
+    Verdict.FAIL: "31",
+    Verdict.UNKNOWN: "33",
+    Verdict.NOT_APPLICABLE: "90",
+    Verdict.ADVISORY: "36",
+    Verdict.WAIVED: "35",
+}
 
 
 def _labels(lang: str) -> dict[str, str]:
     """The report's labels in ``lang``, from the catalogue."""
-    names = ("subject", "as_of", "verdict", "reward", "missing", "gap", "warning", "not_counted", "basis")
+    names = ("subject", "as_of", "verdict", "reward", "missing", "gap", "warning", "not_counted", "basis", "waived")
     return {name: word(f"report.{name}", lang) for name in names}
 
 
@@ -71,9 +79,11 @@ def _overall(verdict: Overall, lang: str) -> str:
 
 
 def _extra(c: CriterionResult, lang: str) -> str:
-    """What a report adds after a criterion's reason: the basis of its threshold, and whether it counts."""
+    """What a report adds after a criterion's reason: a waiver, the basis of its threshold, and whether it counts."""
     words = _labels(lang)
     parts = []
+    if c.waiver is not None:
+        parts.append(f"{words['waived']}: {c.waiver.get(lang)}")
     if c.basis:
         parts.append(f"{words['basis']}: {c.basis}")
     if not c.counted:
@@ -127,7 +137,14 @@ def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
 
 # --- Markdown ------------------------------------------------------------------------------------
 
-_MD_MARK = {Verdict.PASS: "✅", Verdict.FAIL: "❌", Verdict.UNKNOWN: "❔", Verdict.NOT_APPLICABLE: "➖", Verdict.ADVISORY: "ℹ️"}
+_MD_MARK = {
+    Verdict.PASS: "✅",
+    Verdict.FAIL: "❌",
+    Verdict.UNKNOWN: "❔",
+    Verdict.NOT_APPLICABLE: "➖",
+    Verdict.ADVISORY: "ℹ️",
+    Verdict.WAIVED: "🛡️",
+}
 _COLUMNS = ("citation", "criterion", "observed", "threshold", "reason")
 
 
@@ -196,19 +213,19 @@ def render_junit(result: Result, lang: str = "en") -> str:
 
     def leaves(c: CriterionResult, path: str) -> None:
         nonlocal cases, failures, skipped
-        if c.nested is not None or not c.children:
+        if c.nested is not None or not c.children or c.verdict is Verdict.WAIVED:  # a waived group is one skipped case
             cases += 1
             case = ET.SubElement(suite, "testcase", classname=xml_text(path), name=xml_text(f"{c.id}: {c.title.get(lang)}"))
             reason = xml_text(c.reason.get(lang))
             if c.verdict is Verdict.FAIL:
                 failures += 1
                 ET.SubElement(case, "failure", message=reason).text = xml_text(c.gap.get(lang)) if c.gap else reason
-            elif c.verdict in (Verdict.UNKNOWN, Verdict.NOT_APPLICABLE):
+            elif c.verdict in (Verdict.UNKNOWN, Verdict.NOT_APPLICABLE, Verdict.WAIVED):
                 skipped += 1
-                ET.SubElement(case, "skipped", message=reason)
+                ET.SubElement(case, "skipped", message=reason + xml_text(_extra(c, lang)) if c.waiver is not None else reason)
             else:
                 ET.SubElement(case, "system-out").text = reason
-        for child in c.children:
+        for child in c.children if c.verdict is not Verdict.WAIVED else ():
             leaves(child, f"{path}.{c.id}")
 
     for dim in result.criteria:
@@ -236,7 +253,7 @@ h1{font-size:1.5rem;margin-bottom:.2rem} .meta{color:#59636e;margin:.2rem 0}
 .v-pass{background:#dff5e3;color:#116329} .v-fail{background:#ffe1e1;color:#a40e26} .v-incomplete{background:#fff3cd;color:#7a5a00}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem} th,td{border-bottom:1px solid #d8dee4;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa} td:nth-child(2){white-space:nowrap} td.mark{font-weight:700;white-space:nowrap} .pass{color:#116329} .fail{color:#a40e26} .unknown{color:#7a5a00}
-.not_applicable,.advisory{color:#59636e} .gap{display:block;font-weight:600} .chart{margin:1rem 0}
+.not_applicable,.advisory,.waived{color:#59636e} .gap{display:block;font-weight:600} .chart{margin:1rem 0}
 """
 
 

@@ -125,6 +125,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.verdict.unknown": ("unknown", "缺证据"),
     "report.verdict.not_applicable": ("n/a", "不适用"),
     "report.verdict.advisory": ("advisory", "指导性"),
+    "report.verdict.waived": ("waived", "豁免"),
+    "report.waived": ("waived, not passed", "已豁免,并非达标"),
+    "evaluation.unknown_waiver": ("waive: {ref} has no criterion {criterion}", "豁免:{ref} 没有指标 {criterion}"),
     "report.chart": ("Checks per dimension", "各维度检查结果"),
     "report.batch.pass_rate_district": ("Pass rate per district", "各区县通过率"),
     "report.batch.pass_rate_criterion": ("Pass rate per criterion", "各指标通过率"),
@@ -440,6 +443,173 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "scaffold.taken_package": ("a package {package} is installed already", "已安装名为 {package} 的包"),
     "scaffold.taken_plugin": ("an installed plugin has that name", "已有同名的已安装插件"),
     "scaffold.exists": ("{root}: already exists; choose another name or folder", "{root}:已存在;请换一个名称或文件夹"),
+    # --- register -------------------------------------------------------------------------------
+    "register.as_is": ("{error}", "{error}"),
+    "register.refused": ("refused by rule {rule}: {detail}", "按规则 {rule} 拒绝:{detail}"),
+    "register.refused.cited": ("refused by rule {rule}: {detail} (「{citation}」)", "按规则 {rule} 拒绝:{detail}(「{citation}」)"),
+    "register.refused.reward_once": (
+        "{subject} already has this reward (created by a certification at the same moment)",
+        "{subject} 已有此项奖励(由同一时刻的认定创建)",
+    ),
+    "register.refused.nominated": ("{subject} is already nominated", "{subject} 已被推荐"),
+    "register.refused.nominated_to": ("{subject} is already nominated to {programme}", "{subject} 已被推荐参加 {programme}"),
+    "register.refused.reward_state_once": ("this reward already reached that state", "此项奖励已处于该状态"),
+    "register.refused.serial": ("another change was written at the same moment; try again", "同一时刻另有改动写入;请重试"),
+    "register.refused.identity": (
+        "{subject} is registered as a {kind} of {jurisdiction}, not a {new_kind} of {new_jurisdiction}",
+        "{subject} 登记为 {jurisdiction} 的 {kind},而不是 {new_jurisdiction} 的 {new_kind}",
+    ),
+    "register.refused.place": (
+        "{subject} is registered in {field} {registered}, not {given}",
+        "{subject} 登记的 {field} 为 {registered},而不是 {given}",
+    ),
+    "register.refused.no_nominations": (
+        "{programme} takes no nominations ({subject} takes part by submitting evidence)",
+        "{programme} 不接受推荐({subject} 通过提交证据参加)",
+    ),
+    "register.refused.nominator": (
+        "{subject} is in {by} {body}; only that {by}'s federation nominates it, not {given}",
+        "{subject} 属于 {by} {body};只能由该 {by} 的工商联推荐,而不是 {given}",
+    ),
+    "register.refused.quota": (
+        "{by} {body} has already nominated {count} of at most {max} to {programme}; {subject} would be one more",
+        "{by} {body} 已向 {programme} 推荐 {count} 个(至多 {max} 个);{subject} 将超出名额",
+    ),
+    "register.refused.deadline": ("nominations were due by {date}; this one is dated {on}", "推荐截止日期为 {date};本次推荐日期为 {on}"),
+    "register.refused.not_nominated": (
+        "{subject} is not nominated to {programme}; only nominated subjects submit evidence",
+        "{subject} 未被推荐参加 {programme};只有被推荐的对象才能提交证据",
+    ),
+    "register.refused.no_evidence": ("{subject} has submitted no evidence to {programme}", "{subject} 未向 {programme} 提交任何证据"),
+    "register.refused.decided": (
+        "{subject} is already {decided} in {programme} (decision #{decision} of {on})",
+        "{subject} 在 {programme} 中已{decided}({on} 的第 {decision} 号决定)",
+    ),
+    "register.refused.not_passing": (
+        "{subject} cannot be {decided}: {what}; only a passing assessment is {decided}",
+        "{subject} 不能{decided}:{what};只有评估通过才能{decided}",
+    ),
+    "register.refused.nothing_to_revoke": (
+        "{subject} is not {decided} in {programme}; there is nothing to revoke",
+        "{subject} 在 {programme} 中未{decided};没有可撤销的内容",
+    ),
+    "register.refused.reward_state": (
+        "the {scheme} reward of {subject} is {state}; it can be {to} only when {allowed}",
+        "{subject} 的 {scheme} 奖励状态为 {state};只有在 {allowed} 时才能改为 {to}",
+    ),
+    "register.past.certify": ("certified", "认定"),
+    "register.past.designate": ("designated", "命名"),
+    "register.past.refuse": ("refused", "拒绝"),
+    "register.past.revoke": ("revoked", "撤销"),
+    "register.no_assessment": ("no assessment of its latest evidence", "其最新证据尚未评估"),
+    "register.latest_assessment": ("its latest assessment (#{id}) is {verdict}", "其最新评估(第 {id} 号)结果为 {verdict}"),
+    "register.no_register": (
+        "there is no register at {path}; create one with `fivegood register init`",
+        "{path} 处没有登记库;请用 `fivegood register init` 创建",
+    ),
+    "register.unknown_subject": (
+        "unknown subject {subject}: nominate it or submit its evidence first",
+        "未知对象 {subject}:请先推荐或提交其证据",
+    ),
+    "register.subject_field": ("subject {subject}: {field}: {error}", "对象 {subject}:{field}:{error}"),
+    "register.nominator_required": (
+        "subject {subject}: the {by} that nominates it is required (--{by})",
+        "对象 {subject}:须写明推荐它的 {by}(--{by})",
+    ),
+    "register.subject_id": (
+        "{file}: subject.id: expected the subject's id (a string) in the [subject] table",
+        "{file}:subject.id:[subject] 表中应有对象的 id(字符串)",
+    ),
+    "register.subject_kind": (
+        "{file}: subject.kind: {programme} is for {expected}, the evidence is for {got}",
+        "{file}:subject.kind:{programme} 适用于 {expected},证据却是 {got} 的",
+    ),
+    "register.district": ("subject.district: {error}", "subject.district:{error}"),
+    "register.not_utf8": ("{file}: expected UTF-8 text ({reason} at byte {start})", "{file}:应为 UTF-8 文本(第 {start} 字节处 {reason})"),
+    "register.revoke_reason": ("a revocation needs a reason (--reason)", "撤销须写明理由(--reason)"),
+    "register.waiver_needs": (
+        "a waiver needs a reason (--reason) and an approver (--approver)",
+        "豁免须写明理由(--reason)和批准人(--approver)",
+    ),
+    "register.no_criterion": ("{standard} has no criterion {criterion}", "{standard} 没有指标 {criterion}"),
+    "register.no_criterion_near": (
+        "{standard} has no criterion {criterion}; did you mean {near}?",
+        "{standard} 没有指标 {criterion};是否指 {near}?",
+    ),
+    "register.pay_to": ("expected approved, paid or reversed, got {got}", "应为 approved、paid 或 reversed,实际为 {got}"),
+    "register.pay_reference": (
+        "a payment needs its reference (--reference), e.g. the bank transfer's number",
+        "付款须写明凭证号(--reference),如银行转账流水号",
+    ),
+    "register.reverse_reason": ("a reversal needs a reason (--reason)", "冲回须写明理由(--reason)"),
+    "register.no_reward": ("{subject} has no reward under scheme {scheme}", "{subject} 在 {scheme} 方案下没有奖励"),
+    "register.several_rewards": (
+        "{subject} has rewards under scheme {scheme} in several programmes; name one with --programme",
+        "{subject} 在多个项目中有 {scheme} 方案的奖励;请用 --programme 指定一个",
+    ),
+    "register.unknown_table": ("unknown table {name}; expected one of {expected}", "未知的表 {name};应为以下之一:{expected}"),
+    "register.lock_timeout": (
+        "FIVEGOOD_LOCK_TIMEOUT: expected a number of seconds, got {got}",
+        "FIVEGOOD_LOCK_TIMEOUT:应为秒数,实际为 {got}",
+    ),
+    "register.bad_url": (
+        "unsupported register URL {url}: expected an SQLite path, sqlite:///PATH or postgresql://…",
+        "不支持的登记库地址 {url}:应为 SQLite 路径、sqlite:///PATH 或 postgresql://…",
+    ),
+    "register.locked": (
+        "the register {url} is locked by another process; nothing was changed, try again",
+        "登记库 {url} 被另一进程锁定;未作任何改动,请重试",
+    ),
+    "register.not_a_register": (
+        "{url} is not a fivegood register; create one with `fivegood register init`",
+        "{url} 不是 fivegood 登记库;请用 `fivegood register init` 创建",
+    ),
+    "register.cannot_use": ("cannot use the register {url}: {error}", "无法使用登记库 {url}:{error}"),
+    "register.newer_schema": (
+        "the register {url} was created by a newer version of fivegood (schema revision {revision}; "
+        "this version knows up to {known}); upgrade fivegood to use it. Nothing was changed.",
+        "登记库 {url} 由更新版本的 fivegood 创建(结构版本 {revision};本版本最高识别 {known});请升级 fivegood 后使用。未作任何改动。",
+    ),
+    "register.older_schema": (
+        "the register {url} is at an older schema revision {revision}; run `fivegood register init` to upgrade it",
+        "登记库 {url} 的结构版本 {revision} 较旧;请运行 `fivegood register init` 升级",
+    ),
+    "register.needs_openpyxl": (
+        "xlsx export needs openpyxl: pip install 'fivegood[register]'",
+        "导出 xlsx 需要 openpyxl:pip install 'fivegood[register]'",
+    ),
+    "register.bad_date": ("expected a date such as 2013-02-25, got {got}", "应为日期,如 2013-02-25,实际为 {got}"),
+    "register.usage.subject_or_all": ("give a subject or --all (not both)", "请给出一个对象或 --all(不能同时给出)"),
+    "register.usage.refusal_reason": ("a refusal needs a reason (--reason)", "拒绝须写明理由(--reason)"),
+    "register.usage.xlsx_output": ("--format xlsx needs --output FILE.xlsx", "--format xlsx 需要 --output FILE.xlsx"),
+    "register.usage.xlsx_export_output": ("xlsx export needs --output FILE.xlsx", "导出 xlsx 需要 --output FILE.xlsx"),
+    "register.usage.csv_output": (
+        "CSV export needs --table NAME (to standard output) or --output FOLDER (one file per table)",
+        "导出 CSV 需要 --table NAME(输出到标准输出)或 --output FOLDER(每表一个文件)",
+    ),
+    "programme.expected_table": ("expected a table", "应为表"),
+    "programme.unknown_key": ("unknown key; expected one of {expected}", "未知的键;应为以下之一:{expected}"),
+    "programme.expected": ("expected {expected}, got {got}", "应为 {expected},实际为 {got}"),
+    "programme.missing_key": ("missing required key {key}", "缺少必需的键 {key}"),
+    "programme.unknown_table": ("unknown table; expected one of {expected}", "未知的表;应为以下之一:{expected}"),
+    "programme.missing_table": ("missing required table [{key}]", "缺少必需的表 [{key}]"),
+    "programme.quota_order": ("expected min ≤ max, got min {min} > max {max}", "应为 min ≤ max,实际 min {min} > max {max}"),
+    "programme.until_after_from": ("expected a date after effective_from", "应为晚于 effective_from 的日期"),
+    "programme.defined_twice": ("{ref} is defined twice", "{ref} 重复定义"),
+    "programme.unknown": ("unknown programme {id} (installed: {installed})", "未知项目 {id}(已安装:{installed})"),
+    "programme.no_version": ("{id} has no version {version} (versions: {versions})", "{id} 没有版本 {version}(现有版本:{versions})"),
+    "programme.not_in_force": ("no version of {id} is in force on {on}", "{on} 没有有效的 {id} 版本"),
+    "place.ambiguous": ("place {value} is ambiguous on {as_of}: {found}", "地名 {value} 在 {as_of} 有歧义:{found}"),
+    "place.not_valid_on": (
+        "place {value} is not a valid division on {as_of} ({spans})",
+        "地名 {value} 在 {as_of} 不是有效的行政区划({spans})",
+    ),
+    "place.unknown": ("unknown place {value} on {as_of}; nearest known: {hint}", "{as_of} 没有地名 {value};最接近的已知区划:{hint}"),
+    "place.unknown_level": (
+        "unknown {level} place {value} on {as_of}; nearest known: {hint}",
+        "{as_of} 没有 {level} 级地名 {value};最接近的已知区划:{hint}",
+    ),
+    "place.none_close": ("none close", "无相近者"),
 }
 
 
