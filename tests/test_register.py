@@ -396,8 +396,8 @@ def test_five_guarantees_compliance_tracks_every_county(db_url: str, tmp_path: P
     # No nominations: every county federation takes part by submitting its evidence.
     status, _, err = cli("nominate", programme, "c1", "--prefecture", "410100", db=db_url)
     assert status == 4 and "programme.no-nominations" in err
-    ok("submit", programme, str(evidence(tmp_path, "henan/model-county.toml", "c1")), db=db_url)
-    ok("submit", programme, str(evidence(tmp_path, "henan/narrow-miss.toml", "c2")), db=db_url)
+    ok("submit", programme, str(evidence(tmp_path, "henan/model-county.toml", "c1")), "--on", "2013-06-01", db=db_url)
+    ok("submit", programme, str(evidence(tmp_path, "henan/narrow-miss.toml", "c2")), "--on", "2013-06-01", db=db_url)
     verdicts = {
         r["subject"]: r["verdict"]
         for r in json.loads(ok("assess", programme, "--all", "--as-of", "2013-06-30", "--format", "json", db=db_url))
@@ -498,3 +498,21 @@ def test_a_register_locked_by_another_postgresql_writer_is_a_clear_error(monkeyp
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_status_on_a_date_counts_only_what_had_happened_by_then(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+    certify_round(db_url, tmp_path)  # submitted on 2010-12-01, certified on 2010-12-20
+    before = json.loads(ok("status", NINGBO, "--as-of", "2010-11-01", "--format", "json", db=db_url))
+    assert before == []  # nothing had been submitted yet
+    between = {r["subject"]: r["status"] for r in json.loads(ok("status", NINGBO, "--as-of", "2010-12-05", "--format", "json", db=db_url))}
+    assert set(between) == {sid for sid, _, _ in NINGBO_CHAMBERS} and set(between.values()) == {"submitted"}
+    after = {r["subject"]: r["status"] for r in json.loads(ok("status", NINGBO, "--as-of", "2010-12-31", "--format", "json", db=db_url))}
+    assert set(after.values()) == {"certified"}
+
+
+def test_a_nomination_counts_from_its_date(db_url: str, tmp_path: Path) -> None:  # noqa: F811
+    ok("init", db=db_url)
+    ok("nominate", HENAN, "lankao", "--name", "兰考县工商联", "--prefecture", "开封", "--on", "2013-02-20", db=db_url)
+    assert json.loads(ok("status", HENAN, "--as-of", "2013-02-01", "--format", "json", db=db_url)) == []
+    rows = json.loads(ok("status", HENAN, "--as-of", "2013-02-21", "--format", "json", db=db_url))
+    assert [(r["subject"], r["status"]) for r in rows] == [("lankao", "nominated")]

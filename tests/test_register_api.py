@@ -225,8 +225,8 @@ UPGRADE = '''"""A later schema, for the upgrade test: a nullable column, as a re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "LATEST"
 branch_labels = None
 depends_on = None
 
@@ -256,14 +256,16 @@ def test_an_upgrade_keeps_every_row_and_is_audited(db_url: str, tmp_path: Path, 
     # This fivegood's code, with one more migration: as after installing a newer version.
     newer = tmp_path / "migrations"
     shutil.copytree(db.MIGRATIONS, newer, ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions/0002_website.py").write_text(UPGRADE, encoding="utf-8")
+    (newer / "versions/9999_website.py").write_text(UPGRADE.replace("LATEST", SCHEMA_REVISION), encoding="utf-8")
     monkeypatch.setattr(db, "MIGRATIONS", str(newer))
     status, _, err = cli("ledger", db=db_url)
-    assert status == 2 and "older schema revision '0001'" in err and "register init" in err
+    assert status == 2 and f"older schema revision '{SCHEMA_REVISION}'" in err and "register init" in err
     ok("init", db=db_url, actor="管理员")
     after = dump(db_url)
     upgrade_entry = after["audit_log"][-1]
-    assert (upgrade_entry["action"], upgrade_entry["actor"]) == ("upgrade", "管理员") and '"from":"0001"' in upgrade_entry["detail"]
+    assert (upgrade_entry["action"], upgrade_entry["actor"]) == ("upgrade", "管理员") and f'"from":"{SCHEMA_REVISION}"' in upgrade_entry[
+        "detail"
+    ]
     assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
     assert after["audit_log"][:-1] == before["audit_log"]
     assert ok("verify", db=db_url).startswith("ok:")

@@ -50,6 +50,14 @@ def _label(status: str, prog: Programme, on: dt.date) -> tuple[str, str]:
     return en, zh
 
 
+def _submitted_on(row: Any) -> dt.date:
+    # Submissions stored before schema 0002 know only the clock time they were recorded at.
+    if row["submitted_on"] is not None:
+        return row["submitted_on"]  # type: ignore[no-any-return]
+    recorded = row["submitted"]
+    return recorded.date() if isinstance(recorded, dt.datetime) else dt.date.fromisoformat(str(recorded)[:10])
+
+
 def status(reg: Register, programme: str, on: dt.date | None = None) -> list[dict[str, Any]]:
     """Every subject taking part in ``programme``, with its standing on ``on`` (default today).
 
@@ -60,14 +68,16 @@ def status(reg: Register, programme: str, on: dt.date | None = None) -> list[dic
     on = on or dt.date.today()
     prog = reg.programme(programme, on)
     with db.translated(reg.url), reg._read() as conn:
-        noms = {r["subject_id"]: r for r in _rows(conn, t.nominations, prog.id)}
+        # Only what had happened by ``on``: nominations made and evidence submitted on or before it.
+        noms = {r["subject_id"]: r for r in _rows(conn, t.nominations, prog.id) if r["nominated_on"] <= on}
         subs: dict[str, list[dict[str, Any]]] = {}
         for r in conn.execute(
-            sa.select(t.submissions.c.id, t.submissions.c.subject_id, t.submissions.c.submitted)
+            sa.select(t.submissions.c.id, t.submissions.c.subject_id, t.submissions.c.submitted, t.submissions.c.submitted_on)
             .where(t.submissions.c.programme == prog.id)
             .order_by(t.submissions.c.id)
         ).mappings():
-            subs.setdefault(r["subject_id"], []).append(dict(r))
+            if _submitted_on(r) <= on:
+                subs.setdefault(r["subject_id"], []).append(dict(r))
         latest_assessment: dict[str, dict[str, Any]] = {}
         for r in conn.execute(
             sa.select(

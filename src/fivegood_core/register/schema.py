@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 
 #: The schema revision this code writes; a register at a revision this code does not know is refused.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 metadata = MetaData()
 
@@ -92,6 +92,8 @@ submissions = Table(
     Column("corrects", Integer, ForeignKey("submissions.id")),
     Column("submitted", TS, nullable=False),
     Column("submitted_by", Text, nullable=False),
+    # The date the submission was made on (submit --on); None for those stored before schema 0002.
+    Column("submitted_on", Date, nullable=True),
 )
 
 assessments = Table(

@@ -437,6 +437,7 @@ class Register:
                     "corrects": previous,
                     "submitted": t.now(),
                     "submitted_by": tx.actor,
+                    "submitted_on": on,
                 },
             )
         return {"id": row["id"], "subject": subject_id, "sha256": sha, "corrects": previous}
