@@ -270,3 +270,10 @@ def test_an_upgrade_keeps_every_row_and_is_audited(db_url: str, tmp_path: Path, 
     assert after["audit_log"][:-1] == before["audit_log"]
     assert ok("verify", db=db_url).startswith("ok:")
     assert len(json.loads(ok("ledger", "--format", "json", db=db_url))) == 4
+
+
+def test_export_takes_dash_o_like_every_other_command(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    ok("init", db=url)
+    ok("export", "--format", "json", "-o", str(tmp_path / "x.json"), db=url)
+    assert set(json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))) >= {"subjects", "rewards"}

@@ -67,7 +67,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     fmt.add_argument("--format", choices=("text", "json"), default="text")
     table_fmt = argparse.ArgumentParser(add_help=False)
     table_fmt.add_argument("--format", choices=("text", "json", "csv", "xlsx"), default="text")
-    table_fmt.add_argument("--output", help="with --format xlsx: the workbook to write")
+    table_fmt.add_argument("--output", "-o", help="with --format xlsx: the workbook to write")
     parents = [common, opts]
     cmds = reg.add_subparsers(dest="register_command", required=True)
 
@@ -137,7 +137,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--as-of", type=_date)
     c.add_argument("--table", help="CSV: only this table, to standard output")
     c.add_argument(
-        "--output", help="file (JSON, xlsx) or folder (CSV, one file per table); JSON and one CSV table default to standard output"
+        "--output",
+        "-o",
+        help="file (JSON, xlsx) or folder (CSV, one file per table); JSON and one CSV table default to standard output",
     )
 
 
