@@ -395,7 +395,8 @@ class Catalogue:
                     continue
                 else:
                     loaded.append(self._overlaid(base, defn))
-                loaded[-1].source_code  # an author validating a file meets a fast-path failure now, not at first use
+                generated = loaded[-1].source_code  # an author validating a file meets a fast-path failure now
+                assert generated
             except StandardError as exc:
                 problems.extend(exc.problems)
             except Exception as exc:  # noqa: BLE001 - report it with the file, as loading would
