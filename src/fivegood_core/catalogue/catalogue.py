@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from fivegood_core.catalogue.manager import PluginInfo, collect, make_manager, plugin_infos
-from fivegood_core.catalogue.wording import wording_problems
 from fivegood_core.errors import PluginError, Problem, StandardError
 from fivegood_core.evaluation.compiled import CompiledStandard, compile_standard
 from fivegood_core.evaluation.toolkit import Toolkit
@@ -420,6 +419,8 @@ class Catalogue:
             if at is not None:
                 src, line = where[at]
                 problems.append(Problem(src, line, "standard", say("catalogue.requires_cycle", cycle=" → ".join(cycle))))
+        from fivegood_core.catalogue.wording import wording_problems  # only authors validating files need it
+
         problems.extend(p for c in loaded for p in wording_problems(c))
         return problems
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 from typing import Any, Iterable, TypeVar
 
 import attrs
@@ -37,13 +36,17 @@ def make_manager(
     Returns the manager, the errors met loading entry points (one message
     each, naming the plugin), and each plugin's distribution name and version.
     """
+    import importlib.metadata  # here, not at the top: importing this module need not read installed metadata
+
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     wanted = set(only) if only is not None else None
     dists: dict[str, tuple[str | None, str | None]] = {}
     errors: list[Said] = []
     pm.register(builtins, name="fivegood_core")
-    dists["fivegood_core"] = ("fivegood", _version("fivegood"))
+    # Each distribution's metadata is parsed once (fivegood's own plugins share its distribution).
+    versions: dict[str, str | None] = {"fivegood": _version("fivegood")}
+    dists["fivegood_core"] = ("fivegood", versions["fivegood"])
     for plugin in plugins:
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
         if pm.is_registered(plugin) or pm.has_plugin(name):
@@ -65,7 +68,9 @@ def make_manager(
                 errors.append(say("plugin.failed_to_load", name=repr(ep.name), value=ep.value, error=f"{type(exc).__name__}: {exc}"))
                 continue
             dist = ep.dist.name if ep.dist else None
-            dists[ep.name] = (dist, ep.dist.version if ep.dist else None)
+            if ep.dist is not None and ep.dist.name not in versions:
+                versions[ep.dist.name] = ep.dist.version
+            dists[ep.name] = (dist, versions[ep.dist.name] if ep.dist else None)
         if wanted is not None:
             found = {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
             for name in sorted(wanted - found):
@@ -75,6 +80,8 @@ def make_manager(
 
 
 def _version(dist: str) -> str | None:
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:

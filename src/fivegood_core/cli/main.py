@@ -22,7 +22,6 @@ from fivegood_core.engine import Engine
 from fivegood_core.errors import FivegoodError
 from fivegood_core.model.verdict import Overall
 from fivegood_core.register import cli as register_cli
-from fivegood_core.version import __version__
 from fivegood_core.words.catalogue import say, shown, word
 
 EXIT = {Overall.PASS: 0, Overall.FAIL: 1, Overall.INCOMPLETE: 3}
@@ -50,9 +49,22 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed version, read from the distribution's metadata only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from fivegood_core.version import installed_version
+
+        print(f"fivegood {installed_version()}")  # on standard output, as argparse's own version action
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fivegood", description="Check evidence against certification standards defined as code.")
-    p.add_argument("--version", action="version", version=f"fivegood {__version__}", help="show the installed version and exit")
+    p.add_argument("--version", action=_Version, help="show the installed version and exit")
     # Accepted before the command too (`fivegood --lang zh list`); after it, the command's own --lang wins.
     p.add_argument(
         "--lang", dest="global_lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)"

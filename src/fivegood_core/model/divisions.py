@@ -12,10 +12,11 @@ import datetime as dt
 import difflib
 import sys
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 import attrs
+
+from fivegood_core.model.datafiles import beside
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -83,7 +84,7 @@ def _date(v: Any) -> dt.date | None:
 @lru_cache(maxsize=1)
 def division_lists() -> tuple[DivisionList, ...]:
     """Every list of ``divisions.toml``, loaded once."""
-    data = tomllib.loads((files(__package__) / "divisions.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(beside(__file__, __package__, "divisions.toml").read_text(encoding="utf-8"))
     return tuple(
         DivisionList(
             t["jurisdiction"],

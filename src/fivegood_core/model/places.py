@@ -16,11 +16,11 @@ import datetime as dt
 import difflib
 import functools
 import sys
-from importlib.resources import files
 
 import attrs
 
 from fivegood_core import FivegoodError
+from fivegood_core.model.datafiles import beside
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -61,7 +61,7 @@ class Division:
 @functools.lru_cache(maxsize=1)
 def all_divisions() -> tuple[Division, ...]:
     """Every division in the data file, whatever its dates."""
-    data = tomllib.loads((files(__package__) / "places.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(beside(__file__, __package__, "places.toml").read_text(encoding="utf-8"))
     return tuple(
         Division(d["code"], d["zh"], d["en"], d["level"], d.get("parent"), d["valid_from"], d.get("valid_until"), d.get("note"))
         for d in data["division"]
