@@ -21,7 +21,7 @@ from fivegood_core.model.divisions import division_list
 from fivegood_core.model.vocabulary import KEY_PATTERN, TYPES, EvidenceKey, Vocabulary
 from fivegood_core.reading.schema import TYPES as SCHEMA_TYPES
 from fivegood_core.reading.schema import Field, Invalid, KindSchema, Schemas, check_table, invalid
-from fivegood_core.reading.tomlfile import TomlDocument, TomlSyntaxError, parse_toml
+from fivegood_core.reading.tomlfile import TomlDocument, TomlSyntaxError, parse_toml, parse_toml_cached
 from fivegood_core.words.catalogue import say, shown
 
 #: Deeper criteria trees than this are refused (real standards have 3 or 4 levels).
@@ -90,10 +90,10 @@ _SUBJECT_FIELDS = ("id", "name", "kind", "jurisdiction", "district", "prefecture
 _PLACE_FIELDS = ("district", "prefecture")
 
 
-def read_toml(text: str, name: str, error: type[StandardError] = StandardError) -> TomlDocument:
-    """Parse TOML, turning a syntax error into ``error`` with its line."""
+def read_toml(text: str, name: str, error: type[StandardError] = StandardError, *, cached: bool = False) -> TomlDocument:
+    """Parse TOML, turning a syntax error into ``error`` with its line; ``cached``: through the cache of parsed files."""
     try:
-        return parse_toml(text, name)
+        return parse_toml_cached(text, name) if cached else parse_toml(text, name)
     except TomlSyntaxError as exc:
         raise error([exc.problem]) from None
 
@@ -104,7 +104,7 @@ def load_standard(text: str, name: str, schemas: Schemas, provider: str | None =
     Raises :class:`StandardError` listing every problem.
     """
     kinds, vocabulary, calculators = schemas.kinds, schemas.vocabulary, schemas.calculators
-    doc = read_toml(text, name)
+    doc = read_toml(text, name, cached=True)
     problems: list[Problem] = []
     data = doc.data
     for key in data:
@@ -440,7 +440,7 @@ def _rewards(
 
 def load_vocabulary(text: str, name: str, provider: str) -> list[EvidenceKey]:
     """Validate a vocabulary file (``[keys."a.b"]`` tables)."""
-    doc = read_toml(text, name)
+    doc = read_toml(text, name, cached=True)
     problems: list[Problem] = []
     keys = doc.data.get("keys")
     if set(doc.data) - {"keys"} or not isinstance(keys, dict):
