@@ -278,6 +278,7 @@ def _criteria(
         problems.append(doc.problem(("criterion",), say("standard.criterion_tables")))
         return ()
     out: list[CriterionDef] = []
+    by_id: dict[str, CriterionDef] = {}  # the criteria of `out` by id: finding a parent must not scan them all
     depth: dict[str, int] = {}
     children: dict[str, int] = {}
     for i, table in enumerate(raw, start=index):
@@ -312,7 +313,7 @@ def _criteria(
             if parent not in depth:
                 problems.append(doc.problem(path + ("parent",), say("criterion.parent_not_yet_defined", parent=repr(parent))))
                 continue
-            parent_def = next((c for c in out if c.id == parent), None)
+            parent_def = by_id.get(parent)
             if parent_def is not None and not kinds[parent_def.kind].group:
                 problems.append(
                     doc.problem(path + ("parent",), say("criterion.parent_not_group", parent=repr(parent), kind=parent_def.kind))
@@ -341,6 +342,7 @@ def _criteria(
                 basis=values.get("basis"),
             )
         )
+        by_id[cid] = out[-1]
     for c in out:
         if kinds[c.kind].group and not children.get(c.id) and not overlay:
             problems.append(
