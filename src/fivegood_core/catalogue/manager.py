@@ -45,8 +45,8 @@ def make_manager(
     errors: list[Said] = []
     pm.register(builtins, name="fivegood_core")
     # Each distribution's metadata is parsed once (fivegood's own plugins share its distribution).
-    versions: dict[str, str | None] = {"fivegood": _version("fivegood")}
-    dists["fivegood_core"] = ("fivegood", versions["fivegood"])
+    known: dict[Any, tuple[str, str]] = {}
+    dists["fivegood_core"] = ("fivegood", _version("fivegood", known))
     for plugin in plugins:
         name = getattr(plugin, "__name__", None) or type(plugin).__name__
         if pm.is_registered(plugin) or pm.has_plugin(name):
@@ -67,10 +67,7 @@ def make_manager(
             except Exception as exc:  # a broken plugin must not take the others down
                 errors.append(say("plugin.failed_to_load", name=repr(ep.name), value=ep.value, error=f"{type(exc).__name__}: {exc}"))
                 continue
-            dist = ep.dist.name if ep.dist else None
-            if ep.dist is not None and ep.dist.name not in versions:
-                versions[ep.dist.name] = ep.dist.version
-            dists[ep.name] = (dist, versions[ep.dist.name] if ep.dist else None)
+            dists[ep.name] = _name_and_version(ep.dist, known) if ep.dist else (None, None)
         if wanted is not None:
             found = {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
             for name in sorted(wanted - found):
@@ -79,13 +76,26 @@ def make_manager(
     return pm, errors, dists
 
 
-def _version(dist: str) -> str | None:
+def _name_and_version(dist: Any, known: dict[Any, tuple[str, str]]) -> tuple[str, str]:
+    """A distribution's name and version, its metadata parsed once per folder (``known`` remembers them)."""
+    where = getattr(dist, "_path", None)  # the dist-info folder, when importlib.metadata says (it does for files)
+    found = known.get(where) if where is not None else None
+    if found is None:
+        metadata = dist.metadata
+        found = (metadata["Name"], metadata["Version"])
+        if where is not None:
+            known[where] = found
+    return found
+
+
+def _version(dist: str, known: dict[Any, tuple[str, str]] | None = None) -> str | None:
     import importlib.metadata
 
     try:
-        return importlib.metadata.version(dist)
+        found = importlib.metadata.distribution(dist)
     except importlib.metadata.PackageNotFoundError:
         return None
+    return _name_and_version(found, {} if known is None else known)[1]
 
 
 #: pluggy's ordering and wrapping options. fivegood's hooks return declarative lists
