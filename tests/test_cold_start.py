@@ -18,7 +18,20 @@ ROOT = Path(__file__).parent.parent
 ON = dt.date(2014, 1, 1)
 SAMPLE = ROOT / "plugins" / "fivegood_henan" / "standards" / "county-five-good-2013.toml"
 #: Modules `fivegood check` does not use, which importing the command line must not import.
-NOT_ON_IMPORT = ("sqlalchemy", "fivegood_core.register.store", "rich", "hypothesis", "fivegood_core.render.report")
+NOT_ON_IMPORT = (
+    "sqlalchemy",
+    "fivegood_core.register.store",
+    "rich",
+    "hypothesis",
+    "fivegood_core.render.report",
+    "fivegood_core.register.cli",
+    "fivegood_core.register.programmes",
+    "fivegood_core.batch",
+    "fivegood_core.batch.distributed",
+    "fivegood_core.testing",
+    "importlib.metadata",
+    "importlib.resources",
+)
 
 
 def _modules_after(code: str) -> set[str]:

@@ -21,7 +21,6 @@ from fivegood_core.cli.output import destination, refuse_overwriting, stdout
 from fivegood_core.engine import Engine
 from fivegood_core.errors import FivegoodError
 from fivegood_core.model.verdict import Overall
-from fivegood_core.register import cli as register_cli
 from fivegood_core.words.catalogue import say, shown, word
 
 EXIT = {Overall.PASS: 0, Overall.FAIL: 1, Overall.INCOMPLETE: 3}
@@ -62,7 +61,11 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _parser() -> argparse.ArgumentParser:
+#: The ``register`` command's line in ``fivegood --help`` (its own parser says the same).
+REGISTER_HELP = "the certification register: nominate, submit, assess, certify, pay, audit"
+
+
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fivegood", description="Check evidence against certification standards defined as code.")
     p.add_argument("--version", action=_Version, help="show the installed version and exit")
     # Accepted before the command too (`fivegood --lang zh list`); after it, the command's own --lang wins.
@@ -133,7 +136,15 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", parents=[common], help="write a Markdown page per installed standard, and the vocabulary reference")
     docs.add_argument("directory", help="docs folder: pages go to DIRECTORY/standards/, the vocabulary to DIRECTORY/vocabulary.md")
     docs.add_argument("--jurisdiction", action="append", default=None, help="only standards of this jurisdiction (repeatable)")
-    register_cli.add_parser(sub, common)  # `fivegood register …` (the certification register, issue 12)
+    words = sys.argv[1:] if argv is None else argv
+    if "register" in words:
+        from fivegood_core.register import cli as register_cli
+
+        register_cli.add_parser(sub, common)  # `fivegood register …` (the certification register, issue 12)
+    else:
+        # A command line without the word cannot select the command (argparse matches command names
+        # exactly), so its thirty subcommands are built only when they may be used.
+        sub.add_parser("register", parents=[common], help=REGISTER_HELP)
     return p
 
 
@@ -361,6 +372,12 @@ def _docs(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _register(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.register import cli as register_cli
+
+    return register_cli.run(args, lang)
+
+
 COMMANDS = {
     "check": _check,
     "list": _list,
@@ -373,13 +390,13 @@ COMMANDS = {
     "validate": _validate,
     "test": _test,
     "docs": _docs,
-    "register": register_cli.run,
+    "register": _register,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
     lang = getattr(args, "lang", None) or args.global_lang or _default_lang()
     try:
         if sys.stdout is None and not getattr(args, "output", None):

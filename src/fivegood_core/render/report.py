@@ -6,7 +6,6 @@ JSON comes from :meth:`Result.to_json`; this module only formats for reading.
 
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
+def _html_escape(text: str, quote: bool = True) -> str:
+    """:func:`html.escape`, without importing :mod:`html` (and its table of every entity) for a text report."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("'", "&#x27;") if quote else text
+
+
 def _visible(match: re.Match[str]) -> str:
     return f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}"
 
@@ -35,7 +40,7 @@ def plain(text: str) -> str:
 
 def markdown(text: str) -> str:
     """Text that Markdown shows as it is: markup characters escaped, HTML as entities, one line."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(_CONTROL.sub(" ", text), quote=False))
+    return _MARKDOWN.sub(r"\\\1", _html_escape(_CONTROL.sub(" ", text), quote=False))
 
 
 def xml_text(text: str) -> str:
@@ -45,7 +50,7 @@ def xml_text(text: str) -> str:
 
 def escape(text: str) -> str:
     """HTML-escaped text without control characters."""
-    return html.escape(_CONTROL.sub(" ", text))
+    return _html_escape(_CONTROL.sub(" ", text))
 
 
 _MARK = {
