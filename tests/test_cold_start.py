@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from fivegood_core import Engine
-from fivegood_core.reading import tomlfile
+from fivegood_core.reading import cache, tomlfile
 
 ROOT = Path(__file__).parent.parent
 ON = dt.date(2014, 1, 1)
@@ -100,7 +100,7 @@ def test_a_corrupt_or_foreign_cache_entry_is_ignored_and_replaced(tmp_path: Path
 
 def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIVEGOOD_CACHE_DIR", "off")
-    assert tomlfile.cache_dir() is None
+    assert cache.cache_dir() is None
     text = SAMPLE.read_text(encoding="utf-8")
     assert tomlfile.parse_toml_cached(text, "a.toml") == tomlfile.parse_toml(text, "a.toml")
 

@@ -8,7 +8,6 @@ lines, since the content itself was already parsed by ``tomllib``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
@@ -18,6 +17,7 @@ from typing import Any, Union
 import attrs
 
 from fivegood_core.errors import Problem
+from fivegood_core.reading.cache import entry_path, load, store
 from fivegood_core.words.catalogue import Message, say
 
 if sys.version_info >= (3, 11):
@@ -151,70 +151,37 @@ class TomlSyntaxError(ValueError):
         super().__init__(str(problem))
 
 
-# --- a cache of parsed standard files --------------------------------------------------------
+# --- parsed files, cached ------------------------------------------------------------------
 #
 # Parsing TOML (and finding each key's line) is most of what loading the bundled standards
 # costs, and it depends only on the text and on the parsing code. So the parsed form of a
-# standard or vocabulary file is kept in a per-user cache, keyed by the text's SHA-256 and by
+# standard or vocabulary file is kept in the cache (:mod:`.cache`), keyed by the text and by
 # the parsing code itself (this file's size and modification time, the Python version and a
 # format number): a new install, an edited checkout or another interpreter never meets an
 # entry it did not write. Everything after parsing (validating against the kinds, metrics and
-# vocabulary the plugins provide, building the checks) runs every time, so errors are the same.
-# Entries are written to a temporary file and renamed into place (atomic on POSIX and Windows),
-# so two processes writing the same entry at once leave one whole entry; an entry that cannot
-# be read or is not what this code writes is ignored and written again.
-#
-# FIVEGOOD_CACHE_DIR chooses the folder (default: $XDG_CACHE_HOME/fivegood, ~/.cache/fivegood);
-# FIVEGOOD_CACHE_DIR=off (or an empty value) turns the cache off.
+# vocabulary the plugins provide, building the checks) runs every time, so the problems found
+# are the same.
 
 #: Raised whenever what is cached changes shape.
 CACHE_FORMAT = 1
 
 
-def cache_dir() -> str | None:
-    """The folder of parsed standard files, or None when the cache is off."""
-    chosen = os.environ.get("FIVEGOOD_CACHE_DIR")
-    if chosen is not None:
-        return None if chosen.strip() in ("", "off", "0") else chosen
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "fivegood", "parsed")
-
-
-def _code_stamp() -> str:
+def _code_stamp() -> bytes:
     try:
         st = os.stat(__file__)
-        return f"{st.st_size}-{st.st_mtime_ns}"
+        return f"{st.st_size}-{st.st_mtime_ns}".encode()
     except OSError:  # pragma: no cover - a module without a file: never trust a cached entry
-        return os.urandom(8).hex()
+        return os.urandom(8)
 
 
 def parse_toml_cached(text: str, name: str) -> TomlDocument:
     """:func:`parse_toml`, through the cache of parsed files (see above); the same document either way."""
-    folder = cache_dir()
-    if folder is None:
+    path = entry_path("parsed", str(CACHE_FORMAT).encode(), sys.version.encode(), _code_stamp(), text.encode("utf-8", "surrogatepass"))
+    if path is None:
         return parse_toml(text, name)
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{sys.version}\0{_code_stamp()}\0".encode())
-    digest.update(text.encode("utf-8", "surrogatepass"))
-    path = os.path.join(folder, digest.hexdigest() + ".pickle")
-    import pickle
-
-    try:
-        with open(path, "rb") as handle:
-            entry = pickle.load(handle)  # noqa: S301 - the user's own cache, written only by this function
-        if type(entry) is tuple and len(entry) == 3 and entry[0] == CACHE_FORMAT and type(entry[1]) is dict and type(entry[2]) is dict:
-            return TomlDocument(name, entry[1], LineIndex(entry[2]), text)
-    except Exception:  # noqa: BLE001, S110 - missing, partly written by an older version, or corrupt: parse instead
-        pass
+    entry = load(path)
+    if type(entry) is tuple and len(entry) == 3 and entry[0] == CACHE_FORMAT and type(entry[1]) is dict and type(entry[2]) is dict:
+        return TomlDocument(name, entry[1], LineIndex(entry[2]), text)
     doc = parse_toml(text, name)  # a syntax error is raised, and nothing cached
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        temporary = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump((CACHE_FORMAT, doc.data, doc.index.lines), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except Exception:  # noqa: BLE001 - a read-only or full disk only costs the next start its parse
-        try:
-            os.unlink(temporary)
-        except (OSError, UnboundLocalError):
-            pass
+    store(path, (CACHE_FORMAT, doc.data, doc.index.lines))
     return doc
