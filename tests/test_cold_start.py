@@ -51,6 +51,7 @@ def test_importing_the_command_line_imports_no_module_a_check_does_not_use() -> 
 
 
 def test_checking_one_file_imports_neither_the_register_nor_the_batch_modules() -> None:
+    _modules_after("from fivegood_core import Engine; Engine.from_entry_points()")  # the cache filled (it may be new)
     loaded = _modules_after(
         "import contextlib, io\n"
         "from fivegood_core.cli.main import main\n"
@@ -64,6 +65,9 @@ def test_checking_one_file_imports_neither_the_register_nor_the_batch_modules() 
         "fivegood_core.batch",
         "rich",
         "hypothesis",
+        "fivegood_core.register.cli",
+        "fivegood_core.catalogue.wording",
+        "importlib.metadata",  # the plugins installed come from the cache once it is filled
     )
     assert [m for m in unused if m in loaded] == []
 
@@ -136,3 +140,56 @@ def test_a_standard_read_from_the_cache_has_the_same_problems(tmp_path: Path, mo
     second = Engine.from_plugins([FolderPlugin(folder, "tests")], strict=False)
     assert len(list((tmp_path / "cache").iterdir())) >= 1
     assert first.errors and first.errors == second.errors
+
+
+def _fake_dist(folder: Path, name: str, value: str) -> Path:
+    info = folder / f"{name}-0.1.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[fivegood]\n{name} = {value}\n", encoding="utf-8")
+    return info
+
+
+def test_installed_plugins_are_found_as_importlib_metadata_finds_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivegood_core.catalogue import manager
+
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    first = manager.discover()  # found, then cached
+    assert first == manager._discover_uncached() == manager.discover()
+    assert {"henan", "ningbo", "sample"} <= {ep[0] for ep in first[1]}
+    assert any(p.name.startswith("plugins-") for p in (tmp_path / "cache").iterdir())
+
+
+def test_a_plugin_installed_or_changed_later_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivegood_core.catalogue import manager
+
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    before = {ep[0] for ep in manager.discover()[1]}
+    assert "later" not in before
+    info = _fake_dist(site, "later", "later_module:plugin")
+    assert ("later", "later_module:plugin", "later", "0.1") in manager.discover()[1]
+    # The entry point edited in place (same folder, same file) is seen too.
+    (info / "entry_points.txt").write_text("[fivegood]\nlater = other_module:thing\n", encoding="utf-8")
+    os.utime(info / "entry_points.txt", ns=(1, 1))
+    assert ("later", "other_module:thing", "later", "0.1") in manager.discover()[1]
+    assert manager.discover() == manager._discover_uncached()
+
+
+def test_an_entry_point_loads_as_importlib_metadata_loads_it() -> None:
+    import importlib.metadata
+
+    from fivegood_core.catalogue import manager
+
+    for value in ("fivegood_henan:plugin", "fivegood_core.catalogue.packaged:PackagePlugin.__init__", "fivegood_core"):
+        ep = importlib.metadata.EntryPoint("x", value, "fivegood")
+        assert manager.load_entry_point(value) is ep.load()
+    for bad in ("no_such_module_anywhere:plugin", "fivegood_henan:no_such_name", "not a value"):
+        ep = importlib.metadata.EntryPoint("x", bad, "fivegood")
+        with pytest.raises(Exception) as ours:
+            manager.load_entry_point(bad)
+        with pytest.raises(Exception) as theirs:
+            ep.load()
+        assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
