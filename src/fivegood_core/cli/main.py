@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import datetime as dt
 import json
 import os
@@ -277,6 +276,8 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
     tally = Tally(compiled, on)
     # Rows go to a temporary file renamed into place at the end: an interrupted run leaves no half output.
     with contextlib.ExitStack() as stack, destination(args.output, newline="") as out:
+        import csv  # imported when used, not at start-up
+
         writer = csv.writer(out) if args.format == "csv" else None
         if writer is not None:
             writer.writerow(CSV_COLUMNS)

@@ -9,7 +9,6 @@ like a standard's version. The data is ``divisions.toml`` beside this module.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import sys
 from functools import lru_cache
 from typing import Any
@@ -68,6 +67,8 @@ class DivisionList:
     def nearest(self, value: str, n: int = 3) -> list[str]:
         """The divisions whose names are closest to a misspelt ``value``, as labels."""
         by_name = {name: d for d in self.divisions for name in d.names()}
+        import difflib  # imported when used, not at start-up
+
         close = difflib.get_close_matches(_fold(value), list(by_name), n=n, cutoff=0.4)
         labels = list(dict.fromkeys(by_name[c].label() for c in close))
         return labels or [d.label() for d in self.divisions[:n]]

@@ -13,7 +13,6 @@ The data is ``places.toml`` beside this module.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import sys
 
@@ -100,6 +99,8 @@ def resolve(value: str, *, as_of: dt.date, level: str | None = None, parent: str
         spans = "; ".join(f"{d.code} {d.zh}: {d.valid_from} – {d.valid_until or 'open'}" for d in elsewhen)
         raise PlaceError(f"place {wanted!r} is not a valid division on {as_of} ({spans})")
     spellings = {name: d for d in candidates for name in (d.code, d.zh, d.en.lower())}
+    import difflib  # imported when used, not at start-up
+
     near = difflib.get_close_matches(key, list(spellings), n=3, cutoff=0.5)
     hint = ", ".join(f"{spellings[n].code} {spellings[n].zh} ({spellings[n].en})" for n in near) if near else "none close"
     what = f"{level} " if level else ""
