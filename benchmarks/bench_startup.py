@@ -27,7 +27,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "henan" / "model-county.toml"
@@ -60,11 +59,21 @@ def spread(values: list[float]) -> str:
     return f"median {statistics.median(ms):6.1f} ms  (min {ms[0]:6.1f}, max {ms[-1]:6.1f})"
 
 
-def processes(python: str, fivegood: list[str], runs: int) -> dict[str, float]:
+def fivegood_of(python: str) -> list[str]:
+    """The ``fivegood`` command of an interpreter's environment."""
+    script = Path(python).with_name("fivegood")
+    return [str(script)] if script.exists() else [python, "-m", "fivegood_core.cli.main"]
+
+
+def processes(pythons: list[str], runs: int) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    commands = {
-        "python -c pass": [python, "-c", "pass"],
-        "fivegood check (Henan sample)": [
+    commands: dict[str, list[str]] = {}
+    for python in pythons:
+        # With several environments (say, before and after a change), each line names its own.
+        tag = f"[{Path(python).parent.parent.name}] " if len(pythons) > 1 else ""
+        fivegood = fivegood_of(python)
+        commands[f"{tag}python -c pass"] = [python, "-c", "pass"]
+        commands[f"{tag}fivegood check (Henan sample)"] = [
             *fivegood,
             "check",
             str(SAMPLE),
@@ -72,9 +81,8 @@ def processes(python: str, fivegood: list[str], runs: int) -> dict[str, float]:
             "henan/county-five-good",
             "--as-of",
             "2014-01-01",
-        ],
-        "fivegood list": [*fivegood, "list"],
-    }
+        ]
+        commands[f"{tag}fivegood list"] = [*fivegood, "list"]
     for cmd in commands.values():  # warm the file cache and the bytecode, untimed
         run_once(cmd, env)
     wall: dict[str, list[float]] = {name: [] for name in commands}
@@ -85,13 +93,17 @@ def processes(python: str, fivegood: list[str], runs: int) -> dict[str, float]:
             wall[name].append(w)
             cpu[name].append(c)
     print(f"whole processes, {runs} rounds:")
+    width = max(len(name) for name in commands)
     for name in commands:
-        print(f"  {name:32} wall {spread(wall[name])}   cpu {spread(cpu[name])}")
-    base = statistics.median(wall["python -c pass"])
-    over = {name: statistics.median(wall[name]) - base for name in commands if name != "python -c pass"}
-    for name, extra in over.items():
-        print(f"  {name:32} over bare python: {extra * 1000:.1f} ms (median wall)")
-    return over
+        print(f"  {name:{width}} wall {spread(wall[name])}   cpu {spread(cpu[name])}")
+    bare = ""
+    for name in commands:
+        if name.endswith("python -c pass"):
+            bare = name
+            continue
+        extra = statistics.median(wall[name]) - statistics.median(wall[bare])
+        extra_cpu = statistics.median(cpu[name]) - statistics.median(cpu[bare])
+        print(f"  {name:{width}} over bare python: wall {extra * 1000:.1f} ms, cpu {extra_cpu * 1000:.1f} ms (medians)")
 
 
 def generated_standard(criteria: int) -> str:
@@ -163,15 +175,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=21, help="rounds of whole processes (default 21)")
     ap.add_argument("--compile-runs", type=int, default=5, help="timed compiles per size (default 5)")
     ap.add_argument("--sizes", default="1000,5000", help="criteria counts to compile (default 1000,5000)")
-    ap.add_argument("--python", default=sys.executable, help="the interpreter whose fivegood is measured (default: this one)")
+    ap.add_argument(
+        "--python",
+        action="append",
+        default=None,
+        help="an interpreter whose fivegood is measured (default: this one); repeat it to compare environments in the same rounds",
+    )
     args = ap.parse_args(argv)
-    script = Path(args.python).with_name("fivegood")
-    fivegood = [str(script)] if script.exists() else [args.python, "-m", "fivegood_core.cli.main"]
+    pythons = args.python or [sys.executable]
     print(f"machine: {machine()}")
-    print(f"fivegood: {' '.join(fivegood)}")
+    for python in pythons:
+        print(f"fivegood: {' '.join(fivegood_of(python))}")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print("note: PYTHONDONTWRITEBYTECODE is set here; the processes measured run without it")
-    processes(args.python, fivegood, args.runs)
+    processes(pythons, args.runs)
     if args.compile_runs > 0:
         compile_times([int(s) for s in args.sizes.split(",") if s.strip()], args.compile_runs)
     return 0
