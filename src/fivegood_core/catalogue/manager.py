@@ -147,8 +147,9 @@ def _path_stamp() -> bytes | None:
             continue
         try:
             names = sorted(os.listdir(where))
-        except OSError:
-            return None
+        except OSError:  # a folder gone or unreadable since: importlib.metadata finds nothing in it either
+            parts.append(f"{entry}\0unlisted")
+            continue
         for name in names:
             if not name.endswith((".dist-info", ".egg-info")):
                 continue
