@@ -178,6 +178,23 @@ def test_a_plugin_installed_or_changed_later_is_found(tmp_path: Path, monkeypatc
     assert manager.discover() == manager._discover_uncached()
 
 
+def test_another_finder_of_distributions_turns_the_plugin_cache_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivegood_core.catalogue import manager
+
+    class Finder:
+        def find_spec(self, *args: object) -> None:
+            return None
+
+        def find_distributions(self, *args: object) -> list[object]:
+            return []
+
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sys, "meta_path", [Finder(), *sys.meta_path])
+    assert manager._path_stamp() is None
+    assert manager.discover() == manager._discover_uncached()
+    assert not (tmp_path / "cache").exists()
+
+
 def test_an_entry_point_loads_as_importlib_metadata_loads_it() -> None:
     import importlib.metadata
 

@@ -132,8 +132,11 @@ def _path_stamp() -> bytes | None:
     import importlib.machinery
 
     for finder in sys.meta_path:
-        if finder is not importlib.machinery.PathFinder and getattr(finder, "find_distributions", None) is not None:
-            return None
+        if getattr(finder, "find_distributions", None) is None or finder is importlib.machinery.PathFinder:
+            continue
+        if type(finder).__module__ == "importlib_metadata" and type(finder).__name__ == "MetadataPathFinder":
+            continue  # the importlib_metadata backport, once imported, reads the same folders in the stdlib's place
+        return None
     parts = [sys.version, ENTRY_POINT_GROUP]
     for entry in sys.path:
         where = entry or "."
