@@ -172,7 +172,7 @@ def compile_times(sizes: list[int], runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    ap.add_argument("--runs", type=int, default=21, help="rounds of whole processes (default 21)")
+    ap.add_argument("--runs", type=int, default=21, help="rounds of whole processes (default 21; 0: none)")
     ap.add_argument("--compile-runs", type=int, default=5, help="timed compiles per size (default 5)")
     ap.add_argument("--sizes", default="1000,5000", help="criteria counts to compile (default 1000,5000)")
     ap.add_argument(
@@ -188,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fivegood: {' '.join(fivegood_of(python))}")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print("note: PYTHONDONTWRITEBYTECODE is set here; the processes measured run without it")
-    processes(pythons, args.runs)
+    if args.runs > 0:
+        processes(pythons, args.runs)
     if args.compile_runs > 0:
         compile_times([int(s) for s in args.sizes.split(",") if s.strip()], args.compile_runs)
     return 0

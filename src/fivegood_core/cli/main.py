@@ -142,7 +142,7 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         register_cli.add_parser(sub, common)  # `fivegood register …` (the certification register, issue 12)
     else:
         # A command line without the word cannot select the command (argparse matches command names
-        # exactly), so its thirty subcommands are built only when they may be used.
+        # exactly), so its fourteen subcommands are built only when they may be used.
         sub.add_parser("register", parents=[common], help=REGISTER_HELP)
     return p
 
