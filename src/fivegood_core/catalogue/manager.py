@@ -59,7 +59,7 @@ def make_manager(
         if trace is not None:
             trace(f"fivegood: registered plugin {name!r} ({plugin!r})\n")
     if entry_points:
-        for ep_name, value, dist, version in sorted(installed):
+        for ep_name, value, dist, version in sorted(installed, key=lambda e: e[0]):  # by name, as found for ties
             if pm.has_plugin(ep_name) or (wanted is not None and ep_name not in wanted):
                 continue
             try:
