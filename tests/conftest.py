@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -10,6 +11,10 @@ import pytest
 from hypothesis import settings
 
 from fivegood_core import Engine, FolderPlugin
+
+# Parsed standard files are cached in a folder of this run's own, not the user's cache
+# (subprocesses started by the tests inherit it); a test that sets its own still wins.
+os.environ.setdefault("FIVEGOOD_CACHE_DIR", tempfile.mkdtemp(prefix="fivegood-test-cache-"))
 
 # Profiles: "dev" (default) and "ci" run quickly; "nightly" searches far harder.
 # Timing belongs to benchmarks/, so no profile has a deadline.

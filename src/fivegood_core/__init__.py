@@ -15,6 +15,8 @@ Plugins implement the hooks of :mod:`fivegood_core.hookspecs` with
 :data:`hookimpl`.
 """
 
+from typing import TYPE_CHECKING
+
 from fivegood_core.catalogue.packaged import FolderPlugin, PackagePlugin
 from fivegood_core.engine import Engine
 from fivegood_core.errors import EvidenceError, FivegoodError, PluginError, Problem, ResolutionError, StandardError
@@ -28,7 +30,9 @@ from fivegood_core.model.results import Assessment, CriterionResult, Decision, O
 from fivegood_core.model.subject import Subject
 from fivegood_core.model.verdict import Overall, Verdict
 from fivegood_core.reading.schema import BuildError, Field
-from fivegood_core.version import __version__
+
+if TYPE_CHECKING:
+    from fivegood_core.version import __version__
 
 __all__ = [
     "Assessment",
@@ -70,3 +74,12 @@ __all__ = [
     "load_evidence",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the installed metadata only when asked for (fivegood_core.version).
+    if name == "__version__":
+        from fivegood_core.version import installed_version
+
+        return installed_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

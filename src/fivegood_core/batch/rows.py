@@ -103,6 +103,9 @@ def assess_record(
     except FivegoodError as exc:
         return BatchRow(line, sid, district, error=_one_line(str(exc)), cause=exc.with_traceback(None))
     d = found.decision
+    # The district as the result stores it (its code), so that batch totals match single results.
+    if found.subject is not None and found.subject.district:
+        district = found.subject.district
     return BatchRow(line, sid, district, d.verdict, d.failed, d.unknown, found.reward, verdicts=found.verdicts)
 
 

@@ -7,14 +7,13 @@ footing as these.
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from fivegood_core.hookspecs import StandardSource, hookimpl
 from fivegood_core.kinds import groups as g
 from fivegood_core.kinds import leaves as c
 from fivegood_core.kinds.contract import CheckKind, Metric
 from fivegood_core.kinds.metrics import BUILTIN_METRICS
 from fivegood_core.kinds.rewards import FIXED, RewardCalculator
+from fivegood_core.model.datafiles import beside
 from fivegood_core.reading.schema import Field
 
 KINDS = (
@@ -141,4 +140,4 @@ def fivegood_reward_calculators() -> list[RewardCalculator]:
 @hookimpl
 def fivegood_vocabulary() -> list[StandardSource]:
     """The core evidence vocabulary (docs/vocabulary.md)."""
-    return [files(__package__) / "vocabulary.toml"]
+    return [beside(__file__, __package__ or "fivegood_core.catalogue", "vocabulary.toml")]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import datetime as dt
 import json
 import os
@@ -20,9 +19,8 @@ from typing import Any, Iterator, Sequence
 from fivegood_core.cli.output import destination, refuse_overwriting, stdout
 from fivegood_core.engine import Engine
 from fivegood_core.errors import FivegoodError
+from fivegood_core.model.divisions import place_label
 from fivegood_core.model.verdict import Overall
-from fivegood_core.register import cli as register_cli
-from fivegood_core.version import __version__
 from fivegood_core.words.catalogue import say, shown, word
 
 EXIT = {Overall.PASS: 0, Overall.FAIL: 1, Overall.INCOMPLETE: 3}
@@ -50,9 +48,26 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Version(argparse.Action):
+    """``--version``: the installed version, read from the distribution's metadata only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from fivegood_core.version import installed_version
+
+        print(f"fivegood {installed_version()}")  # on standard output, as argparse's own version action
+        parser.exit()
+
+
+#: The ``register`` command's line in ``fivegood --help`` (its own parser says the same).
+REGISTER_HELP = "the certification register: nominate, submit, assess, certify, pay, audit"
+
+
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fivegood", description="Check evidence against certification standards defined as code.")
-    p.add_argument("--version", action="version", version=f"fivegood {__version__}", help="show the installed version and exit")
+    p.add_argument("--version", action=_Version, help="show the installed version and exit")
     # Accepted before the command too (`fivegood --lang zh list`); after it, the command's own --lang wins.
     p.add_argument(
         "--lang", dest="global_lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)"
@@ -122,7 +137,15 @@ def _parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", parents=[common], help="write a Markdown page per installed standard, and the vocabulary reference")
     docs.add_argument("directory", help="docs folder: pages go to DIRECTORY/standards/, the vocabulary to DIRECTORY/vocabulary.md")
     docs.add_argument("--jurisdiction", action="append", default=None, help="only standards of this jurisdiction (repeatable)")
-    register_cli.add_parser(sub, common)  # `fivegood register …` (the certification register, issue 12)
+    words = sys.argv[1:] if argv is None else argv
+    if "register" in words:
+        from fivegood_core.register import cli as register_cli
+
+        register_cli.add_parser(sub, common)  # `fivegood register …` (the certification register, issue 12)
+    else:
+        # A command line without the word cannot select the command (argparse matches command names
+        # exactly), so its fourteen subcommands are built only when they may be used.
+        sub.add_parser("register", parents=[common], help=REGISTER_HELP)
     return p
 
 
@@ -261,6 +284,8 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
     tally = Tally(compiled, on)
     # Rows go to a temporary file renamed into place at the end: an interrupted run leaves no half output.
     with contextlib.ExitStack() as stack, destination(args.output, newline="") as out:
+        import csv  # imported when used, not at start-up
+
         writer = csv.writer(out) if args.format == "csv" else None
         if writer is not None:
             writer.writerow(CSV_COLUMNS)
@@ -299,7 +324,8 @@ def _print_summary(summary: Any, lang: str) -> None:
             )
     for t in summary.totals:
         print(
-            f"{word('word.rewards', lang)}: {t.district or '-'}: {t.payer.get(lang)}: {t.certified} × → {t.amount} {t.currency}", file=err
+            f"{word('word.rewards', lang)}: {place_label(t.district or '-')}: {t.payer.get(lang)}: {t.certified} × → {t.amount} {t.currency}",
+            file=err,
         )
 
 
@@ -356,6 +382,12 @@ def _docs(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _register(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.register import cli as register_cli
+
+    return register_cli.run(args, lang)
+
+
 COMMANDS = {
     "check": _check,
     "list": _list,
@@ -368,13 +400,13 @@ COMMANDS = {
     "validate": _validate,
     "test": _test,
     "docs": _docs,
-    "register": register_cli.run,
+    "register": _register,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
     lang = getattr(args, "lang", None) or args.global_lang or _default_lang()
     try:
         if sys.stdout is None and not getattr(args, "output", None):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
@@ -44,6 +43,8 @@ def atomic(path: str, newline: str | None = None) -> Iterator[IO[str]]:
     """A text file written under a temporary name beside ``path`` and renamed to it when the block ends without error."""
     target = Path(path)
     try:
+        import tempfile  # imported when used, not at start-up
+
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent if str(target.parent) else ".")
     except OSError as exc:
         raise FivegoodError(say("cli.cannot_write", file=path, error=str(exc.strerror or exc))) from None

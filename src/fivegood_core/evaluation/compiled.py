@@ -63,12 +63,23 @@ class CompiledStandard:
         self.engine_info: dict[str, str] = {}
         self._prepare()
 
+    #: ``decide(evidence, as_of) -> Decision``: the generated fast path (generated on first use).
+    decide: DecideFn
+    #: The Python source of :attr:`decide` (generated on first use).
+    source_code: str
+
     def _prepare(self) -> None:
         self._contexts: dict[tuple[dt.date, int | None], EvalContext] = {}
-        self.source_code, decide = generate(self)
         self._every: Any = None
-        #: ``decide(evidence, as_of) -> Decision``: the generated fast path.
-        self.decide: DecideFn = decide
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not yet set: the fast path is generated the first time it is
+        # asked for, so that a catalogue of many standards starts without compiling them all.
+        # Afterwards both are plain instance attributes (no cost per call).
+        if name in ("decide", "source_code") and "defn" in self.__dict__:
+            self.source_code, self.decide = generate(self)
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     def __getstate__(self) -> dict[str, Any]:
         # Generated functions do not pickle; they are generated again from the tree.
@@ -200,7 +211,7 @@ class CompiledStandard:
         decision, verdicts = self.verdicts(doc, on) if every else (self.decide(doc, on), ())
         subject = subject_of(doc, source)
         reward = reward_for(self.defn.rewards, decision.verdict, subject, Reader(doc, self.vocabulary, source), on, self.calculators)
-        return Assessment(decision, reward, verdicts)
+        return Assessment(decision, reward, verdicts, subject)
 
 
 def compile_standard(defn: StandardDef, toolkit: Toolkit) -> CompiledStandard:

@@ -18,15 +18,14 @@ hierarchy by :func:`division_list`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import sys
-from importlib.resources import files
 from typing import Any, Mapping
 
 import attrs
 
 from fivegood_core.errors import FivegoodError
+from fivegood_core.model.datafiles import beside
 from fivegood_core.words.catalogue import Message, say
 
 if sys.version_info >= (3, 11):
@@ -87,7 +86,7 @@ class Jurisdiction:
 
 @functools.lru_cache(maxsize=1)
 def _data() -> tuple[tuple[Division, ...], dict[str, Jurisdiction]]:
-    data = tomllib.loads((files(__package__) / "divisions.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(beside(__file__, __package__, "divisions.toml").read_text(encoding="utf-8"))
     found = tuple(
         Division(
             d["code"],
@@ -173,6 +172,8 @@ def resolve(value: str, *, as_of: dt.date, level: str | None = None, parent: str
 def nearest(value: str, candidates: list[Division] | tuple[Division, ...], n: int = 3, cutoff: float = 0.5) -> list[str]:
     """Labels of the divisions among ``candidates`` whose names are closest to a misspelt ``value``."""
     spellings = {name: d for d in candidates for name in (d.code, d.zh, _fold(d.en))}
+    import difflib  # imported when used, not at start-up
+
     close = difflib.get_close_matches(_fold(value), list(spellings), n=n, cutoff=cutoff)
     return list(dict.fromkeys(spellings[c].label() for c in close))
 

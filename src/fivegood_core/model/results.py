@@ -334,3 +334,5 @@ class Assessment:
     reward: RewardResult | None
     #: Every criterion's verdict in the compiled standard's node order (empty unless requested).
     verdicts: tuple[Verdict, ...] = ()
+    #: The subject as assessed: its district and prefecture resolved to GB/T 2260 codes.
+    subject: Subject | None = None

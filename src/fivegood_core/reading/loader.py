@@ -21,7 +21,7 @@ from fivegood_core.model.divisions import division_list
 from fivegood_core.model.vocabulary import KEY_PATTERN, TYPES, EvidenceKey, Vocabulary
 from fivegood_core.reading.schema import TYPES as SCHEMA_TYPES
 from fivegood_core.reading.schema import Field, Invalid, KindSchema, Schemas, check_table, invalid
-from fivegood_core.reading.tomlfile import TomlDocument, TomlSyntaxError, parse_toml
+from fivegood_core.reading.tomlfile import TomlDocument, TomlSyntaxError, parse_toml, parse_toml_cached
 from fivegood_core.words.catalogue import say, shown
 
 #: Deeper criteria trees than this are refused (real standards have 3 or 4 levels).
@@ -90,10 +90,10 @@ _SUBJECT_FIELDS = ("id", "name", "kind", "jurisdiction", "district", "prefecture
 _PLACE_FIELDS = ("district", "prefecture")
 
 
-def read_toml(text: str, name: str, error: type[StandardError] = StandardError) -> TomlDocument:
-    """Parse TOML, turning a syntax error into ``error`` with its line."""
+def read_toml(text: str, name: str, error: type[StandardError] = StandardError, *, cached: bool = False) -> TomlDocument:
+    """Parse TOML, turning a syntax error into ``error`` with its line; ``cached``: through the cache of parsed files."""
     try:
-        return parse_toml(text, name)
+        return parse_toml_cached(text, name) if cached else parse_toml(text, name)
     except TomlSyntaxError as exc:
         raise error([exc.problem]) from None
 
@@ -104,7 +104,7 @@ def load_standard(text: str, name: str, schemas: Schemas, provider: str | None =
     Raises :class:`StandardError` listing every problem.
     """
     kinds, vocabulary, calculators = schemas.kinds, schemas.vocabulary, schemas.calculators
-    doc = read_toml(text, name)
+    doc = read_toml(text, name, cached=True)
     problems: list[Problem] = []
     data = doc.data
     for key in data:
@@ -278,6 +278,7 @@ def _criteria(
         problems.append(doc.problem(("criterion",), say("standard.criterion_tables")))
         return ()
     out: list[CriterionDef] = []
+    by_id: dict[str, CriterionDef] = {}  # the criteria of `out` by id: finding a parent must not scan them all
     depth: dict[str, int] = {}
     children: dict[str, int] = {}
     for i, table in enumerate(raw, start=index):
@@ -312,7 +313,7 @@ def _criteria(
             if parent not in depth:
                 problems.append(doc.problem(path + ("parent",), say("criterion.parent_not_yet_defined", parent=repr(parent))))
                 continue
-            parent_def = next((c for c in out if c.id == parent), None)
+            parent_def = by_id.get(parent)
             if parent_def is not None and not kinds[parent_def.kind].group:
                 problems.append(
                     doc.problem(path + ("parent",), say("criterion.parent_not_group", parent=repr(parent), kind=parent_def.kind))
@@ -341,6 +342,7 @@ def _criteria(
                 basis=values.get("basis"),
             )
         )
+        by_id[cid] = out[-1]
     for c in out:
         if kinds[c.kind].group and not children.get(c.id) and not overlay:
             problems.append(
@@ -440,7 +442,7 @@ def _rewards(
 
 def load_vocabulary(text: str, name: str, provider: str) -> list[EvidenceKey]:
     """Validate a vocabulary file (``[keys."a.b"]`` tables)."""
-    doc = read_toml(text, name)
+    doc = read_toml(text, name, cached=True)
     problems: list[Problem] = []
     keys = doc.data.get("keys")
     if set(doc.data) - {"keys"} or not isinstance(keys, dict):

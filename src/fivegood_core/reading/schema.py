@@ -9,7 +9,6 @@ format reference in the docs.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from decimal import Decimal
 from typing import Any, Callable, Mapping, Protocol, Sequence
@@ -120,6 +119,8 @@ def _key(v: Any, vocabulary: Vocabulary | None) -> str:
     if not isinstance(v, str) or not KEY_PATTERN.match(v):
         raise Invalid(say("field.evidence_key"))
     if vocabulary is not None and v not in vocabulary:
+        import difflib  # imported when used, not at start-up
+
         close = difflib.get_close_matches(v, list(vocabulary.keys), n=1)
         hint = say("field.did_you_mean", name=repr(close[0])) if close else ""
         raise Invalid(say("field.unknown_evidence_key", key=repr(v), hint=hint))
@@ -207,6 +208,8 @@ def check_table(
     out: dict[str, Any] = {}
     for key in table:
         if key not in known:
+            import difflib  # imported when used, not at start-up
+
             close = difflib.get_close_matches(key, list(known), n=1)
             hint = say("field.did_you_mean", name=repr(close[0])) if close else ""
             allowed = ", ".join(sorted(known))

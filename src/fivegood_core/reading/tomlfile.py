@@ -8,6 +8,7 @@ lines, since the content itself was already parsed by ``tomllib``.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any, Union
 import attrs
 
 from fivegood_core.errors import Problem
+from fivegood_core.reading.cache import entry_path, load, store
 from fivegood_core.words.catalogue import Message, say
 
 if sys.version_info >= (3, 11):
@@ -147,3 +149,39 @@ class TomlSyntaxError(ValueError):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
+
+
+# --- parsed files, cached ------------------------------------------------------------------
+#
+# Parsing TOML (and finding each key's line) is most of what loading the bundled standards
+# costs, and it depends only on the text and on the parsing code. So the parsed form of a
+# standard or vocabulary file is kept in the cache (:mod:`.cache`), keyed by the text and by
+# the parsing code itself (this file's size and modification time, the Python version and a
+# format number): a new install, an edited checkout or another interpreter never meets an
+# entry it did not write. Everything after parsing (validating against the kinds, metrics and
+# vocabulary the plugins provide, building the checks) runs every time, so the problems found
+# are the same.
+
+#: Raised whenever what is cached changes shape.
+CACHE_FORMAT = 1
+
+
+def _code_stamp() -> bytes:
+    try:
+        st = os.stat(__file__)
+        return f"{st.st_size}-{st.st_mtime_ns}".encode()
+    except OSError:  # pragma: no cover - a module without a file: never trust a cached entry
+        return os.urandom(8)
+
+
+def parse_toml_cached(text: str, name: str) -> TomlDocument:
+    """:func:`parse_toml`, through the cache of parsed files (see above); the same document either way."""
+    path = entry_path("parsed", str(CACHE_FORMAT).encode(), sys.version.encode(), _code_stamp(), text.encode("utf-8", "surrogatepass"))
+    if path is None:
+        return parse_toml(text, name)
+    entry = load(path)
+    if type(entry) is tuple and len(entry) == 3 and entry[0] == CACHE_FORMAT and type(entry[1]) is dict and type(entry[2]) is dict:
+        return TomlDocument(name, entry[1], LineIndex(entry[2]), text)
+    doc = parse_toml(text, name)  # a syntax error is raised, and nothing cached
+    store(path, (CACHE_FORMAT, doc.data, doc.index.lines))
+    return doc

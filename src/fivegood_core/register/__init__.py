@@ -19,9 +19,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fivegood_core.register.errors import RefusedError, RegisterError, UnavailableError
-from fivegood_core.register.programmes import Programme, ProgrammeError, Programmes
 
 if TYPE_CHECKING:
+    from fivegood_core.register.programmes import Programme, ProgrammeError, Programmes
     from fivegood_core.register.reports import impact, rollup, status
     from fivegood_core.register.store import Register, VerifyReport
 
@@ -39,7 +39,16 @@ __all__ = [
     "status",
 ]
 
-_LAZY = {"Register": "store", "VerifyReport": "store", "status": "reports", "rollup": "reports", "impact": "reports"}
+_LAZY = {
+    "Programme": "programmes",
+    "ProgrammeError": "programmes",
+    "Programmes": "programmes",
+    "Register": "store",
+    "VerifyReport": "store",
+    "status": "reports",
+    "rollup": "reports",
+    "impact": "reports",
+}
 
 
 def __getattr__(name: str) -> Any:

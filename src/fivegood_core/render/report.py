@@ -6,10 +6,10 @@ JSON comes from :meth:`Result.to_json`; this module only formats for reading.
 
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING
 
+from fivegood_core.model.divisions import place_label
 from fivegood_core.model.results import CriterionResult, Result
 from fivegood_core.model.verdict import Overall, Verdict
 from fivegood_core.words.catalogue import say, word
@@ -24,6 +24,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
+def _html_escape(text: str, quote: bool = True) -> str:
+    """:func:`html.escape`, without importing :mod:`html` (and its table of every entity) for a text report."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;").replace("'", "&#x27;") if quote else text
+
+
 def _visible(match: re.Match[str]) -> str:
     return f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}"
 
@@ -35,7 +41,7 @@ def plain(text: str) -> str:
 
 def markdown(text: str) -> str:
     """Text that Markdown shows as it is: markup characters escaped, HTML as entities, one line."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(_CONTROL.sub(" ", text), quote=False))
+    return _MARKDOWN.sub(r"\\\1", _html_escape(_CONTROL.sub(" ", text), quote=False))
 
 
 def xml_text(text: str) -> str:
@@ -45,7 +51,7 @@ def xml_text(text: str) -> str:
 
 def escape(text: str) -> str:
     """HTML-escaped text without control characters."""
-    return html.escape(_CONTROL.sub(" ", text))
+    return _html_escape(_CONTROL.sub(" ", text))
 
 
 _MARK = {
@@ -374,7 +380,7 @@ def render_batch_html(summary: "BatchSummary", lang: str = "en") -> str:
         + "</tr></tbody></table>",
     ]
     districts = [
-        (d, {"pass": c.get("pass", 0), "fail": c.get("fail", 0), "unknown": c.get("incomplete", 0)})
+        (place_label(d), {"pass": c.get("pass", 0), "fail": c.get("fail", 0), "unknown": c.get("incomplete", 0)})
         for d, c in sorted(summary.districts.items())
     ]
     body.append(f"<h2>{escape(word('report.batch.pass_rate_district', lang))}</h2>")
@@ -387,7 +393,7 @@ def render_batch_html(summary: "BatchSummary", lang: str = "en") -> str:
         )
         for t in summary.totals:
             body.append(
-                f"<tr><td>{escape(t.district or '-')}</td><td>{escape(t.payer.get(lang))}</td><td>{t.certified}</td><td>{escape(str(t.amount))} {escape(t.currency)}</td></tr>"
+                f"<tr><td>{escape(place_label(t.district or '-'))}</td><td>{escape(t.payer.get(lang))}</td><td>{t.certified}</td><td>{escape(str(t.amount))} {escape(t.currency)}</td></tr>"
             )
         body.append("</tbody></table>")
     if summary.criteria:

@@ -1,0 +1,212 @@
+"""Cold start: the command line imports only what a command uses, and parsed standard files are cached safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fivegood_core import Engine
+from fivegood_core.reading import cache, tomlfile
+
+ROOT = Path(__file__).parent.parent
+ON = dt.date(2014, 1, 1)
+SAMPLE = ROOT / "plugins" / "fivegood_henan" / "standards" / "county-five-good-2013.toml"
+#: Modules `fivegood check` does not use, which importing the command line must not import.
+NOT_ON_IMPORT = (
+    "sqlalchemy",
+    "fivegood_core.register.store",
+    "rich",
+    "hypothesis",
+    "fivegood_core.render.report",
+    "fivegood_core.register.cli",
+    "fivegood_core.register.programmes",
+    "fivegood_core.batch",
+    "fivegood_core.batch.distributed",
+    "fivegood_core.testing",
+    "importlib.metadata",
+    "importlib.resources",
+)
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+def test_importing_the_command_line_imports_no_module_a_check_does_not_use() -> None:
+    loaded = _modules_after("import fivegood_core.cli.main")
+    assert "fivegood_core.cli.main" in loaded
+    assert [m for m in NOT_ON_IMPORT if m in loaded] == []
+
+
+def test_checking_one_file_imports_neither_the_register_nor_the_batch_modules() -> None:
+    _modules_after("from fivegood_core import Engine; Engine.from_entry_points()")  # the cache filled (it may be new)
+    loaded = _modules_after(
+        "import contextlib, io\n"
+        "from fivegood_core.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['check', {str(ROOT / 'examples' / 'henan' / 'model-county.toml')!r}, '-s', 'henan/county-five-good', '--as-of', '2014-01-01'])"
+    )
+    unused = (
+        "sqlalchemy",
+        "fivegood_core.register.store",
+        "fivegood_core.register.programmes",
+        "fivegood_core.batch",
+        "rich",
+        "hypothesis",
+        "fivegood_core.register.cli",
+        "fivegood_core.catalogue.wording",
+        "importlib.metadata",  # the plugins installed come from the cache once it is filled
+    )
+    assert [m for m in unused if m in loaded] == []
+
+
+def test_a_standard_generates_its_fast_path_when_first_used(engine: Engine) -> None:
+    fresh = Engine.from_entry_points(strict=True)
+    compiled = fresh.get("henan/county-five-good", ON)
+    assert "decide" not in compiled.__dict__
+    assert compiled.source_code == engine.get("henan/county-five-good", ON).source_code
+    assert "decide" in compiled.__dict__
+
+
+def test_a_cached_parse_is_the_same_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path))
+    text = SAMPLE.read_text(encoding="utf-8")
+    plain = tomlfile.parse_toml(text, "a.toml")
+    first = tomlfile.parse_toml_cached(text, "a.toml")  # parsed, then written
+    assert len(list(tmp_path.iterdir())) == 1
+    second = tomlfile.parse_toml_cached(text, "b.toml")  # read from the cache, under its own name
+    assert first == plain
+    assert (second.data, second.index, second.text, second.name) == (plain.data, plain.index, plain.text, "b.toml")
+
+
+def test_a_corrupt_or_foreign_cache_entry_is_ignored_and_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path))
+    text = SAMPLE.read_text(encoding="utf-8")
+    tomlfile.parse_toml_cached(text, "a.toml")
+    (entry,) = tmp_path.iterdir()
+    for junk in (b"", b"not a pickle", entry.read_bytes()[: entry.stat().st_size // 2], b"\x80\x04K\x01."):  # the last: the pickle of 1
+        entry.write_bytes(junk)
+        assert tomlfile.parse_toml_cached(text, "a.toml") == tomlfile.parse_toml(text, "a.toml")
+    assert [p.name for p in tmp_path.iterdir()] == [entry.name]  # written whole again, no temporary file left
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", "off")
+    assert cache.cache_dir() is None
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert tomlfile.parse_toml_cached(text, "a.toml") == tomlfile.parse_toml(text, "a.toml")
+
+
+def test_a_syntax_error_is_reported_and_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path))
+    with pytest.raises(tomlfile.TomlSyntaxError):
+        tomlfile.parse_toml_cached("a = [", "bad.toml")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_processes_writing_the_same_entries_at_once_leave_whole_entries(tmp_path: Path) -> None:
+    env = {**os.environ, "FIVEGOOD_CACHE_DIR": str(tmp_path)}
+    code = "from fivegood_core import Engine; Engine.from_entry_points(strict=True)"
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env) for _ in range(4)]
+    assert [p.wait() for p in procs] == [0, 0, 0, 0]
+    entries = list(tmp_path.iterdir())
+    assert entries and all(p.suffix == ".pickle" for p in entries)
+    # Every entry is whole: a fresh engine reads them all and loads as without the cache.
+    cached = subprocess.run([sys.executable, "-c", code + ".standards()"], env=env, check=True)
+    assert cached.returncode == 0
+
+
+def test_a_standard_read_from_the_cache_has_the_same_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "standards"
+    folder.mkdir()
+    bad = SAMPLE.read_text(encoding="utf-8").replace('kind = "threshold"', 'kind = "no-such-kind"', 1)
+    (folder / "bad.toml").write_text(bad, encoding="utf-8")
+    from fivegood_core import FolderPlugin
+
+    first = Engine.from_plugins([FolderPlugin(folder, "tests")], strict=False)
+    second = Engine.from_plugins([FolderPlugin(folder, "tests")], strict=False)
+    assert len(list((tmp_path / "cache").iterdir())) >= 1
+    assert first.errors and first.errors == second.errors
+
+
+def _fake_dist(folder: Path, name: str, value: str) -> Path:
+    info = folder / f"{name}-0.1.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[fivegood]\n{name} = {value}\n", encoding="utf-8")
+    return info
+
+
+def test_installed_plugins_are_found_as_importlib_metadata_finds_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivegood_core.catalogue import manager
+
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    first = manager.discover()  # found, then cached
+    assert first == manager._discover_uncached() == manager.discover()
+    assert {"henan", "ningbo", "sample"} <= {ep[0] for ep in first[1]}
+    assert any(p.name.startswith("plugins-") for p in (tmp_path / "cache").iterdir())
+
+
+def test_a_plugin_installed_or_changed_later_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivegood_core.catalogue import manager
+
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    before = {ep[0] for ep in manager.discover()[1]}
+    assert "later" not in before
+    info = _fake_dist(site, "later", "later_module:plugin")
+    assert ("later", "later_module:plugin", "later", "0.1") in manager.discover()[1]
+    # The entry point edited in place (same folder, same file) is seen too.
+    (info / "entry_points.txt").write_text("[fivegood]\nlater = other_module:thing\n", encoding="utf-8")
+    os.utime(info / "entry_points.txt", ns=(1, 1))
+    assert ("later", "other_module:thing", "later", "0.1") in manager.discover()[1]
+    assert manager.discover() == manager._discover_uncached()
+
+
+def test_another_finder_of_distributions_turns_the_plugin_cache_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivegood_core.catalogue import manager
+
+    class Finder:
+        def find_spec(self, *args: object) -> None:
+            return None
+
+        def find_distributions(self, *args: object) -> list[object]:
+            return []
+
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sys, "meta_path", [Finder(), *sys.meta_path])
+    assert manager._path_stamp() is None
+    assert manager.discover() == manager._discover_uncached()
+    assert not (tmp_path / "cache").exists()
+
+
+def test_an_entry_point_loads_as_importlib_metadata_loads_it() -> None:
+    import importlib.metadata
+
+    from fivegood_core.catalogue import manager
+
+    for value in ("fivegood_henan:plugin", "fivegood_core.catalogue.packaged:PackagePlugin.__init__", "fivegood_core"):
+        ep = importlib.metadata.EntryPoint("x", value, "fivegood")
+        assert manager.load_entry_point(value) is ep.load()
+    for bad in ("no_such_module_anywhere:plugin", "fivegood_henan:no_such_name", "not a value"):
+        ep = importlib.metadata.EntryPoint("x", bad, "fivegood")
+        with pytest.raises(Exception) as ours:
+            manager.load_entry_point(bad)
+        with pytest.raises(Exception) as theirs:
+            ep.load()
+        assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
