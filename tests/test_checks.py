@@ -390,10 +390,10 @@ def test_fallback_lets_the_first_source_with_evidence_decide(
     assert result.find("reported").counted is consulted
     if table_end is not None:
         assert result.find("reported").gap is None  # not consulted: no advice
-        assert not any("self-reported" in w for w in result.warnings)
+        assert not any("self-reported" in w for w in map(str, result.warnings))
     elif reported is not None:
         assert "(self-reported)" in result.find("reported").reason.en
-        assert any("reported rests on a figure the organisation reports itself" in w for w in result.warnings)
+        assert any("reported rests on a figure the organisation reports itself" in w for w in map(str, result.warnings))
 
 
 def test_requires_parts_nests_only_the_named_criteria(make_engine: Callable[..., Engine]) -> None:

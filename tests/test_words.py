@@ -189,3 +189,17 @@ def test_a_plugins_own_plain_message_reads_the_same_in_both_languages() -> None:
     problem = Problem("x.toml", 4, "criterion[a].n", error.message)
     assert problem.render("zh") == problem.render("en") == "x.toml:4: criterion[a].n: n must be a prime number"
     assert BuildError("n", say("kind.at_least_one")).message.render("zh") == "应不小于 1"
+
+
+def test_warnings_read_in_the_language_asked_for_and_json_keeps_english() -> None:
+    from helpers import ROOT, fivegood
+
+    sample = str(ROOT / "examples/ningbo/jiangbei-certified.toml")
+    zh = fivegood("check", sample, "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12", "--lang", "zh")
+    en = fivegood("check", sample, "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12", "--lang", "en")
+    assert "系推定" in zh.stdout and "is assumed" not in zh.stdout
+    assert "is assumed" in en.stdout and "系推定" not in en.stdout
+    data = fivegood("check", sample, "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12", "--format", "json")
+    import json
+
+    assert any("is assumed" in w for w in json.loads(data.stdout)["warnings"])

@@ -21,7 +21,7 @@ from fivegood_core.engine import Engine
 from fivegood_core.errors import FivegoodError
 from fivegood_core.model.divisions import place_label
 from fivegood_core.model.verdict import Overall
-from fivegood_core.words.catalogue import say, shown, word
+from fivegood_core.words.catalogue import render, say, shown, word
 
 EXIT = {Overall.PASS: 0, Overall.FAIL: 1, Overall.INCOMPLETE: 3}
 EXIT_BAD_INPUT = 2
@@ -172,7 +172,7 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     result = engine.evaluate(args.evidence, args.standard, args.as_of or dt.date.today())
     for warning in result.warnings:
         # Also on stderr, where a misspelt key is seen even when the report goes to a file or is long.
-        print(f"fivegood: {word('word.warning', lang)}: {warning}", file=sys.stderr)
+        print(f"fivegood: {word('word.warning', lang)}: {render(warning, lang)}", file=sys.stderr)
     if args.format == "json":
         text = result.dumps() + "\n"
     elif args.format == "markdown":

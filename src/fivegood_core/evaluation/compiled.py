@@ -32,7 +32,7 @@ from fivegood_core.model.definitions import StandardDef, Text
 from fivegood_core.model.results import Assessment, CriterionResult, Decision, Result, StandardInfo
 from fivegood_core.model.verdict import Overall, Verdict, all_of, mask
 from fivegood_core.model.vocabulary import Vocabulary
-from fivegood_core.words.catalogue import say
+from fivegood_core.words.catalogue import Message, say
 
 # Looked up rather than constructed: building an enum member per node per record is slow.
 _VERDICT_OF_CODE = {int(v): v for v in Verdict}
@@ -152,7 +152,7 @@ class CompiledStandard:
         self,
         reader: Reader,
         on: dt.date,
-        warnings: tuple[str, ...] = (),
+        warnings: tuple[Message, ...] = (),
         *,
         placed: bool = False,
         waive: Mapping[str, "str | Text"] | None = None,
@@ -188,7 +188,8 @@ class CompiledStandard:
         verdict = Overall.of(all_of(mask(c.verdict for c in criteria)))
         reward = reward_for(defn.rewards, verdict, subject, reader, on, self.calculators)
         info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
-        warnings = tuple(dict.fromkeys(warnings + resting_on(defn, criteria, reward)))
+        # Each warning once (messages are compared by what they say).
+        warnings = tuple({str(w): w for w in warnings + resting_on(defn, criteria, reward)}.values())
         return Result(info, verdict, on, subject, criteria, reward, warnings, dict(self.engine_info))
 
     def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Decision, tuple[Verdict, ...]]:

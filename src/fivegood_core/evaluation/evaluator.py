@@ -19,7 +19,7 @@ from fivegood_core.model.dates import as_of_or_today
 from fivegood_core.model.definitions import Text
 from fivegood_core.model.results import Assessment, Decision, Result
 from fivegood_core.model.vocabulary import Vocabulary
-from fivegood_core.words.catalogue import say, shown
+from fivegood_core.words.catalogue import Message, say, shown
 
 Resolve = Callable[[str, "dt.date | None"], CompiledStandard]
 
@@ -34,7 +34,7 @@ class Evaluator:
     def _standard(self, standard: "str | CompiledStandard", on: dt.date) -> CompiledStandard:
         return self.resolve(standard, on) if isinstance(standard, str) else standard
 
-    def _document(self, evidence: Any, source: str | None = None) -> tuple[dict[str, Any], str, tuple[str, ...]]:
+    def _document(self, evidence: Any, source: str | None = None) -> tuple[dict[str, Any], str, tuple[Message, ...]]:
         if isinstance(evidence, (str, os.PathLike)):
             source = "<stdin>" if str(evidence) == "-" else str(evidence)
             doc = load_evidence(evidence)

@@ -21,6 +21,7 @@ from fivegood_core.kinds.contract import Check, EvalContext
 from fivegood_core.model.definitions import StandardDef, Text
 from fivegood_core.model.results import CriterionResult, Outcome, RewardResult
 from fivegood_core.model.verdict import Verdict
+from fivegood_core.words.catalogue import Message, say
 
 
 def _result(node: Node, outcome: Outcome, children: tuple[CriterionResult, ...] = ()) -> CriterionResult:
@@ -117,7 +118,7 @@ def _explain_unwaived(node: Node, r: Reader, ctx: EvalContext, waive: Mapping[st
     return _result(node, outcome, tuple(shown))
 
 
-def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward: RewardResult | None) -> tuple[str, ...]:
+def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward: RewardResult | None) -> tuple[Message, ...]:
     """One warning per assumed value or self-reported figure the verdict or the reward rests on.
 
     A verdict rests on every criterion that counts (not under guidance, not in a
@@ -125,22 +126,22 @@ def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward:
     assumed branch, its top is named once. A required standard's warnings come
     with it. The reward rests on its covering scheme's assumed values.
     """
-    out: list[str] = []
+    out: list[Message] = []
     for name, why in defn.assumed.items():
-        out.append(f"{defn.ref}: {name}{_shown(getattr(defn, name, None))} is assumed: {why.en}")
+        out.append(say("warning.assumed_value", where=defn.ref, name=name, value=_shown(getattr(defn, name, None)), why=why))
     for c in (x for top in criteria for x in top.walk()):
         if c.waiver is not None:
-            out.append(f"{defn.ref}::{c.id} is waived for this subject, not passed: {c.waiver.en}")
+            out.append(say("warning.waived", where=f"{defn.ref}::{c.id}", why=c.waiver))
 
     def walk(c: CriterionResult, parent: Verdict | None) -> None:
         if not c.counted or c.verdict in (Verdict.NOT_APPLICABLE, Verdict.ADVISORY, Verdict.WAIVED):
             return
         if c.assumed:
-            how = c.interpretation.en if c.interpretation else c.title.en
-            out.append(f"{defn.ref}::{c.id} is assumed, not from an authoritative text: {how}")
+            how = c.interpretation if c.interpretation else c.title
+            out.append(say("warning.assumed_criterion", where=f"{defn.ref}::{c.id}", how=how))
             return
         if c.self_reported and c.verdict in (Verdict.PASS, Verdict.FAIL) and (parent is None or parent is c.verdict):
-            out.append(f"{defn.ref}::{c.id} rests on a figure the organisation reports itself (self-reported): {c.observed}")
+            out.append(say("warning.self_reported", where=f"{defn.ref}::{c.id}", observed=c.observed))
         if c.nested is not None:
             out.extend(c.nested.warnings)
         for child in c.children:
@@ -151,7 +152,15 @@ def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward:
     if reward is not None and reward.scheme is not None:
         scheme = next((s for s in defn.rewards if s.id == reward.scheme), None)
         for name, why in (scheme.assumed if scheme else {}).items():
-            out.append(f"{defn.ref} reward {reward.scheme}: {name}{_shown(getattr(scheme, name, None))} is assumed: {why.en}")
+            out.append(
+                say(
+                    "warning.assumed_value",
+                    where=f"{defn.ref} reward {reward.scheme}",
+                    name=name,
+                    value=_shown(getattr(scheme, name, None)),
+                    why=why,
+                )
+            )
     return tuple(out)
 
 

@@ -25,7 +25,7 @@ from fivegood_core.model.divisions import division_list
 from fivegood_core.model.subject import Subject
 from fivegood_core.model.vocabulary import BadValue, Vocabulary
 from fivegood_core.reading.tomlfile import TomlSyntaxError, parse_toml
-from fivegood_core.words.catalogue import say, shown
+from fivegood_core.words.catalogue import Message, say, shown
 
 #: Larger evidence files are refused before parsing.
 MAX_BYTES = 8 * 1024 * 1024
@@ -157,7 +157,7 @@ def _walk(doc: Mapping[str, Any], prefix: str, depth: int) -> Iterator[tuple[str
             yield from _walk(value, dotted + ".", depth + 1)
 
 
-def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>") -> tuple[dict[str, Any], tuple[str, ...]]:
+def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>") -> tuple[dict[str, Any], tuple[Message, ...]]:
     """Validate an evidence document's structure; returns it (nested) and its warnings.
 
     Raises :class:`EvidenceError` for a non-table, too deep or too large a
@@ -169,14 +169,14 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
         raise EvidenceError([Problem(source, None, None, say("evidence.expected_table_of_evidence", got=shown(doc)))])
     if _needs_nesting(doc):
         doc = nest(doc)
-    warnings: list[str] = []
+    warnings: list[Message] = []
     problems: list[Problem] = []
     sections = vocabulary.sections()
     plain = vocabulary.plain_keys()
     count = 0
     for section, table in doc.items():
         if section not in sections:
-            warnings.append(f"unknown evidence section {section!r} ignored")
+            warnings.append(say("warning.unknown_section", section=repr(section)))
             continue
         if table is None:
             continue
@@ -214,8 +214,10 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
                     continue
                 elif not _under_known(dotted, vocabulary):
                     close = difflib.get_close_matches(dotted, list(vocabulary.keys), n=1, cutoff=0.8)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
-                    warnings.append(f"unknown evidence key {dotted!r} ignored{hint}")
+                    if close:
+                        warnings.append(say("warning.unknown_key_close", key=repr(dotted), close=repr(close[0])))
+                    else:
+                        warnings.append(say("warning.unknown_key", key=repr(dotted)))
     if problems:
         raise EvidenceError(problems)
     return doc, tuple(warnings)

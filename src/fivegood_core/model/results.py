@@ -19,6 +19,7 @@ import attrs
 from fivegood_core.model.definitions import Text
 from fivegood_core.model.subject import Subject
 from fivegood_core.model.verdict import Overall, Verdict, decisive
+from fivegood_core.words.catalogue import Message
 
 SCHEMA_VERSION = 1
 
@@ -223,7 +224,9 @@ class Result:
     subject: Subject
     criteria: tuple[CriterionResult, ...]
     reward: RewardResult | None = None
-    warnings: tuple[str, ...] = ()
+    #: What the verdict or reward rests on beyond the evidence read: catalogue messages (either language) or plain text.
+    # Compared by what they say, so a result read back from JSON (plain English strings) equals the original.
+    warnings: tuple[Message, ...] = attrs.field(default=(), eq=lambda ws: tuple(map(str, ws)))
     engine: Mapping[str, str] = attrs.field(factory=dict)
 
     def walk(self) -> list[CriterionResult]:
@@ -277,7 +280,7 @@ class Result:
             "waived": list(self.waived),
             "criteria": [c.to_json() for c in self.criteria],
             "reward": self.reward.to_json() if self.reward else None,
-            "warnings": list(self.warnings),
+            "warnings": [str(w) for w in self.warnings],
             "engine": dict(self.engine),
         }
 

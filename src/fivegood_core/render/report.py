@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from fivegood_core.model.divisions import place_label
 from fivegood_core.model.results import CriterionResult, Result
 from fivegood_core.model.verdict import Overall, Verdict
-from fivegood_core.words.catalogue import say, word
+from fivegood_core.words.catalogue import render, say, word
 
 if TYPE_CHECKING:
     from fivegood_core.batch import BatchSummary
@@ -137,7 +137,7 @@ def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
     if result.reward is not None:
         out.append(f"{words['reward']}: {plain(result.reward.reason.get(lang))}")
     for w in result.warnings:
-        out.append(f"{words['warning']}: {plain(w)}")
+        out.append(f"{words['warning']}: {plain(render(w, lang))}")
     return "\n".join(out) + "\n"
 
 
@@ -191,7 +191,7 @@ def render_markdown(result: Result, lang: str = "en") -> str:
     if result.reward is not None:
         out.append(f"- {words['reward']}: {markdown(result.reward.reason.get(lang))}")
     for w in result.warnings:
-        out.append(f"- ⚠️ {words['warning']}: {_cell(w)}")
+        out.append(f"- ⚠️ {words['warning']}: {_cell(render(w, lang))}")
     for dim in result.criteria:
         out.extend(
             [
@@ -239,9 +239,11 @@ def render_junit(result: Result, lang: str = "en") -> str:
     if result.warnings:
         props = ET.Element("properties")
         for i, w in enumerate(result.warnings):
-            ET.SubElement(props, "property", name=f"warning.{i + 1}", value=xml_text(w))
+            ET.SubElement(props, "property", name=f"warning.{i + 1}", value=xml_text(render(w, lang)))
         suite.insert(0, props)
-        ET.SubElement(suite, "system-err").text = "\n".join(f"{_labels(lang)['warning']}: {xml_text(w)}" for w in result.warnings)
+        ET.SubElement(suite, "system-err").text = "\n".join(
+            f"{_labels(lang)['warning']}: {xml_text(render(w, lang))}" for w in result.warnings
+        )
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     suite.set("skipped", str(skipped))
@@ -350,7 +352,7 @@ def render_html(result: Result, lang: str = "en") -> str:
     if result.missing:
         body.append(f"<p>{escape(words['missing'])}: {escape(', '.join(result.missing))}</p>")
     if result.warnings:
-        items = "".join(f"<li>{escape(w)}</li>" for w in result.warnings)
+        items = "".join(f"<li>{escape(render(w, lang))}</li>" for w in result.warnings)
         body.append(f'<div id="warnings"><p>⚠ {escape(words["warning"])}:</p><ul>{items}</ul></div>')
     body.append(_svg_bars([(d.title.get(lang), _leaf_counts(d)) for d in result.criteria], lang))
     for dim in result.criteria:

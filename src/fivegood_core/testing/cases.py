@@ -192,10 +192,10 @@ def run_case(engine: Engine, case: Case) -> list[Mismatch]:
             reason = result.reward.reason.en if result.reward else "no reward scheme"
             out.append(Mismatch(case, "reward", str(case.reward or "none"), f"{amount or 'none'} ({reason})"))
     if case.warnings is not None:
-        found_all = "; ".join(result.warnings) or "no warnings"
+        found_all = "; ".join(str(w) for w in result.warnings) or "no warnings"
         if not case.warnings and result.warnings:
             out.append(Mismatch(case, "warnings", "none", found_all))
         for wanted in case.warnings:
-            if not any(wanted in w for w in result.warnings):
+            if not any(wanted in str(w) for w in result.warnings):
                 out.append(Mismatch(case, "warnings", repr(wanted), found_all))
     return out

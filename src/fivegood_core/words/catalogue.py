@@ -75,6 +75,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.reward": ("reward", "奖励"),
     "report.missing": ("missing evidence", "缺少证据"),
     "report.gap": ("to pass", "差距"),
+    # --- warnings: what a verdict or reward rests on beyond the evidence ---------------------------
+    "warning.assumed_value": ("{where}: {name}{value} is assumed: {why}", "{where}:{name}{value}系推定:{why}"),
+    "warning.assumed_criterion": ("{where} is assumed, not from an authoritative text: {how}", "{where}系推定,并非出自权威文本:{how}"),
+    "warning.self_reported": (
+        "{where} rests on a figure the organisation reports itself (self-reported): {observed}",
+        "{where}依据的是组织自报的数字(自报):{observed}",
+    ),
+    "warning.waived": ("{where} is waived for this subject, not passed: {why}", "{where}对该主体豁免,并非达标:{why}"),
+    "warning.unknown_section": ("unknown evidence section {section} ignored", "未知证据部分 {section},已忽略"),
+    "warning.unknown_key": ("unknown evidence key {key} ignored", "未知证据字段 {key},已忽略"),
+    "warning.unknown_key_close": (
+        "unknown evidence key {key} ignored; did you mean {close}?",
+        "未知证据字段 {key},已忽略;是否应为 {close}?",
+    ),
     "cli.template_exists": (
         "{path}: exists already and may hold evidence someone filled in; choose another file, or add --force to replace it",
         "{path} 已存在,可能已填有证据;请另选文件,或加 --force 覆盖",
@@ -660,6 +674,8 @@ def word(code: str, lang: str = "en") -> str:
 def _param(value: Any, lang: str) -> str:
     if isinstance(value, Said):
         return value.render(lang)
+    if hasattr(value, "zh") and hasattr(value, "en"):  # a text in both languages (model.definitions.Text)
+        return str(value.zh if lang == "zh" else value.en)
     if callable(getattr(value, "render", None)):  # a Problem or an error: rendered in the same language
         return str(value.render(lang))
     if isinstance(value, (list, tuple)):
