@@ -86,7 +86,7 @@ def _requirements(compiled: CompiledStandard, known: Mapping[str, set[str]]) -> 
 
 
 class Catalogue:
-    """Standards from plugins, compiled and linked. Create with :meth:`from_entry_points` or :meth:`from_plugins`."""
+    """Standards from plugins, compiled and linked. Created by :class:`~fivegood_core.engine.Engine`."""
 
     def __init__(
         self,
@@ -132,21 +132,6 @@ class Catalogue:
         self.engine_info.update({name: version for name, (_, version) in dists.items() if version and name != "fivegood_core"})
         self.versions: Versions[CompiledStandard] = Versions(self._by_id)
         self._link()
-
-    @classmethod
-    def from_entry_points(cls, *, strict: bool = False, only: Iterable[str] | None = None, trace: Any = None) -> "Catalogue":
-        """Every installed plugin of the ``fivegood`` entry-point group (or those named in ``only``).
-
-        Not strict by default: a broken plugin or standard is listed in
-        :attr:`errors` and the rest still load. ``trace`` receives every hook
-        call (``sys.stderr.write``).
-        """
-        return cls(entry_points=True, strict=strict, only=only, trace=trace)
-
-    @classmethod
-    def from_plugins(cls, plugins: Iterable[Any], *, entry_points: bool = False, strict: bool = True) -> "Catalogue":
-        """Exactly the given plugins (modules or objects with hook implementations), plus the built-ins."""
-        return cls(plugins, entry_points=entry_points, strict=strict)
 
     # --- loading -----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import importlib
 import os
 import re
 import sys
-from typing import Any, Iterable, TypeVar
+from typing import Any, Iterable
 
 import attrs
 import pluggy
@@ -18,8 +18,6 @@ from fivegood_core.reading.cache import entry_path, load, store
 from fivegood_core.words.catalogue import Said, say
 
 ENTRY_POINT_GROUP = "fivegood"
-
-T = TypeVar("T")
 
 
 @attrs.frozen

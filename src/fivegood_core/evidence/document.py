@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +22,7 @@ import attrs
 from fivegood_core.errors import EvidenceError, Problem
 from fivegood_core.model.divisions import division_list
 from fivegood_core.model.subject import Subject
-from fivegood_core.model.vocabulary import BadValue, Vocabulary
+from fivegood_core.model.vocabulary import CONTROL_CHARACTERS, BadValue, Vocabulary
 from fivegood_core.reading.tomlfile import TomlSyntaxError, parse_toml
 from fivegood_core.words.catalogue import Message, say, shown
 
@@ -35,7 +34,6 @@ MAX_DEPTH = 12
 MAX_VALUES = 50_000
 #: The longest id or name of a subject accepted.
 MAX_NAME = 500
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
@@ -252,7 +250,7 @@ def subject_of(doc: Mapping[str, Any], source: str = "<evidence>") -> Subject:
             raise EvidenceError(
                 [Problem(source, None, f"subject.{field.name}", say("value.expected_got", expected=say("type.text"), got=shown(value)))]
             )
-        elif not value.strip() or len(value) > MAX_NAME or _CONTROL.search(value):
+        elif not value.strip() or len(value) > MAX_NAME or CONTROL_CHARACTERS.search(value):
             # A subject's id and names are printed in every report: no empty ones, no control characters.
             raise EvidenceError([Problem(source, None, f"subject.{field.name}", say("evidence.subject_name", limit=MAX_NAME))])
         values[field.name] = value

@@ -40,7 +40,8 @@ def key_path(key: str) -> tuple[str, ...]:
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_][a-z0-9_-]*)+$")
 _YEAR = re.compile(r"^[12][0-9]{3}$")
 #: Characters no name or text in evidence has: terminal escapes, line breaks, C1 controls.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: The evidence check refuses them and every report neutralises them, by this one pattern.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 #: Evidence numbers are bounded at the edge. No count, sum of yuan or area of one
@@ -138,7 +139,7 @@ def _flag(value: Any) -> bool:
 def _text(value: Any) -> str:
     if value.__class__ is not str:
         raise BadValue(say("type.text"), value)
-    if _CONTROL.search(value):
+    if CONTROL_CHARACTERS.search(value):
         raise BadValue(say("type.text"), value, _NOT_TEXT)
     return value
 
@@ -152,7 +153,7 @@ def _year(value: Any) -> int:
 def _names(value: Any) -> tuple[str, ...]:
     if value.__class__ not in (list, tuple) or any(v.__class__ is not str for v in value):
         raise BadValue(say("type.names"), value)
-    if any(_CONTROL.search(v) for v in value):
+    if any(CONTROL_CHARACTERS.search(v) for v in value):
         raise BadValue(say("type.names"), value, _NOT_TEXT)
     return tuple(value)
 

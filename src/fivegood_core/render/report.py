@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from fivegood_core.model.divisions import place_label
 from fivegood_core.model.results import CriterionResult, Result
 from fivegood_core.model.verdict import Overall, Verdict
+from fivegood_core.model.vocabulary import CONTROL_CHARACTERS
 from fivegood_core.words.catalogue import render, say, word
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 # Evidence text reaches every report (a subject's name, list values, results read back from JSON).
 # Each format neutralises what it would otherwise obey: a terminal's escapes and line breaks, Markdown's
 # markup and inline HTML, the characters XML 1.0 forbids, and HTML itself.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
 
@@ -36,22 +36,22 @@ def _visible(match: re.Match[str]) -> str:
 
 def plain(text: str) -> str:
     """One line for a terminal: control characters (escapes, line breaks) shown as ``\\x1b``, never obeyed."""
-    return _CONTROL.sub(_visible, text)
+    return CONTROL_CHARACTERS.sub(_visible, text)
 
 
 def markdown(text: str) -> str:
     """Text that Markdown shows as it is: markup characters escaped, HTML as entities, one line."""
-    return _MARKDOWN.sub(r"\\\1", _html_escape(_CONTROL.sub(" ", text), quote=False))
+    return _MARKDOWN.sub(r"\\\1", _html_escape(CONTROL_CHARACTERS.sub(" ", text), quote=False))
 
 
 def xml_text(text: str) -> str:
     """Text without the characters XML 1.0 forbids (ElementTree escapes the rest)."""
-    return _CONTROL.sub(lambda m: m.group() if m.group() in "\t\n\r" else "\ufffd", text)
+    return CONTROL_CHARACTERS.sub(lambda m: m.group() if m.group() in "\t\n\r" else "\ufffd", text)
 
 
 def escape(text: str) -> str:
     """HTML-escaped text without control characters."""
-    return _html_escape(_CONTROL.sub(" ", text))
+    return _html_escape(CONTROL_CHARACTERS.sub(" ", text))
 
 
 _MARK = {
