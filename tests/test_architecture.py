@@ -22,6 +22,7 @@ LAYERS = [
     {"catalogue"},
     {"engine"},
     {"batch", "render", "testing", "register"},
+    {"server"},
     {"cli"},
 ]
 
