@@ -12,28 +12,40 @@ Alembic, psycopg, openpyxl); the engine itself does not. Programmes
     reg.certify("ningbo/five-have-five-good-chambers", "jiangbei-cicheng", actor="李明")
     reg.ledger()          # [{"subject": "jiangbei-cicheng", "amount": "15000", "state": "due", ...}]
     reg.verify().ok       # True unless a row was changed behind the register's back
+
+    users = Users(reg)    # who may change it: roles, API tokens, slowed failed logins
+    users.add("李明", "approver", password, actor="管理员")
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fivegood_core.register.errors import RefusedError, RegisterError, UnavailableError
+from fivegood_core.register.errors import LoginRefused, LoginThrottled, RefusedError, RegisterError, UnavailableError
 
 if TYPE_CHECKING:
     from fivegood_core.register.programmes import Programme, ProgrammeError, Programmes
     from fivegood_core.register.reports import impact, rollup, status
     from fivegood_core.register.store import Register, VerifyReport
+    from fivegood_core.register.users import PERMISSIONS, ROLES, TokenInfo, User, Users, allowed
 
 __all__ = [
+    "PERMISSIONS",
+    "ROLES",
+    "LoginRefused",
+    "LoginThrottled",
     "Programme",
     "ProgrammeError",
     "Programmes",
     "RefusedError",
     "Register",
     "RegisterError",
+    "TokenInfo",
     "UnavailableError",
+    "User",
+    "Users",
     "VerifyReport",
+    "allowed",
     "impact",
     "rollup",
     "status",
@@ -48,6 +60,12 @@ _LAZY = {
     "status": "reports",
     "rollup": "reports",
     "impact": "reports",
+    "Users": "users",
+    "User": "users",
+    "TokenInfo": "users",
+    "ROLES": "users",
+    "PERMISSIONS": "users",
+    "allowed": "users",
 }
 
 

@@ -141,6 +141,38 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         "-o",
         help="file (JSON, xlsx) or folder (CSV, one file per table); JSON and one CSV table default to standard output",
     )
+    user = cmds.add_parser("user", parents=[common], help="who may change the register: users, roles, API tokens")
+    ucmds = user.add_subparsers(dest="user_command", required=True)
+    password = argparse.ArgumentParser(add_help=False)
+    password.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password as one line of standard input (without it: asked twice on a terminal, else read the same way)",
+    )
+    c = ucmds.add_parser("add", parents=parents + [password], help="add a user with a role (and a jurisdiction)")
+    c.add_argument("name")
+    c.add_argument("--role", required=True, help="viewer, assessor, approver or admin")
+    c.add_argument("--jurisdiction", help="limit the user to this jurisdiction and those below it (ningbo: also ningbo/…)")
+    c = ucmds.add_parser("list", parents=parents + [fmt], help="every user, their role, jurisdiction and standing")
+    c = ucmds.add_parser("role", parents=parents, help="change a user's role (and jurisdiction)")
+    c.add_argument("name")
+    c.add_argument("role", help="viewer, assessor, approver or admin")
+    where = c.add_mutually_exclusive_group()
+    where.add_argument("--jurisdiction", help="limit the user to this jurisdiction (default: keep theirs)")
+    where.add_argument("--all-jurisdictions", action="store_true", help="lift any limit to a jurisdiction")
+    c = ucmds.add_parser("password", parents=parents + [password], help="set a user's password")
+    c.add_argument("name")
+    c = ucmds.add_parser("disable", parents=parents, help="disable a user: no more logins, every token of theirs revoked")
+    c.add_argument("name")
+    c = ucmds.add_parser("enable", parents=parents, help="enable a disabled user again (old tokens stay revoked)")
+    c.add_argument("name")
+    c = ucmds.add_parser("token", parents=parents, help="issue an API token; its secret is printed once, on standard output")
+    c.add_argument("name")
+    c.add_argument("--label", default="", help="what the token is for")
+    c = ucmds.add_parser("tokens", parents=parents + [fmt], help="API tokens (of one user), without their secrets")
+    c.add_argument("name", nargs="?")
+    c = ucmds.add_parser("revoke", parents=parents, help="revoke an API token by its id")
+    c.add_argument("token_id")
 
 
 def run(args: argparse.Namespace, lang: str) -> int:
@@ -418,7 +450,7 @@ def _log(args: argparse.Namespace) -> int:
     else:
         for e in rows:
             d = e["detail"]
-            what = " ".join(str(d[k]) for k in ("programme", "subject", "verdict", "decision") if d.get(k))
+            what = " ".join(str(d[k]) for k in ("programme", "subject", "verdict", "decision", "user", "token") if d.get(k))
             print(f"#{e['seq']} {e['at']} {e['actor']}: {e['action']} {what}  {e['hash'][:12]}")
     return EXIT_OK
 
@@ -468,6 +500,79 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _password(args: argparse.Namespace) -> str:
+    """The new password: one line of standard input, or asked twice (not echoed) on a terminal."""
+    if not args.password_stdin and sys.stdin.isatty():
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise _usage(say("register.user.passwords_differ"))
+        return first
+    line = sys.stdin.readline()
+    if not line:
+        raise _usage(say("register.user.no_password"))
+    return line.rstrip("\r\n")
+
+
+def _users(args: argparse.Namespace, reg: Any) -> Any:
+    from fivegood_core.register.users import Users
+
+    return Users(reg)
+
+
+def _user_line(u: Any) -> str:
+    state = "active" if u.active else "disabled"
+    return f"{u.name}\t{u.role}\t{u.jurisdiction or '*'}\t{state}\t{u.created}"
+
+
+def _token_line(i: Any) -> str:
+    return f"{i.id}\t{i.user}\t{i.label}\t{i.created}\t" + (f"revoked {i.revoked}" if i.revoked else "active")
+
+
+def _user(args: argparse.Namespace) -> int:
+    cmd, actor = args.user_command, _actor(args.actor)
+    secret = _password(args) if cmd in ("add", "password") else None
+    with _open(args) as reg:
+        users = _users(args, reg)
+        if cmd == "add":
+            u = users.add(args.name, args.role, secret, jurisdiction=args.jurisdiction, actor=actor)
+            print(f"user {u.name} added: {u.role}, {u.jurisdiction or 'every jurisdiction'}")
+        elif cmd == "list":
+            rows = users.list()
+            if args.format == "json":
+                _print_json([u.to_json() for u in rows])
+            else:
+                for u in rows:
+                    print(_user_line(u))
+        elif cmd == "role":
+            where = None if args.all_jurisdictions else args.jurisdiction if args.jurisdiction else ...
+            u = users.set_role(args.name, args.role, jurisdiction=where, actor=actor)
+            print(f"user {u.name}: {u.role}, {u.jurisdiction or 'every jurisdiction'}")
+        elif cmd == "password":
+            users.set_password(args.name, secret, actor=actor)
+            print(f"user {args.name}: password changed")
+        elif cmd == "disable":
+            u = users.disable(args.name, actor=actor)
+            print(f"user {u.name} disabled; their tokens are revoked")
+        elif cmd == "enable":
+            u = users.enable(args.name, actor=actor)
+            print(f"user {u.name} enabled")
+        elif cmd == "token":
+            token, info = users.issue_token(args.name, label=args.label, actor=actor)
+            print(token)  # the only line on standard output: `fivegood register user token NAME > secret`
+            print(f"token {info.id} issued to {info.user}; the secret above is shown only this once", file=sys.stderr)
+        elif cmd == "tokens":
+            infos = users.tokens(args.name)
+            if args.format == "json":
+                _print_json([i.to_json() for i in infos])
+            else:
+                for i in infos:
+                    print(_token_line(i))
+        else:
+            info = users.revoke_token(args.token_id, actor=actor)
+            print(f"token {info.id} of {info.user} revoked")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _init,
     "nominate": _nominate,
@@ -483,4 +588,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "log": _log,
     "verify": _verify,
     "export": _export,
+    "user": _user,
 }

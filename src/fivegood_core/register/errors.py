@@ -6,6 +6,7 @@ and an error rolls the whole transaction back.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fivegood_core import FivegoodError
@@ -44,3 +45,21 @@ def _refused(cls: type[RefusedError], message: Message, subject: str | None, rul
 
 class UnavailableError(RegisterError):
     """The database cannot be used: unreachable, locked by another process, not a register, or a newer schema."""
+
+
+class LoginRefused(RegisterError):
+    """A login failed: the name is unknown, the password wrong, or the user disabled; the one message does not say which."""
+
+    def __init__(self, message: Message | None = None) -> None:
+        super().__init__(message if message is not None else say("register.login.refused"))
+
+
+class LoginThrottled(RegisterError):
+    """Too many failed logins for this name lately: no password is checked for ``retry_after`` more seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = float(retry_after)
+        super().__init__(say("register.login.throttled", seconds=max(1, math.ceil(self.retry_after))))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.retry_after,)

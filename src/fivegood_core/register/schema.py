@@ -23,6 +23,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -36,7 +37,7 @@ from sqlalchemy import (
 )
 
 #: The schema revision this code writes; a register at a revision this code does not know is refused.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 metadata = MetaData()
 
@@ -179,6 +180,62 @@ reward_events = Table(
     UniqueConstraint("reward_id", "state", name="uq_reward_state_once"),
 )
 
+# --- who may change the register (schema 0003; see users.py) -------------------------------------
+# A user's identity is one row; every change of role, jurisdiction, password or standing is a new
+# row of user_states (the latest is in force), so the tables stay insert-only and the history stays.
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("created", TS, nullable=False),
+    Column("created_by", Text, nullable=False),
+)
+
+user_states = Table(
+    "user_states",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), ForeignKey("users.name"), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("jurisdiction", String(100)),  # None: every jurisdiction
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", Text, nullable=False),  # Argon2id, PHC string; never exported or shown
+    Column("change", String(20), nullable=False),  # add, password, role, disable, enable, rehash
+    Column("at", TS, nullable=False),
+    Column("by", Text, nullable=False),
+    CheckConstraint("role in ('viewer', 'assessor', 'approver', 'admin')", name="ck_user_role"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(40), primary_key=True),  # the short public id
+    Column("user_name", String(200), ForeignKey("users.name"), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("sha256", HASH, nullable=False, unique=True),  # of the secret; the secret itself is never stored
+    Column("created", TS, nullable=False),
+    Column("created_by", Text, nullable=False),
+)
+
+token_revocations = Table(
+    "token_revocations",
+    metadata,
+    Column("token_id", String(40), ForeignKey("api_tokens.id"), primary_key=True),  # revoked once
+    Column("revoked", TS, nullable=False),
+    Column("revoked_by", Text, nullable=False),
+)
+
+# Failed logins, per user name (known or not): not a change of record, so not audited, and updated in place.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("last", Float, nullable=False),  # seconds since the epoch
+    Column("until", Float, nullable=False),  # no login attempt is checked before this time
+)
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -199,9 +256,27 @@ Index("ix_assessments_submission", assessments.c.submission_id)
 Index("ix_assessments_subject", assessments.c.programme, assessments.c.subject_id)
 Index("ix_decisions_subject", decisions.c.programme, decisions.c.subject_id)
 Index("ix_waivers_subject", waivers.c.programme, waivers.c.subject_id)
+Index("ix_user_states_name", user_states.c.name, user_states.c.id)
+Index("ix_api_tokens_user", api_tokens.c.user_name)
 
 #: The tables whose rows the audit log vouches for, in the order rows are written.
-AUDITED = (subjects, nominations, submissions, assessments, decisions, waivers, rewards, reward_events)
+AUDITED = (
+    subjects,
+    nominations,
+    submissions,
+    assessments,
+    decisions,
+    waivers,
+    rewards,
+    reward_events,
+    users,
+    user_states,
+    api_tokens,
+    token_revocations,
+)
+
+#: Columns never shown by :meth:`Register.table` or exported: they hold password hashes.
+SECRET_COLUMNS = frozenset({"password_hash"})
 
 GENESIS = "0" * 64
 

@@ -944,7 +944,7 @@ class Register:
             return [dict(r) for r in conn.execute(sa.select(t.subjects).order_by(t.subjects.c.id)).mappings()]
 
     def table(self, name: str) -> list[dict[str, Any]]:
-        """The rows of one table, for export (submission content as its size; assessment results as their verdict only)."""
+        """The rows of one table, for export (submission content as its size; password hashes hidden)."""
         tables = {tb.name: tb for tb in t.AUDITED}
         tables["audit_log"] = t.audit_log
         if name not in tables:
@@ -957,6 +957,8 @@ class Register:
                 row = dict(r)
                 if "content" in row:
                     row["content"] = f"{len(bytes(row['content']))} bytes"
+                for column in t.SECRET_COLUMNS & row.keys():
+                    row[column] = "(hidden)"
                 out.append(row)
             return out
 
