@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 from hypothesis import settings
@@ -42,3 +42,13 @@ def make_engine(tmp_path: Path) -> Callable[..., Engine]:
 def engine() -> Engine:
     """The installed engine: every bundled jurisdiction, through entry points."""
     return Engine.from_entry_points(strict=True)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Any]:
+    """The web service on a fresh SQLite register (``server_helpers.Service``)."""
+    from server_helpers import Service
+
+    s = Service(str(tmp_path / "register.sqlite3"))
+    yield s
+    s.close()

@@ -176,6 +176,11 @@ def _row(name: str, start: int, end: int, header: list[str], cells: list[str], v
         return exc.located(name, start)
 
 
+def record_from_cells(name: str, cells: dict[str, str], vocabulary: Vocabulary, line: int = 1) -> dict[str, Any] | EvidenceError:
+    """One record from text cells named by dotted keys (a form's fields), read exactly as a CSV row is."""
+    return _row(name, line, line, list(cells), list(cells.values()), vocabulary)
+
+
 def _cell(column: str, cell: str, vocabulary: Vocabulary) -> Any:
     entry = vocabulary.get(column)
     if entry is None and column.count(".") >= 2:
@@ -200,13 +205,13 @@ def input_format(path: str | os.PathLike[str]) -> str:
     return found
 
 
-def read_records(path: str | os.PathLike[str], vocabulary: Vocabulary) -> Iterator[Record]:
-    """Records of a ``.jsonl``/``.ndjson``, ``.csv`` or ``.parquet`` file (Parquet needs pyarrow)."""
+def read_records(path: str | os.PathLike[str], vocabulary: Vocabulary, *, name: str | None = None) -> Iterator[Record]:
+    """Records of a ``.jsonl``/``.ndjson``, ``.csv`` or ``.parquet`` file (Parquet needs pyarrow); ``name`` is what errors call it."""
     kind = input_format(path)
     if kind == "jsonl":
-        return read_jsonl(path)
+        return read_jsonl(path, name=name)
     if kind == "csv":
-        return read_csv(path, vocabulary)
+        return read_csv(path, vocabulary, name=name)
     from fivegood_core.batch.parquet import read_parquet  # imports pyarrow only when asked for
 
-    return read_parquet(path)
+    return read_parquet(path, name=name)

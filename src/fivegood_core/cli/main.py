@@ -137,6 +137,13 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", parents=[common], help="write a Markdown page per installed standard, and the vocabulary reference")
     docs.add_argument("directory", help="docs folder: pages go to DIRECTORY/standards/, the vocabulary to DIRECTORY/vocabulary.md")
     docs.add_argument("--jurisdiction", action="append", default=None, help="only standards of this jurisdiction (repeatable)")
+    serve = sub.add_parser("serve", parents=[common], help="start the web service: the JSON API, its OpenAPI document and the staff pages")
+    serve.add_argument("--db", default=None, metavar="URL", help="the register (as for `fivegood register`; created if missing)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    serve.add_argument("--secure-cookies", action="store_true", help="mark cookies Secure (behind HTTPS)")
+    serve.add_argument("--log-evidence", action="store_true", help="log query strings too (never by default)")
+
     words = sys.argv[1:] if argv is None else argv
     if "register" in words:
         from fivegood_core.register import cli as register_cli
@@ -382,6 +389,16 @@ def _docs(args: argparse.Namespace, lang: str) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace, lang: str) -> int:
+    try:
+        from fivegood_core.server.serve import serve
+        from fivegood_core.server.settings import Settings
+    except ImportError as e:
+        raise FivegoodError(say("server.needs_extra", error=e)) from None
+    settings = Settings.from_environment(args.db, secure_cookies=args.secure_cookies, log_evidence=args.log_evidence)
+    return serve(settings, args.host, args.port, lang)
+
+
 def _register(args: argparse.Namespace, lang: str) -> int:
     from fivegood_core.register import cli as register_cli
 
@@ -401,6 +418,7 @@ COMMANDS = {
     "test": _test,
     "docs": _docs,
     "register": _register,
+    "serve": _serve,
 }
 
 

@@ -325,3 +325,61 @@ def _walk(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out.append(n)
         out.extend(_walk(n.get("children") or []))
     return out
+
+
+def history(reg: Register, subject_id: str) -> dict[str, Any]:
+    """Everything the register holds about one subject, oldest first: submissions, assessments, decisions, waivers, ledger, audit.
+
+    Submissions are listed by name, size and hash (their bytes stay in the
+    register); assessments carry their full stored result. Raises
+    :class:`~fivegood_core.register.errors.RegisterError` for an unknown subject.
+    """
+    with db.translated(reg.url), reg._read() as conn:
+        subject = dict(reg._subject(conn, subject_id))
+
+        def rows(table: sa.Table) -> list[dict[str, Any]]:
+            pk = list(table.primary_key.columns)[0]
+            return [dict(r) for r in conn.execute(sa.select(table).where(table.c.subject_id == subject_id).order_by(pk)).mappings()]
+
+        submissions = [{k: v for k, v in r.items() if k != "content"} | {"size": len(bytes(r["content"]))} for r in rows(t.submissions)]
+        assessments = [r | {"result": json.loads(r["result"]), "waived": json.loads(r["waived"])} for r in rows(t.assessments)]
+        ledger = [
+            {k: v for k, v in e.items() if not k.startswith("_")} | {"events": e["_events"]} for e in reg._ledger(conn, subject=subject_id)
+        ]
+        audit = [
+            dict(r) | {"detail": detail}
+            for r in conn.execute(sa.select(t.audit_log).order_by(t.audit_log.c.seq)).mappings()
+            if (detail := json.loads(r["detail"])).get("subject") == subject_id
+        ]
+        return {
+            "subject": subject,
+            "nominations": rows(t.nominations),
+            "submissions": submissions,
+            "assessments": assessments,
+            "decisions": rows(t.decisions),
+            "waivers": rows(t.waivers),
+            "ledger": ledger,
+            "audit": audit,
+        }
+
+
+def failed_criteria(reg: Register, programme: str, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """How many subjects' latest assessment (up to ``on``) failed or left unknown each criterion, most often first."""
+    on = on or dt.date.today()
+    prog = reg.programme(programme, on)
+    latest: dict[str, str] = {}
+    with db.translated(reg.url), reg._read() as conn:
+        for r in conn.execute(
+            sa.select(t.assessments.c.subject_id, t.assessments.c.result)
+            .where(t.assessments.c.programme == prog.id, t.assessments.c.as_of <= on)
+            .order_by(t.assessments.c.id)
+        ).mappings():
+            latest[r["subject_id"]] = r["result"]
+    failed: Counter[str] = Counter()
+    unknown: Counter[str] = Counter()
+    for text in latest.values():
+        result = json.loads(text)
+        failed.update(result.get("failed") or [])
+        unknown.update(result.get("unknown") or [])
+    ids = sorted(set(failed) | set(unknown), key=lambda c: (-failed[c], -unknown[c], c))
+    return [{"criterion": c, "failed": failed[c], "unknown": unknown[c], "assessed": len(latest)} for c in ids]

@@ -468,7 +468,9 @@ class Users:
             detail["user"] = info.user
             if info.revoked is not None:
                 raise RefusedError(
-                    say("register.refused.token_revoked", token=token_id, revoked=info.revoked), subject=info.user, rule="tokens.revoke-once"
+                    say("register.refused.token_revoked", token=token_id, revoked=info.revoked),
+                    subject=info.user,
+                    rule="tokens.revoke-once",
                 )
             row = tx.insert(t.token_revocations, {"token_id": token_id, "revoked": t.now(), "revoked_by": tx.actor})
         return attrs.evolve(info, revoked=row["revoked"])

@@ -7,12 +7,13 @@ test checks they match the TOML, so the docs cannot drift from the rules.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from fivegood_core.engine import Engine
 from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.evaluation.tree import Node
 from fivegood_core.kinds.contract import Group
+from fivegood_core.model.definitions import StandardDef
 from fivegood_core.model.vocabulary import TYPES
 from fivegood_core.reading.schema import Field
 from fivegood_core.words.catalogue import say, word
@@ -269,3 +270,72 @@ def render_hook_reference() -> str:
             continue
         out += [f"## `{name}{inspect.signature(fn)}`", "", inspect.cleandoc(fn.__doc__ or ""), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _criterion_json(node: Node) -> dict[str, Any]:
+    d = node.defn
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "title": d.title.to_json(),
+        "citation": d.citation,
+        "text": d.text,
+        "summary": d.summary,
+        "interpretation": d.interpretation.to_json() if d.interpretation else None,
+        "assumed": d.assumed,
+        "self_reported": d.self_reported,
+        "basis": d.basis,
+        "overlay": d.overlay,
+        "applies_when": _kind(node) if isinstance(node.check, Group) and node.check.condition is not None else None,
+        "threshold": node.check.threshold if node.check.threshold and not isinstance(node.check, Group) else None,
+        "inputs": list(node.check.inputs),
+        "children": [_criterion_json(c) for c in node.children],
+    }
+
+
+def standard_summary(s: StandardDef) -> dict[str, Any]:
+    """One standard version in a listing: id, version, title, issuer, dates, jurisdiction, provider."""
+    return {
+        "id": s.id,
+        "version": s.version,
+        "ref": s.ref,
+        "title": s.title.to_json(),
+        "issuer": s.issuer.to_json(),
+        "document": s.document,
+        "issued": s.issued.isoformat() if s.issued else None,
+        "effective_from": s.effective_from.isoformat(),
+        "effective_until": s.effective_until.isoformat() if s.effective_until else None,
+        "subject_kind": s.subject_kind,
+        "jurisdiction": s.jurisdiction,
+        "provider": s.provider,
+        "content_hash": s.content_hash,
+    }
+
+
+def standard_json(compiled: CompiledStandard) -> dict[str, Any]:
+    """A standard version as plain data, article by article: what the Markdown page shows, for tools and the web pages."""
+    s = compiled.defn
+    out = standard_summary(s)
+    out.update(
+        supersedes=s.supersedes,
+        extends=s.extends,
+        notes=s.notes.to_json() if s.notes else None,
+        assumed={k: v.to_json() for k, v in s.assumed.items()},
+        criteria=[_criterion_json(root) for root in compiled.roots],
+        rewards=[
+            {
+                "id": r.id,
+                "payer": r.payer.to_json(),
+                "calculator": r.calculator,
+                "amount": str(r.params["amount"]) if r.calculator == "fixed" else None,
+                "currency": r.currency,
+                "applies_to": dict(r.applies_to),
+                "basis": r.basis.to_json(),
+                "document": r.document,
+                "dated": r.dated.isoformat() if r.dated else None,
+                "assumed": {k: v.to_json() for k, v in r.assumed.items()},
+            }
+            for r in s.rewards
+        ],
+    )
+    return out

@@ -6,11 +6,17 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+import attrs
+
 from fivegood_core.kinds.leaves import Requires, Threshold
+from fivegood_core.model.definitions import Text
+from fivegood_core.model.divisions import DivisionList, division_list
+from fivegood_core.model.vocabulary import EvidenceKey
 
 if TYPE_CHECKING:
     from fivegood_core.engine import Engine
     from fivegood_core.evaluation.compiled import CompiledStandard
+    from fivegood_core.evaluation.tree import Node
 
 
 def _uses(engine: "Engine", compiled: "CompiledStandard", on: dt.date, out: dict[str, list[str]], seen: set[str]) -> None:
@@ -66,3 +72,65 @@ def evidence_template(engine: "Engine", compiled: "CompiledStandard", on: dt.dat
         bare = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else f'"{name}"'
         lines.append(f"# {bare} = {placeholder}")
     return "\n".join(lines) + "\n"
+
+
+@attrs.frozen
+class FormSection:
+    """The evidence keys an article reads first, for a form grouped article by article."""
+
+    criterion: str
+    citation: str | None
+    title: Text
+    #: The vocabulary entries of the keys, each with the criteria that read it (``ID@VERSION criterion (threshold)``).
+    fields: tuple[tuple[EvidenceKey, tuple[str, ...]], ...]
+
+
+def _required_keys(engine: "Engine", node: "Node", on: dt.date, seen: set[str]) -> list[str]:
+    keys = list(node.inputs)
+    for n in node.walk():
+        if isinstance(n.check, Requires):
+            nested: dict[str, list[str]] = {}
+            _uses(engine, engine.get(n.check.ref, on), on, nested, seen)
+            keys += list(nested)
+    return keys
+
+
+def evidence_sections(engine: "Engine", compiled: "CompiledStandard", on: dt.date) -> list[FormSection]:
+    """Every key the standard reads (a required standard's too), grouped by the first article that reads it.
+
+    An article is the highest criterion with a citation; keys of the subject
+    table are left to the subject's own fields (see :func:`subject_places`).
+    """
+    uses: dict[str, list[str]] = {}
+    _uses(engine, compiled, on, uses, set())
+    placed: set[str] = set()
+    sections: list[FormSection] = []
+
+    def visit(node: "Node") -> None:
+        if node.defn.citation or not node.children:
+            keys = [k for k in dict.fromkeys(_required_keys(engine, node, on, {compiled.defn.ref})) if k not in placed]
+            fields = []
+            for key in keys:
+                entry = engine.vocabulary.get(key)
+                if entry is not None and not key.startswith("subject."):
+                    fields.append((entry if entry.key == key else attrs.evolve(entry, key=key), tuple(uses.get(key, ()))))
+                placed.add(key)
+            if fields:
+                sections.append(FormSection(node.defn.id, node.defn.citation, node.defn.title, tuple(fields)))
+            return
+        for child in node.children:
+            visit(child)
+
+    for root in compiled.roots:
+        visit(root)
+    return sections
+
+
+def subject_places(compiled: "CompiledStandard", on: dt.date) -> dict[str, DivisionList]:
+    """The divisions each place field of the subject (``district``, ``prefecture``) may name, where the data lists them."""
+    out = {}
+    for field in ("prefecture", "district"):
+        found = division_list(compiled.defn.jurisdiction, field, on)
+        if found is not None:
+            out[field] = found
+    return out
