@@ -235,9 +235,9 @@ def evidence_schema(engine: "Engine", standard: "CompiledStandard", on: dt.date 
         defs[key] = _key_schema(entry, uses.get(key, []))
     attested = sorted(k for k in uses if k.startswith(ATTEST_PREFIX))
     for key in attested:
-        entry = vocabulary.get(key)
-        assert entry is not None
-        defs[key] = _key_schema(entry, uses[key])
+        attestation = vocabulary.get(key)
+        assert attestation is not None
+        defs[key] = _key_schema(attestation, uses[key])
     any_attestation = value_schema(TYPES["flag"])
     any_attestation["description"] = "An assessor's yes/no on the criterion of that id (attest.<criterion id>)."
     subject = _subject_schema(engine, standard, on, defs)
@@ -262,7 +262,9 @@ def evidence_schema(engine: "Engine", standard: "CompiledStandard", on: dt.date 
     for field, schema in subject["properties"].items():
         properties["subject." + field] = schema
     pattern_properties = {
-        "^" + key.replace(".", "\\.") + "\\.[12][0-9]{3}$": _whole() for key, entry in vocabulary.keys.items() if entry.type.name == "by_year"
+        "^" + key.replace(".", "\\.") + "\\.[12][0-9]{3}$": _whole()
+        for key, entry in vocabulary.keys.items()
+        if entry.type.name == "by_year"
     }
     pattern_properties["^attest\\..+$"] = any_attestation
     reads = sorted(uses)
