@@ -124,6 +124,16 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="run on the Dask cluster whose scheduler is at ADDRESS, e.g. tcp://10.0.0.5:8786 (needs fivegood[distributed])",
     )
 
+    schema = sub.add_parser("schema", parents=[common], help="write a JSON Schema: a standard's evidence, a result, a batch row")
+    schemas = schema.add_subparsers(dest="schema", required=True)
+    evidence = schemas.add_parser("evidence", parents=[common], help="the JSON evidence document of a standard version")
+    evidence.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
+    dated(evidence)
+    result = schemas.add_parser("result", parents=[common], help="the JSON result (fivegood check --format json)")
+    batch_row = schemas.add_parser("batch-row", parents=[common], help="one row of fivegood batch --format jsonl")
+    for cmd in (evidence, result, batch_row):
+        cmd.add_argument("--output", "-o", default=None, help="write the schema to this file instead of standard output")
+
     diff = sub.add_parser("diff", parents=[common], help="criteria added, removed and changed between two versions")
     diff.add_argument("old", help="ID@VERSION")
     diff.add_argument("new", help="ID@VERSION")
@@ -336,6 +346,21 @@ def _print_summary(summary: Any, lang: str) -> None:
         )
 
 
+def _schema(args: argparse.Namespace, lang: str) -> int:
+    from fivegood_core.render import jsonschema
+
+    if args.schema == "evidence":
+        engine = _engine(lang)
+        on = args.as_of or dt.date.today()
+        made = jsonschema.evidence_schema(engine, engine.get(args.standard, on), on)
+    elif args.schema == "result":
+        made = jsonschema.result_schema()
+    else:
+        made = jsonschema.batch_row_schema()
+    _write(json.dumps(made, ensure_ascii=False, indent=2, sort_keys=True) + "\n", args.output)
+    return 0
+
+
 def _diff(args: argparse.Namespace, lang: str) -> int:
     from fivegood_core.render.diff import diff_standards
 
@@ -413,6 +438,7 @@ COMMANDS = {
     "show": _show,
     "template": _template,
     "batch": _batch,
+    "schema": _schema,
     "diff": _diff,
     "validate": _validate,
     "test": _test,

@@ -19,23 +19,43 @@ if TYPE_CHECKING:
     from fivegood_core.evaluation.tree import Node
 
 
-def _uses(engine: "Engine", compiled: "CompiledStandard", on: dt.date, out: dict[str, list[str]], seen: set[str]) -> None:
+@attrs.frozen
+class Use:
+    """One criterion that reads an evidence key: the standard version, the criterion, its citation and threshold."""
+
+    ref: str
+    criterion: str
+    citation: str | None = None
+    threshold: str | None = None
+
+    def __str__(self) -> str:
+        rule = f" ({self.threshold})" if self.threshold else ""
+        return f"{self.ref} {self.criterion}{rule}"
+
+
+def keys_read(engine: "Engine", compiled: "CompiledStandard", on: dt.date) -> dict[str, list[Use]]:
+    """Every evidence key a standard reads (its required standards' too, in the versions in force on ``on``), and who reads it."""
+    out: dict[str, list[Use]] = {}
+    _uses(engine, compiled, on, out, set())
+    return out
+
+
+def _uses(engine: "Engine", compiled: "CompiledStandard", on: dt.date, out: dict[str, list[Use]], seen: set[str]) -> None:
     if compiled.defn.ref in seen:
         return
     seen.add(compiled.defn.ref)
     for node in compiled.nodes:
         check = node.check
         for key in check.inputs:
-            rule = f" ({check.threshold})" if isinstance(check, Threshold) and check.threshold else ""
-            out.setdefault(key, []).append(f"{compiled.defn.ref} {node.defn.id}{rule}")
+            threshold = str(check.threshold) if isinstance(check, Threshold) and check.threshold else None
+            out.setdefault(key, []).append(Use(compiled.defn.ref, node.defn.id, node.defn.citation, threshold))
         if isinstance(check, Requires):
             _uses(engine, engine.get(check.ref, on), on, out, seen)
 
 
 def evidence_template(engine: "Engine", compiled: "CompiledStandard", on: dt.date) -> str:
     """A TOML evidence file to fill in: each key commented out, with what it means and who reads it."""
-    uses: dict[str, list[str]] = {}
-    _uses(engine, compiled, on, uses, set())
+    uses = keys_read(engine, compiled, on)
     d = compiled.defn
     lines = [
         f"# Evidence for {d.ref}: {d.title.zh} / {d.title.en}",
