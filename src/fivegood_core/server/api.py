@@ -26,6 +26,7 @@ from fivegood_core.register import reports
 from fivegood_core.register.programmes import Programme
 from fivegood_core.register.users import ROLES, User
 from fivegood_core.render.docgen import standard_json, standard_summary
+from fivegood_core.render.jsonschema import batch_row_schema, evidence_schema, result_schema
 from fivegood_core.server.auth import authorise, current_user, services_of, visible
 from fivegood_core.server.jsonio import ExactJSON, loads
 from fivegood_core.server.problems import ERROR_SCHEMA, HTTPProblem, NotFound
@@ -209,8 +210,6 @@ def template(
     summary="The JSON Schema of evidence for a standard",
 )
 def evidence_schema_route(request: Request, id: str, version: str | None = Query(None), as_of: str | None = Query(None)) -> Any:
-    from fivegood_core.render.jsonschema import evidence_schema
-
     compiled = _compiled(request, id, version, as_of)
     return evidence_schema(_services(request).engine, compiled, _date(as_of, "as_of"))
 
@@ -227,15 +226,11 @@ def show_standard(
 
 @router.get("/schemas/result", tags=["standards"], summary="The JSON Schema of a check's result")
 def result_schema_route() -> Any:
-    from fivegood_core.render.jsonschema import result_schema
-
     return result_schema()
 
 
 @router.get("/schemas/batch-row", tags=["standards"], summary="The JSON Schema of one batch row")
 def batch_row_schema_route() -> Any:
-    from fivegood_core.render.jsonschema import batch_row_schema
-
     return batch_row_schema()
 
 
@@ -276,7 +271,10 @@ def _schema(model: type[BaseModel]) -> dict[str, Any]:
     responses={
         **ERRORS,
         **NOT_FOUND,
-        200: {"description": "The result: the same JSON as `fivegood check --format json`, whatever the verdict."},
+        200: {
+            "description": "The result: the same JSON as `fivegood check --format json`, whatever the verdict.",
+            "content": {"application/json": {"schema": result_schema()}},
+        },
     },
     summary="Check evidence against a standard (nothing is stored)",
 )
