@@ -327,7 +327,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem} th,td{border-bo
 th{background:#f6f8fa} td:nth-child(2){white-space:nowrap} td.mark{font-weight:700;white-space:nowrap} .pass{color:#116329} .fail{color:#a40e26} .unknown{color:#7a5a00}
 .not_applicable,.advisory,.waived{color:#59636e} .gap{display:block;font-weight:600} .chart{margin:1rem 0}
 .act{border:2px solid #d8dee4;border-radius:.5rem;padding:.2rem 1rem;margin:1rem 0 1.5rem} .act h2{margin:.6rem 0} .act h3{font-size:1.05rem;margin:.8rem 0 .2rem}
-.act td.gap{display:table-cell;white-space:nowrap} #all-criteria{margin-top:2rem}
+.act td.gap{display:table-cell;min-width:10rem} .act td:first-child,.act td:nth-child(3),.act td:nth-child(4){white-space:nowrap} .act td:nth-child(2){white-space:normal} #all-criteria{margin-top:2rem}
 """
 
 
