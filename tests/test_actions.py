@@ -3,35 +3,41 @@
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
+from test_hostile import FORGED
 
 from fivegood_core import Engine, Overall, Result
 from fivegood_core.model.verdict import Verdict
 from fivegood_core.render.actions import ToActOn, by_article, to_act_on
 from fivegood_core.render.report import render_html, render_markdown, render_text
-from test_hostile import FORGED
 
 ROOT = Path(__file__).parent.parent
 ON = dt.date(2014, 1, 1)
 STANDARD = "henan/county-five-good"
 
 
-def model_county(**changes: dict[str, Any]) -> dict[str, Any]:
-    """The model county's evidence with some tables changed."""
-    doc = tomllib.loads((ROOT / "examples/henan/model-county.toml").read_text(encoding="utf-8"))
-    for table, values in changes.items():
-        doc[table] = {**doc[table], **values}
-    return doc
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Path]:
+    """The model county's evidence with one line changed, as a file."""
+    text = (ROOT / "examples/henan/model-county.toml").read_text(encoding="utf-8")
+    folder = tmp_path_factory.mktemp("counties")
+
+    def changed(line: str, to: str) -> Path:
+        assert text.count(f"\n{line}\n") == 1, line
+        path = folder / f"county-{len(list(folder.iterdir()))}.toml"
+        path.write_text(text.replace(f"\n{line}\n", f"\n{to}\n"), encoding="utf-8")
+        return path
+
+    return changed
 
 
 @pytest.fixture(scope="module")
-def narrow(engine: Engine) -> Result:
+def narrow(engine: Engine, county: Callable[[str, str], Path]) -> Result:
     # 99 of 200 above-scale enterprises are members: 49.5%, where "most" (> 50%) is required (Art. 5).
-    return engine.evaluate(model_county(members={"above_scale": 99}), STANDARD, ON)
+    return engine.evaluate(county("above_scale = 130", "above_scale = 99"), STANDARD, ON)
 
 
 def test_a_narrow_miss_shows_its_one_failure_with_the_gap(narrow: Result) -> None:
@@ -48,8 +54,8 @@ def test_a_narrow_miss_shows_its_one_failure_with_the_gap(narrow: Result) -> Non
     assert act.unknown == () and act.missing_keys == () and bool(act)
 
 
-def test_a_failing_guarantee_under_article_19_comes_with_its_path(engine: Engine) -> None:
-    result = engine.evaluate(model_county(equipment={"computers": 2}), STANDARD, ON)
+def test_a_failing_guarantee_under_article_19_comes_with_its_path(engine: Engine, county: Callable[[str, str], Path]) -> None:
+    result = engine.evaluate(county("computers = 5", "computers = 2"), STANDARD, ON)
     act = to_act_on(result)
     assert list(result.failed) == ["art19-five-guarantees"]
     (a,) = act.failed
@@ -81,9 +87,9 @@ def test_xinzheng_lists_exactly_its_undecided_criteria_and_missing_keys(engine: 
     assert articles[0] == "第一条" and articles[-1] == "第十九条" and len(articles) == len(set(articles))
 
 
-def test_guidance_and_uncounted_alternatives_are_not_listed(engine: Engine) -> None:
+def test_guidance_and_uncounted_alternatives_are_not_listed(engine: Engine, county: Callable[[str, str], Path]) -> None:
     # Guidance not followed (the secretary is not a UFWD deputy) blocks nothing: nothing to act on.
-    result = engine.evaluate(model_county(party_group={"secretary_is_ufwd_deputy": False}), STANDARD, ON)
+    result = engine.evaluate(county("secretary_is_ufwd_deputy = true", "secretary_is_ufwd_deputy = false"), STANDARD, ON)
     assert result.verdict is Overall.PASS and result.find("art2-secretary-ufwd-deputy").verdict is Verdict.FAIL
     assert to_act_on(result) == ToActOn() and not to_act_on(result)
     # The narrow-miss example: growth of exactly 5.5% fails on the yearly totals; the reported rate, not consulted, is absent.
@@ -100,7 +106,7 @@ def test_a_pass_has_nothing_to_act_on_and_shows_the_reward(engine: Engine) -> No
     for lang, nothing in (("en", "Nothing to act on"), ("zh", "无需处理")):
         page = render_html(result, lang)
         assert f'<p id="nothing-to-act-on" class="pass">✔ {nothing}' in page
-        assert page.index('id="to-act-on"') < page.index('id="reward"') < page.index('<table><thead>')
+        assert page.index('id="to-act-on"') < page.index('id="reward"') < page.index("<table><thead>")
         assert "act-failed" not in page and "act-unknown" not in page
         assert nothing in render_text(result, lang) and nothing in render_markdown(result, lang)
 

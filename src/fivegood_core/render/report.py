@@ -136,7 +136,9 @@ def _act_text(act: ToActOn, lang: str, colour: bool) -> list[str]:
     if act.unknown:
         out.append(f"  {word('report.act.unknown', lang)}:")
         for article, group in by_article(act.unknown):
-            out.append(f"    {_paint(_MARK[Verdict.UNKNOWN], Verdict.UNKNOWN, colour)} {plain(f'[{article}] ' if article else '')}{plain(', '.join(a.criterion for a in group))}")
+            out.append(
+                f"    {_paint(_MARK[Verdict.UNKNOWN], Verdict.UNKNOWN, colour)} {plain(f'[{article}] ' if article else '')}{plain(', '.join(a.criterion for a in group))}"
+            )
     if act.missing_keys:
         out.append(f"  {word('report.act.missing', lang)}: {plain(', '.join(act.missing_keys))}")
     return out
@@ -215,9 +217,8 @@ def _act_markdown(act: ToActOn, lang: str) -> list[str]:
     if act.failed:
         out.append(f"**{word('report.act.failed', lang)}**")
         out.append("")
-        head = (word("report.column.citation", lang), word("report.column.criterion", lang), word("report.column.observed", lang))
-        head += (word("report.act.short", lang), word("report.column.reason", lang))
-        out.append("| " + " | ".join(head) + " |")
+        codes = ("column.citation", "column.criterion", "column.observed", "act.short", "column.reason")
+        out.append("| " + " | ".join(word(f"report.{c}", lang) for c in codes) + " |")
         out.append("|---|---|---|---|---|")
         for a in act.failed:
             gap = a.gap.get(lang) if a.gap is not None else ""
@@ -408,10 +409,17 @@ def _act_html(act: ToActOn, lang: str) -> str:
     if not act:
         out.append(f'<p id="nothing-to-act-on" class="pass">✔ {escape(word("report.act.nothing", lang))}</p>')
     if act.failed:
-        head = ("column.citation", "column.criterion", "column.observed", "column.threshold", "act.short", "column.reason")
+        codes: tuple[str, ...] = (
+            "column.citation",
+            "column.criterion",
+            "column.observed",
+            "column.threshold",
+            "act.short",
+            "column.reason",
+        )
         out.append(
             f'<h3 class="fail">{escape(word("report.act.failed", lang))}</h3><table id="act-failed"><thead><tr>'
-            + "".join(f"<th>{escape(word(f'report.{h}', lang))}</th>" for h in head)
+            + "".join(f"<th>{escape(word(f'report.{h}', lang))}</th>" for h in codes)
             + "</tr></thead><tbody>"
         )
         for a in act.failed:
@@ -423,10 +431,10 @@ def _act_html(act: ToActOn, lang: str) -> str:
             )
         out.append("</tbody></table>")
     if act.unknown:
-        head = ("column.citation", "column.criterion", "act.missing")
+        codes = ("column.citation", "column.criterion", "act.missing")
         out.append(
             f'<h3 class="unknown">{escape(word("report.act.unknown", lang))}</h3><table id="act-unknown"><thead><tr>'
-            + "".join(f"<th>{escape(word(f'report.{h}', lang))}</th>" for h in head)
+            + "".join(f"<th>{escape(word(f'report.{h}', lang))}</th>" for h in codes)
             + "</tr></thead><tbody>"
         )
         for article, group in by_article(act.unknown):
