@@ -132,7 +132,7 @@ def test_chinese_reports_have_chinese_headings(narrow: Result, engine: Engine) -
     assert "需要处理:" in render_text(narrow, "zh") and "## 需要处理" in render_markdown(narrow, "zh")
     xinzheng = engine.evaluate(ROOT / "examples/henan/xinzheng.toml", STANDARD, ON)
     page = render_html(xinzheng, "zh")
-    assert "证据不全,无法认定</h3>" in page and "缺少的证据</th>" in page
+    assert "证据不全,无法认定</h3>" in page and "缺少证据</th>" in page
 
 
 def test_guidance_reads_in_chinese_in_a_chinese_report(narrow: Result) -> None:

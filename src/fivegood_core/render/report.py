@@ -140,7 +140,7 @@ def _act_text(act: ToActOn, lang: str, colour: bool) -> list[str]:
                 f"    {_paint(_MARK[Verdict.UNKNOWN], Verdict.UNKNOWN, colour)} {plain(f'[{article}] ' if article else '')}{plain(', '.join(a.criterion for a in group))}"
             )
     if act.missing_keys:
-        out.append(f"  {word('report.act.missing', lang)}: {plain(', '.join(act.missing_keys))}")
+        out.append(f"  {word('report.missing', lang)}: {plain(', '.join(act.missing_keys))}")
     return out
 
 
@@ -235,7 +235,7 @@ def _act_markdown(act: ToActOn, lang: str) -> list[str]:
             out.append(f"- {_cell(article) + ': ' if article else ''}{items}{needs}")
         out.append("")
     if act.missing_keys:
-        out.append(f"{word('report.act.missing', lang)}: {', '.join(markdown(k) for k in act.missing_keys)}")
+        out.append(f"{word('report.missing', lang)}: {', '.join(markdown(k) for k in act.missing_keys)}")
     return out
 
 
@@ -431,7 +431,7 @@ def _act_html(act: ToActOn, lang: str) -> str:
             )
         out.append("</tbody></table>")
     if act.unknown:
-        codes = ("column.citation", "column.criterion", "act.missing")
+        codes = ("column.citation", "column.criterion", "missing")
         out.append(
             f'<h3 class="unknown">{escape(word("report.act.unknown", lang))}</h3><table id="act-unknown"><thead><tr>'
             + "".join(f"<th>{escape(word(f'report.{h}', lang))}</th>" for h in codes)
@@ -446,7 +446,7 @@ def _act_html(act: ToActOn, lang: str) -> str:
         out.append("</tbody></table>")
     if act.missing_keys:
         out.append(
-            f'<p id="act-missing">{escape(word("report.act.missing", lang))}: '
+            f'<p id="act-missing">{escape(word("report.missing", lang))}: '
             + ", ".join(f"<code>{escape(k)}</code>" for k in act.missing_keys)
             + "</p>"
         )

@@ -148,7 +148,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.act.heading": ("To act on", "需要处理"),
     "report.act.failed": ("Failed", "未达标"),
     "report.act.unknown": ("Undecided: evidence missing", "证据不全,无法认定"),
-    "report.act.missing": ("Missing evidence", "缺少的证据"),
     "report.act.short": ("short by", "差距"),
     "report.act.found": ("found {observed}, required {threshold}", "实际 {observed},要求 {threshold}"),
     "report.act.needs": ("needs {keys}", "需要 {keys}"),
