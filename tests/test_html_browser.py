@@ -58,6 +58,11 @@ def test_scorecard_shows_the_verdict_and_every_criterion_and_fetches_nothing(chr
     card.write_text(render_html(result, "zh"), encoding="utf-8")
     visible, text, requests = open_page(chromium, card, tmp_path / "scorecard.png")
     assert visible["verdict"] and "结论: 未达标" in text
+    # What to act on comes first: the first visible section after the verdict, before the full list.
+    shown = [i for i, seen in visible.items() if seen]
+    assert shown[shown.index("verdict") + 1] == "to-act-on"
+    assert shown.index("act-failed") < shown.index("all-criteria") < shown.index("c-art1")
+    assert text.index("需要处理") < text.index("差 8 m² 达到 60 m²") < text.index("全部指标")
     ids = [c.id for c in result.walk()] + [f"{c.id}" for c in result.find("art19-five-guarantees").nested.walk()]  # type: ignore[union-attr]
     for cid in ids:
         assert visible.get(f"c-{cid}"), f"criterion {cid} is not visible"

@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from fivegood_core.model.definitions import Text
 from fivegood_core.model.exact import CompoundGrowth, Number
+from fivegood_core.words.catalogue import word
 
 #: Units a check may show its values in.
 UNITS = ("count", "amount", "area", "percent", "number")
@@ -94,3 +95,32 @@ def gap(op: str, observed: Number | CompoundGrowth, limit: Number, unit: str) ->
             return Text(f"恰为 {target},须低于 {target}", f"exactly {target}; must be below {target}")
         return Text(f"超出 {target} {amount_zh},且须低于", f"{amount} over {target}, and must be below it")
     return Text(f"须等于 {target}(相差 {amount_zh})", f"must equal {target} ({amount} off)")
+
+
+#: The words group kinds write in a result's ``observed`` and ``threshold`` (English, as the JSON keeps them),
+#: and the catalogue code each reads as in a report: guidance's ``followed`` …, a required standard's verdict.
+_WORDS = {
+    "advisory": {
+        "followed": "report.advisory.followed",
+        "not followed": "report.advisory.not_followed",
+        "not known": "report.advisory.not_known",
+        "not applicable": "report.advisory.not_applicable",
+        "advisory": "report.verdict.advisory",
+    },
+    "requires": {"pass": "report.verdict.pass", "fail": "report.verdict.fail", "incomplete": "report.verdict.unknown"},
+}
+
+
+def in_words(kind: str, value: str | None, lang: str) -> str | None:
+    """A criterion's ``observed`` or ``threshold`` as a report in ``lang`` shows it: numbers as they are,
+    the words a group kind writes (``followed``, ``advisory``, a required standard's ``fail``) from the catalogue."""
+    if value is None:
+        return None
+    words = _WORDS.get(kind)
+    if not words:
+        return value
+    if value in words:
+        return word(words[value], lang)
+    if kind == "requires" and value.endswith(": pass"):  # the threshold: "henan/five-guarantees (…): pass"
+        return value[: -len("pass")] + word(words["pass"], lang)
+    return value

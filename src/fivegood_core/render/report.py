@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from fivegood_core.kinds.display import in_words
 from fivegood_core.model.divisions import place_label
 from fivegood_core.model.results import CriterionResult, Result
 from fivegood_core.model.verdict import Overall, Verdict
 from fivegood_core.model.vocabulary import CONTROL_CHARACTERS
+from fivegood_core.render.actions import Action, ToActOn, by_article, to_act_on
 from fivegood_core.words.catalogue import render, say, word
 
 if TYPE_CHECKING:
@@ -115,29 +117,55 @@ def _lines(c: CriterionResult, lang: str, colour: bool, depth: int, out: list[st
         _lines(child, lang, colour, depth + 1, out)
 
 
+def _where(a: Action) -> str:
+    """The article an action comes under, through the requiring criteria: ``第十九条 › 二、五个确保 · 三是``."""
+    return " › ".join(x for x in (*a.within, a.article) if x)
+
+
+def _act_text(act: ToActOn, lang: str, colour: bool) -> list[str]:
+    if not act:
+        return [word("report.act.nothing", lang)]
+    out = [f"{word('report.act.heading', lang)}:"]
+    if act.failed:
+        out.append(f"  {word('report.act.failed', lang)}:")
+        for a in act.failed:
+            where = f"[{_where(a)}] " if _where(a) else ""
+            out.append(f"    {_paint(_MARK[a.verdict], a.verdict, colour)} {plain(where + a.criterion)}: {plain(a.reason.get(lang))}")
+            if a.gap is not None:
+                out.append(f"        → {word('report.act.short', lang)}: {plain(a.gap.get(lang))}")
+    if act.unknown:
+        out.append(f"  {word('report.act.unknown', lang)}:")
+        for article, group in by_article(act.unknown):
+            out.append(
+                f"    {_paint(_MARK[Verdict.UNKNOWN], Verdict.UNKNOWN, colour)} {plain(f'[{article}] ' if article else '')}{plain(', '.join(a.criterion for a in group))}"
+            )
+    if act.missing_keys:
+        out.append(f"  {word('report.missing', lang)}: {plain(', '.join(act.missing_keys))}")
+    return out
+
+
 def render_text(result: Result, lang: str = "en", colour: bool = False) -> str:
-    """A readable report: header, verdict, the criteria tree with gaps, the reward."""
+    """A readable report: header, verdict, what to act on, the reward, then the criteria tree with gaps."""
     words = _labels(lang)
     s = result.standard
     subject = result.subject
     who = " ".join(x for x in (subject.id, subject.name) if x) or "-"
+    verdict_word = _overall(result.verdict, lang)
+    v = {Overall.PASS: Verdict.PASS, Overall.FAIL: Verdict.FAIL}.get(result.verdict, Verdict.UNKNOWN)
     out = [
         plain(f"{s.id}@{s.version} — {s.title.get(lang)}" + (f" ({s.document})" if s.document else "")),
         f"{words['subject']}: {plain(who)}    {words['as_of']}: {result.as_of}",
+        f"{words['verdict']}: {_paint(verdict_word, v, colour)}",
         "",
+        *_act_text(to_act_on(result), lang, colour),
     ]
-    for c in result.criteria:
-        _lines(c, lang, colour, 0, out)
-    out.append("")
-    verdict_word = _overall(result.verdict, lang)
-    v = {Overall.PASS: Verdict.PASS, Overall.FAIL: Verdict.FAIL}.get(result.verdict, Verdict.UNKNOWN)
-    out.append(f"{words['verdict']}: {_paint(verdict_word, v, colour)}")
-    if result.missing:
-        out.append(f"{words['missing']}: {plain(', '.join(result.missing))}")
     if result.reward is not None:
         out.append(f"{words['reward']}: {plain(result.reward.reason.get(lang))}")
     for w in result.warnings:
         out.append(f"{words['warning']}: {plain(render(w, lang))}")
+    out.append("")
+    for c in result.criteria:
+        _lines(c, lang, colour, 0, out)
     return "\n".join(out) + "\n"
 
 
@@ -168,9 +196,47 @@ def _md_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> None:
     if c.gap is not None and c.verdict in (Verdict.FAIL, Verdict.UNKNOWN):
         reason += f" — **{_cell(c.gap.get(lang))}**"
     title = ("&nbsp;&nbsp;" * depth) + _cell(c.title.get(lang))
-    out.append(f"| {_MD_MARK[c.verdict]} | {_cell(c.citation)} | {title} | {_cell(c.observed)} | {_cell(c.threshold)} | {reason} |")
+    observed, threshold = in_words(c.kind, c.observed, lang), in_words(c.kind, c.threshold, lang)
+    out.append(f"| {_MD_MARK[c.verdict]} | {_cell(c.citation)} | {title} | {_cell(observed)} | {_cell(threshold)} | {reason} |")
     for child in c.below:
         _md_rows(child, lang, depth + 1, out)
+
+
+def _found(a: Action, lang: str) -> str:
+    """``found 52 m², required ≥ 60 m²``, or what there is of it."""
+    observed, threshold = in_words(a.kind, a.observed, lang), in_words(a.kind, a.threshold, lang)
+    if observed is not None and threshold is not None:
+        return say("report.act.found", observed=observed, threshold=threshold).render(lang)
+    return observed or threshold or ""
+
+
+def _act_markdown(act: ToActOn, lang: str) -> list[str]:
+    out = ["", f"## {word('report.act.heading', lang)}", ""]
+    if not act:
+        return [*out, word("report.act.nothing", lang)]
+    if act.failed:
+        out.append(f"**{word('report.act.failed', lang)}**")
+        out.append("")
+        codes = ("column.citation", "column.criterion", "column.observed", "act.short", "column.reason")
+        out.append("| " + " | ".join(word(f"report.{c}", lang) for c in codes) + " |")
+        out.append("|---|---|---|---|---|")
+        for a in act.failed:
+            gap = a.gap.get(lang) if a.gap is not None else ""
+            title = f"{_cell(a.title.get(lang))} ({_cell(a.criterion)})"
+            out.append(f"| {_cell(_where(a))} | {title} | {_cell(_found(a, lang))} | **{_cell(gap)}** | {_cell(a.reason.get(lang))} |")
+        out.append("")
+    if act.unknown:
+        out.append(f"**{word('report.act.unknown', lang)}**")
+        out.append("")
+        for article, group in by_article(act.unknown):
+            keys = ", ".join(dict.fromkeys(k for a in group for k in a.missing))
+            items = "; ".join(_cell(a.title.get(lang)) for a in group)
+            needs = f" — {_cell(say('report.act.needs', keys=keys).render(lang))}" if keys else ""
+            out.append(f"- {_cell(article) + ': ' if article else ''}{items}{needs}")
+        out.append("")
+    if act.missing_keys:
+        out.append(f"{word('report.missing', lang)}: {', '.join(markdown(k) for k in act.missing_keys)}")
+    return out
 
 
 def render_markdown(result: Result, lang: str = "en") -> str:
@@ -186,12 +252,11 @@ def render_markdown(result: Result, lang: str = "en") -> str:
         f"- {words['as_of']}: {result.as_of}",
         f"- **{words['verdict']}: {_overall(result.verdict, lang)}**",
     ]
-    if result.missing:
-        out.append(f"- {words['missing']}: {', '.join(markdown(k) for k in result.missing)}")
     if result.reward is not None:
         out.append(f"- {words['reward']}: {markdown(result.reward.reason.get(lang))}")
     for w in result.warnings:
         out.append(f"- ⚠️ {words['warning']}: {_cell(render(w, lang))}")
+    out.extend(_act_markdown(to_act_on(result), lang))
     for dim in result.criteria:
         out.extend(
             [
@@ -262,6 +327,8 @@ h1{font-size:1.5rem;margin-bottom:.2rem} .meta{color:#59636e;margin:.2rem 0}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem} th,td{border-bottom:1px solid #d8dee4;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa} td:nth-child(2){white-space:nowrap} td.mark{font-weight:700;white-space:nowrap} .pass{color:#116329} .fail{color:#a40e26} .unknown{color:#7a5a00}
 .not_applicable,.advisory,.waived{color:#59636e} .gap{display:block;font-weight:600} .chart{margin:1rem 0}
+.act{border:2px solid #d8dee4;border-radius:.5rem;padding:.2rem 1rem;margin:1rem 0 1.5rem} .act h2{margin:.6rem 0} .act h3{font-size:1.05rem;margin:.8rem 0 .2rem}
+.act td.gap{display:table-cell;min-width:10rem} .act td:first-child,.act td:nth-child(3),.act td:nth-child(4){white-space:nowrap} .act td:nth-child(2){white-space:normal} #all-criteria{margin-top:2rem}
 """
 
 
@@ -321,7 +388,8 @@ def _html_rows(c: CriterionResult, lang: str, depth: int, out: list[str]) -> Non
     out.append(
         f'<tr id="c-{escape(c.id)}"><td class="mark {c.verdict.label}">{escape(_verdict_word(c.verdict.label, lang))}</td>'
         f"<td>{escape(c.citation or '')}</td><td{pad}>{escape(c.title.get(lang))} <small>({escape(c.id)})</small></td>"
-        f"<td>{escape(c.observed or '')}</td><td>{escape(c.threshold or '')}</td><td>{escape(c.reason.get(lang))}{extra}{gap}{note}</td></tr>"
+        f"<td>{escape(in_words(c.kind, c.observed, lang) or '')}</td><td>{escape(in_words(c.kind, c.threshold, lang) or '')}</td>"
+        f"<td>{escape(c.reason.get(lang))}{extra}{gap}{note}</td></tr>"
     )
     for child in c.below:
         _html_rows(child, lang, depth + 1, out)
@@ -333,6 +401,57 @@ def _page(title: str, body: list[str], lang: str) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
         f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
     )
+
+
+def _act_html(act: ToActOn, lang: str) -> str:
+    """The section a person reads first: the decisive failures, then what is undecided and the evidence it needs."""
+    out = [f'<section id="to-act-on" class="act"><h2>{escape(word("report.act.heading", lang))}</h2>']
+    if not act:
+        out.append(f'<p id="nothing-to-act-on" class="pass">✔ {escape(word("report.act.nothing", lang))}</p>')
+    if act.failed:
+        codes: tuple[str, ...] = (
+            "column.citation",
+            "column.criterion",
+            "column.observed",
+            "column.threshold",
+            "act.short",
+            "column.reason",
+        )
+        out.append(
+            f'<h3 class="fail">{escape(word("report.act.failed", lang))}</h3><table id="act-failed"><thead><tr>'
+            + "".join(f"<th>{escape(word(f'report.{h}', lang))}</th>" for h in codes)
+            + "</tr></thead><tbody>"
+        )
+        for a in act.failed:
+            out.append(
+                f'<tr id="act-{escape("-".join(a.path))}"><td>{escape(_where(a))}</td>'
+                f'<td><a href="#c-{escape(a.criterion)}">{escape(a.title.get(lang))}</a> <small>({escape(a.criterion)})</small></td>'
+                f"<td>{escape(in_words(a.kind, a.observed, lang) or '')}</td><td>{escape(in_words(a.kind, a.threshold, lang) or '')}</td>"
+                f'<td class="gap">{escape(a.gap.get(lang) if a.gap is not None else "")}</td><td>{escape(a.reason.get(lang))}</td></tr>'
+            )
+        out.append("</tbody></table>")
+    if act.unknown:
+        codes = ("column.citation", "column.criterion", "missing")
+        out.append(
+            f'<h3 class="unknown">{escape(word("report.act.unknown", lang))}</h3><table id="act-unknown"><thead><tr>'
+            + "".join(f"<th>{escape(word(f'report.{h}', lang))}</th>" for h in codes)
+            + "</tr></thead><tbody>"
+        )
+        for article, group in by_article(act.unknown):
+            items = "<br>".join(
+                f'<a href="#c-{escape(a.criterion)}">{escape(a.title.get(lang))}</a> <small>({escape(a.criterion)})</small>' for a in group
+            )
+            keys = "<br>".join(f"<code>{escape(k)}</code>" for k in dict.fromkeys(k for a in group for k in a.missing))
+            out.append(f"<tr><td>{escape(article)}</td><td>{items}</td><td>{keys}</td></tr>")
+        out.append("</tbody></table>")
+    if act.missing_keys:
+        out.append(
+            f'<p id="act-missing">{escape(word("report.missing", lang))}: '
+            + ", ".join(f"<code>{escape(k)}</code>" for k in act.missing_keys)
+            + "</p>"
+        )
+    out.append("</section>")
+    return "".join(out)
 
 
 def render_html(result: Result, lang: str = "en") -> str:
@@ -347,13 +466,13 @@ def render_html(result: Result, lang: str = "en") -> str:
         f" · {escape(words['as_of'])}: {result.as_of}</p>",
         f'<div class="verdict v-{result.verdict.value}" id="verdict">{escape(words["verdict"])}: {escape(_overall(result.verdict, lang))}</div>',
     ]
+    body.append(_act_html(to_act_on(result), lang))
     if result.reward is not None:
         body.append(f'<p id="reward">{escape(words["reward"])}: {escape(result.reward.reason.get(lang))}</p>')
-    if result.missing:
-        body.append(f"<p>{escape(words['missing'])}: {escape(', '.join(result.missing))}</p>")
     if result.warnings:
         items = "".join(f"<li>{escape(render(w, lang))}</li>" for w in result.warnings)
         body.append(f'<div id="warnings"><p>⚠ {escape(words["warning"])}:</p><ul>{items}</ul></div>')
+    body.append(f'<h2 id="all-criteria">{escape(word("report.act.all_criteria", lang))}</h2>')
     body.append(_svg_bars([(d.title.get(lang), _leaf_counts(d)) for d in result.criteria], lang))
     for dim in result.criteria:
         body.append(
