@@ -108,13 +108,13 @@ async def read_bounded(request: Request, limit: int) -> bytes:
     """The request body, refused (413) when longer than ``limit`` bytes, before it is all read."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPProblem(413, "too_large", say("server.too_large", limit=limit))
+        raise HTTPProblem(413, say("server.too_large", limit=limit), code="too_large")
     chunks = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise HTTPProblem(413, "too_large", say("server.too_large", limit=limit))
+            raise HTTPProblem(413, say("server.too_large", limit=limit), code="too_large")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -329,7 +329,7 @@ async def batch(
     media = request.headers.get("content-type", "application/x-ndjson").split(";")[0].strip().lower()
     suffix = BATCH_TYPES.get(media)
     if suffix is None:
-        raise HTTPProblem(415, "bad_request", say("server.batch_type", got=media, expected=", ".join(BATCH_TYPES)))
+        raise HTTPProblem(415, say("server.batch_type", got=media, expected=", ".join(BATCH_TYPES)), code="bad_request")
     # Spooled to a file as it arrives, then read record by record: memory stays flat however long the body.
     spool = tempfile.NamedTemporaryFile(prefix="fivegood-batch-", suffix=suffix, delete=False)
     try:
@@ -337,7 +337,7 @@ async def batch(
         async for chunk in request.stream():
             size += len(chunk)
             if size > services.settings.max_batch_body:
-                raise HTTPProblem(413, "too_large", say("server.too_large", limit=services.settings.max_batch_body))
+                raise HTTPProblem(413, say("server.too_large", limit=services.settings.max_batch_body), code="too_large")
             spool.write(chunk)
         spool.close()
         records = read_records(spool.name, services.engine.vocabulary, name="<body>")
@@ -651,7 +651,7 @@ def _user_json(user: User) -> dict[str, Any]:
 def me(request: Request) -> Any:
     user = current_user(request)
     if user is None:
-        raise HTTPProblem(401, "login_required", say("server.login_required"), {"WWW-Authenticate": "Bearer"})
+        raise HTTPProblem(401, say("server.login_required"), {"WWW-Authenticate": "Bearer"}, code="login_required")
     return _user_json(user) | {"may": [a for a in sorted(_actions()) if user.may(a)]}
 
 

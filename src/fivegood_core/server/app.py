@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
-        problem = HTTPProblem(exc.status_code, code, say("server.http", status=exc.status_code, detail=str(exc.detail)))
+        problem = HTTPProblem(exc.status_code, say("server.http", status=exc.status_code, detail=str(exc.detail)), code=code)
         if _is_api(request):
             return ExactJSON(body(problem), status_code=exc.status_code, headers=getattr(exc, "headers", None))
         return pages.error_page(request, problem, exc.status_code)

@@ -102,10 +102,10 @@ def current_user(request: Request) -> User | None:
     if header:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
-            raise HTTPProblem(401, "login_required", say("server.bad_authorization"), {"WWW-Authenticate": "Bearer"})
+            raise HTTPProblem(401, say("server.bad_authorization"), {"WWW-Authenticate": "Bearer"}, code="login_required")
         user = services_of(request).users.token_user(secret.strip())
         if user is None:
-            raise HTTPProblem(401, "login_required", say("server.bad_token"), {"WWW-Authenticate": "Bearer"})
+            raise HTTPProblem(401, say("server.bad_token"), {"WWW-Authenticate": "Bearer"}, code="login_required")
         via = "token"
     else:
         user = _session_user(request)
@@ -166,7 +166,7 @@ def check_csrf(request: Request, given: Any) -> None:
         except BadSignature:
             expected = None
     if not isinstance(given, str) or not isinstance(expected, str) or not hmac.compare_digest(given, expected):
-        raise HTTPProblem(403, "csrf", say("server.csrf"))
+        raise HTTPProblem(403, say("server.csrf"), code="csrf")
 
 
 # --- roles ---------------------------------------------------------------------------------
@@ -180,11 +180,11 @@ def authorise(request: Request, action: str, *, csrf: Any = None) -> User:
     """
     user = current_user(request)
     if user is None:
-        raise HTTPProblem(401, "login_required", say("server.login_required"), {"WWW-Authenticate": "Bearer"})
+        raise HTTPProblem(401, say("server.login_required"), {"WWW-Authenticate": "Bearer"}, code="login_required")
     if request.method not in SAFE_METHODS and request.state.via == "session":
         check_csrf(request, csrf if csrf is not None else request.headers.get(CSRF_HEADER))
     if not user.may(action):
-        raise HTTPProblem(403, "forbidden", say("server.forbidden", user=user.name, role=user.role, action=action))
+        raise HTTPProblem(403, say("server.forbidden", user=user.name, role=user.role, action=action), code="forbidden")
     return user
 
 

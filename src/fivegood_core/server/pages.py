@@ -577,7 +577,7 @@ async def batch_upload(request: Request) -> Response:
         while chunk := await upload.read(1 << 20):
             size += len(chunk)
             if size > services.settings.max_batch_body:
-                raise HTTPProblem(413, "too_large", say("server.too_large", limit=services.settings.max_batch_body))
+                raise HTTPProblem(413, say("server.too_large", limit=services.settings.max_batch_body), code="too_large")
             spool.write(chunk)
         spool.close()
 

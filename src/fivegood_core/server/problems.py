@@ -16,7 +16,7 @@ from fivegood_core.words.catalogue import Message, render
 class HTTPProblem(FivegoodError):
     """An error the service itself raises: not logged in, not allowed, a missing CSRF token, too large."""
 
-    def __init__(self, status: int, code: str, message: Message, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: Message, headers: Mapping[str, str] | None = None, *, code: str) -> None:
         self.status = status
         self.code = code
         self.headers = dict(headers or {})
@@ -27,7 +27,7 @@ class NotFound(HTTPProblem):
     """Nothing at that address, or nothing this user may see there (the same answer, so nothing leaks)."""
 
     def __init__(self, message: Message) -> None:
-        super().__init__(404, "not_found", message)
+        super().__init__(404, message, code="not_found")
 
 
 #: Error class → (HTTP status, code), most specific first.
