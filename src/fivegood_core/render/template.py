@@ -6,30 +6,75 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+import attrs
+
 from fivegood_core.kinds.leaves import Requires, Threshold
 
 if TYPE_CHECKING:
     from fivegood_core.engine import Engine
     from fivegood_core.evaluation.compiled import CompiledStandard
+    from fivegood_core.model.definitions import Text
+    from fivegood_core.model.vocabulary import EvidenceKey
 
 
-def _uses(engine: "Engine", compiled: "CompiledStandard", on: dt.date, out: dict[str, list[str]], seen: set[str]) -> None:
+@attrs.frozen
+class Use:
+    """One criterion that reads a key: the standard, the criterion, its threshold and citation."""
+
+    ref: str
+    criterion: str
+    threshold: str = ""
+    citation: str | None = None
+    #: The criterion's title (zh and en).
+    title: "Text | None" = None
+
+    def __str__(self) -> str:
+        rule = f" ({self.threshold})" if self.threshold else ""
+        return f"{self.ref} {self.criterion}{rule}"
+
+
+@attrs.frozen
+class TemplateKey:
+    """One evidence key a template asks for: its vocabulary entry and the criteria that read it."""
+
+    key: str
+    entry: "EvidenceKey"
+    uses: tuple[Use, ...]
+
+
+def _uses(engine: "Engine", compiled: "CompiledStandard", on: dt.date, out: dict[str, list[Use]], seen: set[str]) -> None:
     if compiled.defn.ref in seen:
         return
     seen.add(compiled.defn.ref)
     for node in compiled.nodes:
         check = node.check
         for key in check.inputs:
-            rule = f" ({check.threshold})" if isinstance(check, Threshold) and check.threshold else ""
-            out.setdefault(key, []).append(f"{compiled.defn.ref} {node.defn.id}{rule}")
+            rule = str(check.threshold) if isinstance(check, Threshold) and check.threshold else ""
+            out.setdefault(key, []).append(Use(compiled.defn.ref, node.defn.id, rule, node.defn.citation, node.defn.title))
         if isinstance(check, Requires):
             _uses(engine, engine.get(check.ref, on), on, out, seen)
 
 
+def template_keys(engine: "Engine", compiled: "CompiledStandard", on: dt.date) -> list[TemplateKey]:
+    """Every evidence key the standard (and the standards it requires) reads, outside ``[subject]``, in template order.
+
+    The one list both templates (TOML and xlsx) are written from: sections in
+    order, attestations last.
+    """
+    uses: dict[str, list[Use]] = {}
+    _uses(engine, compiled, on, uses, set())
+    found = []
+    for key in sorted(uses, key=lambda k: (k.startswith("attest."), k)):
+        if key.partition(".")[0] == "subject":
+            continue
+        entry = engine.vocabulary.get(key)
+        assert entry is not None  # a standard reading an unknown key is refused when it loads
+        found.append(TemplateKey(key, entry, tuple(uses[key])))
+    return found
+
+
 def evidence_template(engine: "Engine", compiled: "CompiledStandard", on: dt.date) -> str:
     """A TOML evidence file to fill in: each key commented out, with what it means and who reads it."""
-    uses: dict[str, list[str]] = {}
-    _uses(engine, compiled, on, uses, set())
     d = compiled.defn
     lines = [
         f"# Evidence for {d.ref}: {d.title.zh} / {d.title.en}",
@@ -46,19 +91,16 @@ def evidence_template(engine: "Engine", compiled: "CompiledStandard", on: dt.dat
         f"year = {on.year}",
     ]
     section = None
-    for key in sorted(uses, key=lambda k: (k.startswith("attest."), k)):
-        head, _, name = key.partition(".")
-        if head == "subject":
-            continue
+    for item in template_keys(engine, compiled, on):
+        head, _, name = item.key.partition(".")
+        entry = item.entry
         if head != section:
             lines += ["", f"[{head}]"]
             section = head
-        entry = engine.vocabulary.get(key)
-        assert entry is not None
         unit = f", {entry.type.unit.en}" if entry.type.unit.en else ""
         label = f"{entry.label.zh} / {entry.label.en}"
         lines.append(f"# {label} — {entry.type.expected}{unit}")
-        for use in uses[key]:
+        for use in item.uses:
             lines.append(f"#   used by {use}")
         placeholder = {"flag": "true", "names": '["…"]', "by_year": "{ 2010 = 0, 2011 = 0, 2012 = 0, 2013 = 0 }", "text": '""'}.get(
             entry.type.name, "0"
