@@ -347,3 +347,51 @@ def test_an_empty_template_checks_as_incomplete_once_an_id_is_filled_in(engine: 
     assert record == {"subject": {"id": "x"}, "office": {"area_m2": 59}}
     result = engine.evaluate(record, "henan/five-guarantees", dt.date(2014, 1, 1))
     assert result.verdict.value == "fail" and result.failed == ("premises",)
+
+
+def test_a_cell_beyond_the_keys_is_an_error_row_and_an_excel_error_value_is_not_a_comment(engine: Engine, tmp_path: Path) -> None:
+    path = _sheet(tmp_path, [["subject.id", "staff.headcount"], ["a", 1, "stray"], ["#N/A", 2]])
+    (line, stray), (_, na) = list(read_xlsx(path, engine.vocabulary))
+    assert line == 2 and isinstance(stray, EvidenceError) and "evidence!C2" in str(stray)
+    assert na == {"subject": {"id": "#N/A"}, "staff": {"headcount": 2}}
+
+
+def test_a_workbook_on_a_dask_cluster_is_one_piece_read_the_same(engine: Engine, tmp_path: Path) -> None:
+    pytest.importorskip("dask")
+    from fivegood_core.batch.distributed import plan, read_piece
+
+    path = _sheet(tmp_path, [["subject.id", "staff.headcount"], ["a", 1], ["b", "x"]])
+    (piece,) = plan([str(path)])
+    assert piece.format == "xlsx"
+    got = [(line, str(e) if isinstance(e, EvidenceError) else e) for _, line, e in read_piece(piece, engine.vocabulary)]
+    want = [(line, str(e) if isinstance(e, EvidenceError) else e) for line, e in read_xlsx(path, engine.vocabulary, name=str(path))]
+    assert got == want and len(got) == 2
+
+
+def test_without_openpyxl_the_error_names_the_extra(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivegood_core.errors import FivegoodError
+
+    path = _sheet(tmp_path, [["subject.id"], ["a"]])
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now raises ImportError
+    with pytest.raises(FivegoodError, match=r"pip install 'fivegood\[xlsx\]'") as caught:
+        list(read_xlsx(path, engine.vocabulary))
+    assert "fivegood[xlsx]" in caught.value.render("zh")
+    with pytest.raises(FivegoodError, match="openpyxl"):
+        evidence_workbook(engine, engine.get("sample/office", dt.date(2024, 6, 1)), dt.date(2024, 6, 1))
+
+
+def test_the_engine_and_a_toml_template_do_not_import_openpyxl() -> None:
+    import subprocess
+
+    code = (
+        "import sys, datetime as dt\n"
+        "from fivegood_core import Engine\n"
+        "from fivegood_core.batch import read_records\n"
+        "from fivegood_core.render.template import evidence_template\n"
+        "e = Engine.from_entry_points()\n"
+        "evidence_template(e, e.get('sample/office', dt.date(2024, 6, 1)), dt.date(2024, 6, 1))\n"
+        "list(read_records('examples/ningbo/batch.csv', e.vocabulary))\n"
+        "assert 'openpyxl' not in sys.modules\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr

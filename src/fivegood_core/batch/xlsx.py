@@ -4,7 +4,7 @@
 sheet) holds one organisation per row. Its **first row holds the evidence
 keys** (``subject.id``, ``office.area_m2``, ``members.total_by_year.2012`` for
 a year of a year table), as a CSV file's header does. A row whose first cell
-is text starting with ``#`` is a comment and skipped: the template's label rows
+is text starting with ``# `` (a hash and a space) is a comment and skipped: the template's label rows
 (Chinese, English, unit) are such rows. Blank rows are skipped; a blank cell is
 unknown.
 
@@ -100,7 +100,7 @@ def _sheet(workbook: Any) -> Any:
     for wanted in SHEET_NAMES:
         if wanted in workbook.sheetnames:
             return workbook[wanted]
-    return workbook.worksheets[0]
+    return workbook.worksheets[0] if workbook.worksheets else None
 
 
 def read_xlsx(path: str | os.PathLike[str], vocabulary: Vocabulary, *, name: str | None = None) -> Iterator[Record]:
@@ -118,7 +118,9 @@ def read_xlsx(path: str | os.PathLike[str], vocabulary: Vocabulary, *, name: str
     except Exception as exc:  # openpyxl raises many kinds for a damaged file: KeyError, ValueError, XML errors…
         raise _refuse(name, say("xlsx.unreadable", error=f"{type(exc).__name__}: {exc}")) from None
     try:
-        yield from _records(_sheet(workbook), name, vocabulary)
+        sheet = _sheet(workbook)
+        if sheet is not None and hasattr(sheet, "reset_dimensions"):  # a chart sheet holds no rows
+            yield from _records(sheet, name, vocabulary)
     finally:
         workbook.close()
 
@@ -154,8 +156,8 @@ def _records(ws: Any, name: str, vocabulary: Vocabulary) -> Iterator[Record]:
                 raise _refuse(name, say("xlsx.too_long", limit=MAX_ROWS))
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
-            if isinstance(cells[0], str) and cells[0].lstrip().startswith("#"):
-                continue  # a comment: the template's label rows
+            if isinstance(cells[0], str) and (cells[0].strip() == "#" or cells[0].lstrip().startswith("# ")):
+                continue  # a comment: the template's label rows (not an Excel error value such as #N/A)
             yield number, _row(name, title, number, header, cells, vocabulary)
     except EvidenceError:
         raise

@@ -8,7 +8,7 @@ Sheet ``evidence`` (证据):
   ``office.area_m2``, ``members.total_by_year.2012``); the subject's columns
   come first (id, name, the divisions the jurisdiction names, year);
 - rows 2–4: each column's Chinese label, English label, and type and unit.
-  Their first cell starts with ``#``, which makes them comments the reader
+  Their first cell starts with ``# ``, which makes them comments the reader
   skips (:mod:`fivegood_core.batch.xlsx`);
 - rows 5 onwards: one organisation per row.
 
