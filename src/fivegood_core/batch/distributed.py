@@ -110,7 +110,7 @@ class Piece:
 
     JSON Lines: the lines starting in bytes ``[start, stop)``, the first numbered
     ``first``. Parquet: row groups ``groups``, the first row numbered ``first``.
-    CSV: the whole file. ``path`` is the name as given, used in rows and error
+    CSV and xlsx: the whole file. ``path`` is the name as given, used in rows and error
     messages; ``location`` is where workers open it (made absolute on the
     client, so a worker started in another directory finds it too).
     """
@@ -155,8 +155,8 @@ def plan(
     for number, p in enumerate(paths):
         path = str(p)
         kind = input_format(path)
-        if kind == "csv":
-            pieces.append(Piece(path, "csv"))
+        if kind in ("csv", "xlsx"):
+            pieces.append(Piece(path, kind))
         elif kind == "parquet":
             from fivegood_core.batch.parquet import row_groups
 
@@ -191,6 +191,10 @@ def read_piece(piece: Piece, vocabulary: Vocabulary) -> Iterator[SourcedRecord]:
     records: Iterable[tuple[int, Any]]
     if piece.format == "csv":
         records = read_csv(piece.location, vocabulary, name=piece.path)
+    elif piece.format == "xlsx":
+        from fivegood_core.batch.xlsx import read_xlsx
+
+        records = read_xlsx(piece.location, vocabulary, name=piece.path)
     elif piece.format == "parquet":
         from fivegood_core.batch.parquet import read_parquet
 

@@ -1,4 +1,4 @@
-"""Reading batch input: JSON Lines, CSV or Parquet records, each with its line number, a bad one as an error record."""
+"""Reading batch input: JSON Lines, CSV, Parquet or xlsx records, each with its line number, a bad one as an error record."""
 
 from __future__ import annotations
 
@@ -6,22 +6,19 @@ import csv
 import io
 import os
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Union
+from typing import Any, BinaryIO, Iterator
 
-from fivegood_core.errors import EvidenceError, FivegoodError, Problem
+from fivegood_core.batch.cells import MAX_RECORD, Record, cell_value
+from fivegood_core.errors import EvidenceError, Problem
 from fivegood_core.evidence.document import nest, parse_json_evidence
 from fivegood_core.model.vocabulary import BadValue, Vocabulary
 from fivegood_core.words.catalogue import say, shown
 
+__all__ = ["MAX_RECORD", "Record", "input_format", "read_csv", "read_jsonl", "read_records"]
+
 # CSV cells are bounded by MAX_RECORD like JSON lines; the csv module's own limit (131,072) is lower.
 csv.field_size_limit(1024 * 1024)
 
-#: A record as a reader yields it: its line (or row) number and the evidence, or the error reading it.
-Record = tuple[int, Union[dict[str, Any], FivegoodError]]
-
-
-#: The longest record accepted: far beyond one organisation's evidence, far below what would exhaust memory.
-MAX_RECORD = 1024 * 1024
 _BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe\x00\x00": "UTF-32"}
 
 
@@ -163,7 +160,7 @@ def _row(name: str, start: int, end: int, header: list[str], cells: list[str], v
             problems.append(Problem(name, start, column, say("batch.cell_not_utf8")))
             continue
         try:
-            flat[column] = _cell(column, cell.strip(), vocabulary)
+            flat[column] = cell_value(column, cell.strip(), vocabulary)
         except (BadValue, ValueError, ArithmeticError):
             entry = vocabulary.get(column) or vocabulary.get(column.rsplit(".", 1)[0])
             expected = entry.type.expected if entry else say("word.a_value")
@@ -181,24 +178,12 @@ def record_from_cells(name: str, cells: dict[str, str], vocabulary: Vocabulary, 
     return _row(name, line, line, list(cells), list(cells.values()), vocabulary)
 
 
-def _cell(column: str, cell: str, vocabulary: Vocabulary) -> Any:
-    entry = vocabulary.get(column)
-    if entry is None and column.count(".") >= 2:
-        # A year column of a by-year table: members.total_by_year.2012
-        table = vocabulary.get(column.rsplit(".", 1)[0])
-        if table is not None and table.type.name == "by_year":
-            return int(cell)
-    if entry is None or entry.type.from_text is None:
-        return cell
-    return entry.type.from_text(cell)
-
-
 #: File name endings of each batch input format.
-FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
 
 
 def input_format(path: str | os.PathLike[str]) -> str:
-    """``jsonl``, ``csv`` or ``parquet``, from the file's name; any other name is refused."""
+    """``jsonl``, ``csv``, ``parquet`` or ``xlsx``, from the file's name; any other name is refused."""
     found = FORMATS.get(Path(path).suffix.lower())
     if found is None:
         raise EvidenceError([Problem(str(path), None, None, say("batch.file_type"))])
@@ -206,12 +191,19 @@ def input_format(path: str | os.PathLike[str]) -> str:
 
 
 def read_records(path: str | os.PathLike[str], vocabulary: Vocabulary, *, name: str | None = None) -> Iterator[Record]:
-    """Records of a ``.jsonl``/``.ndjson``, ``.csv`` or ``.parquet`` file (Parquet needs pyarrow); ``name`` is what errors call it."""
+    """Records of a ``.jsonl``/``.ndjson``, ``.csv``, ``.parquet`` or ``.xlsx`` file (Parquet needs pyarrow, xlsx openpyxl).
+
+    ``name`` is what errors call the file (default its path).
+    """
     kind = input_format(path)
     if kind == "jsonl":
         return read_jsonl(path, name=name)
     if kind == "csv":
         return read_csv(path, vocabulary, name=name)
+    if kind == "xlsx":
+        from fivegood_core.batch.xlsx import read_xlsx  # imports openpyxl only when asked for
+
+        return read_xlsx(path, vocabulary, name=name)
     from fivegood_core.batch.parquet import read_parquet  # imports pyarrow only when asked for
 
     return read_parquet(path, name=name)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from fivegood_core.cli.output import destination, refuse_overwriting, stdout
+from fivegood_core.cli.output import destination, refuse_overwriting, stdout, write_bytes
 from fivegood_core.engine import Engine
 from fivegood_core.errors import FivegoodError
 from fivegood_core.model.divisions import place_label
@@ -103,16 +103,29 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     template = sub.add_parser("template", parents=[common], help="write an evidence file to fill in for a standard")
     template.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
     dated(template)
+    template.add_argument(
+        "--format",
+        "-f",
+        choices=("toml", "xlsx"),
+        default=None,
+        help="toml (an evidence file) or xlsx (a workbook, one organisation per row); default: xlsx for an --output ending .xlsx, else toml",
+    )
     template.add_argument("--output", "-o", default=None, help="write the template to this file instead of standard output")
     template.add_argument("--force", action="store_true", help="replace an existing --output file (it may hold filled-in evidence)")
 
     batch = sub.add_parser(
-        "batch", parents=[common], help="check many organisations: JSON Lines, CSV or Parquet in, one result per record out"
+        "batch", parents=[common], help="check many organisations: JSON Lines, CSV, Parquet or xlsx in, one result per record out"
     )
-    batch.add_argument("input", help="a .jsonl, .csv or .parquet file (Parquet needs fivegood[distributed])")
+    batch.add_argument("input", help="a .jsonl, .csv, .parquet or .xlsx file (Parquet needs fivegood[distributed], xlsx fivegood[xlsx])")
     batch.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
     dated(batch)
-    batch.add_argument("--format", "-f", choices=("jsonl", "csv"), default="jsonl", help="format of the rows written")
+    batch.add_argument(
+        "--format",
+        "-f",
+        choices=("jsonl", "csv", "xlsx"),
+        default="jsonl",
+        help="format of the rows written (xlsx: rows and a summary sheet)",
+    )
     batch.add_argument("--output", "-o", default=None, help="write rows here (default: standard output)")
     batch.add_argument("--summary", default=None, help="also write the summary as JSON to this file")
     batch.add_argument("--report", default=None, help="also write an HTML dashboard to this file")
@@ -243,13 +256,19 @@ def _show(args: argparse.Namespace, lang: str) -> int:
 
 
 def _template(args: argparse.Namespace, lang: str) -> int:
-    from fivegood_core.render.template import evidence_template
-
     if args.output and args.output != "-" and Path(args.output).exists() and not args.force:
         # A template is written to be filled in: writing another over it would lose someone's work.
         raise FivegoodError(say("cli.template_exists", path=args.output))
     engine = _engine(lang)
     on = args.as_of or dt.date.today()
+    xlsx = args.format == "xlsx" or (args.format is None and str(args.output or "").lower().endswith(".xlsx"))
+    if xlsx:
+        from fivegood_core.render.template_xlsx import evidence_workbook
+
+        write_bytes(evidence_workbook(engine, engine.get(args.standard, on), on), args.output)
+        return 0
+    from fivegood_core.render.template import evidence_template
+
     _write(evidence_template(engine, engine.get(args.standard, on), on), args.output)
     return 0
 
@@ -288,7 +307,7 @@ def _progress(rows: Iterator[Any], enabled: bool) -> Iterator[Any]:
 
 
 def _batch(args: argparse.Namespace, lang: str) -> int:
-    from fivegood_core.batch import CSV_COLUMNS, Tally
+    from fivegood_core.batch import Tally
 
     if args.scheduler and args.jobs > 1:
         raise FivegoodError(say("cli.scheduler_and_jobs"))
@@ -299,6 +318,46 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
     if not Path(args.input).exists():
         raise FivegoodError(say("cli.no_such_file", file=args.input))
     tally = Tally(compiled, on)
+    if args.format == "xlsx":
+        summary = _batch_xlsx(args, engine, on, tally, lang)
+    else:
+        summary = _batch_text(args, engine, on, tally, lang)
+    _print_summary(summary, lang)
+    if args.summary:
+        _write(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n", args.summary)
+    if args.report:
+        from fivegood_core.render.report import render_batch_html
+
+        _write(render_batch_html(summary, lang), args.report)
+    # Every row is written first; then a batch with any error row says so in its status.
+    return EXIT_BAD_INPUT if summary.counts.get("error") else 0
+
+
+def _batch_xlsx(args: argparse.Namespace, engine: Engine, on: dt.date, tally: Any, lang: str) -> Any:
+    from fivegood_core.batch.xlsx import RowsWorkbook
+
+    if not args.output and stdout().isatty():
+        raise FivegoodError(say("xlsx.needs_output"))
+    # Rows are streamed to openpyxl's own temporary file; the workbook is written (atomically) only at the end.
+    book = RowsWorkbook()
+    with contextlib.ExitStack() as stack:
+        for row in _progress(_rows(args, engine, on, stack), sys.stderr.isatty()):
+            tally.add(row)
+            book.add(row)
+            if row.error:
+                print(f"fivegood: {word('word.error', lang)}: {row.error_in(lang)}", file=sys.stderr)
+    summary = tally.summary()
+    import io  # imported when used, not at start-up
+
+    buffer = io.BytesIO()
+    book.finish(summary, buffer)
+    write_bytes(buffer.getvalue(), args.output)
+    return summary
+
+
+def _batch_text(args: argparse.Namespace, engine: Engine, on: dt.date, tally: Any, lang: str) -> Any:
+    from fivegood_core.batch import CSV_COLUMNS
+
     # Rows go to a temporary file renamed into place at the end: an interrupted run leaves no half output.
     with contextlib.ExitStack() as stack, destination(args.output, newline="") as out:
         import csv  # imported when used, not at start-up
@@ -314,16 +373,7 @@ def _batch(args: argparse.Namespace, lang: str) -> int:
                 out.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
             if row.error:
                 print(f"fivegood: {word('word.error', lang)}: {row.error_in(lang)}", file=sys.stderr)
-    summary = tally.summary()
-    _print_summary(summary, lang)
-    if args.summary:
-        _write(json.dumps(summary.to_json(), ensure_ascii=False, indent=2) + "\n", args.summary)
-    if args.report:
-        from fivegood_core.render.report import render_batch_html
-
-        _write(render_batch_html(summary, lang), args.report)
-    # Every row is written first; then a batch with any error row says so in its status.
-    return EXIT_BAD_INPUT if summary.counts.get("error") else 0
+    return tally.summary()
 
 
 def _print_summary(summary: Any, lang: str) -> None:

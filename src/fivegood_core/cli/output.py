@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 from fivegood_core.errors import FivegoodError
 from fivegood_core.words.catalogue import say
@@ -41,6 +41,19 @@ def _same(a: Path, b: Path) -> bool:
 @contextlib.contextmanager
 def atomic(path: str, newline: str | None = None) -> Iterator[IO[str]]:
     """A text file written under a temporary name beside ``path`` and renamed to it when the block ends without error."""
+    with _atomic(path, "w", newline) as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def atomic_bytes(path: str) -> Iterator[IO[bytes]]:
+    """A binary file (a workbook) written as :func:`atomic` writes text."""
+    with _atomic(path, "wb", None) as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def _atomic(path: str, mode: str, newline: str | None) -> Iterator[Any]:
     target = Path(path)
     try:
         import tempfile  # imported when used, not at start-up
@@ -52,8 +65,12 @@ def atomic(path: str, newline: str | None = None) -> Iterator[IO[str]]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file would be, not mkstemp's 0600
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            yield handle
+        if "b" in mode:
+            with os.fdopen(fd, mode) as handle:
+                yield handle
+        else:
+            with os.fdopen(fd, mode, encoding="utf-8", newline=newline) as handle:
+                yield handle
         os.replace(temporary, target)
     except OSError as exc:
         _remove(temporary)
@@ -86,6 +103,27 @@ def destination(path: str | None, newline: str | None = None) -> Iterator[IO[str
     try:
         yield out
         out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise FivegoodError(say("cli.cannot_write", file="<stdout>", error=str(exc.strerror or exc))) from None
+
+
+def write_bytes(data: bytes, path: str | None) -> None:
+    """``data`` (a workbook) written atomically to ``path``, or to standard output when it is not a terminal."""
+    if path and path != "-":
+        with atomic_bytes(path) as handle:
+            handle.write(data)
+        return
+    out = stdout()
+    if out.isatty():
+        # A workbook's bytes on a terminal are noise, and may be control sequences.
+        raise FivegoodError(say("xlsx.needs_output"))
+    binary: IO[bytes] = getattr(out, "buffer", None) or sys.stdout.buffer
+    try:
+        out.flush()
+        binary.write(data)
+        binary.flush()
     except BrokenPipeError:
         raise
     except OSError as exc:

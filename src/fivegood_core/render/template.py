@@ -21,12 +21,14 @@ if TYPE_CHECKING:
 
 @attrs.frozen
 class Use:
-    """One criterion that reads an evidence key: the standard version, the criterion, its citation and threshold."""
+    """One criterion that reads an evidence key: the standard version, the criterion, its citation, threshold and title."""
 
     ref: str
     criterion: str
     citation: str | None = None
     threshold: str | None = None
+    #: The criterion's title (zh and en).
+    title: Text | None = None
 
     def __str__(self) -> str:
         rule = f" ({self.threshold})" if self.threshold else ""
@@ -40,6 +42,15 @@ def keys_read(engine: "Engine", compiled: "CompiledStandard", on: dt.date) -> di
     return out
 
 
+@attrs.frozen
+class TemplateKey:
+    """One evidence key a template asks for: its vocabulary entry and the criteria that read it."""
+
+    key: str
+    entry: "EvidenceKey"
+    uses: tuple[Use, ...]
+
+
 def _uses(engine: "Engine", compiled: "CompiledStandard", on: dt.date, out: dict[str, list[Use]], seen: set[str]) -> None:
     if compiled.defn.ref in seen:
         return
@@ -48,14 +59,30 @@ def _uses(engine: "Engine", compiled: "CompiledStandard", on: dt.date, out: dict
         check = node.check
         for key in check.inputs:
             threshold = str(check.threshold) if isinstance(check, Threshold) and check.threshold else None
-            out.setdefault(key, []).append(Use(compiled.defn.ref, node.defn.id, node.defn.citation, threshold))
+            out.setdefault(key, []).append(Use(compiled.defn.ref, node.defn.id, node.defn.citation, threshold, node.defn.title))
         if isinstance(check, Requires):
             _uses(engine, engine.get(check.ref, on), on, out, seen)
 
 
+def template_keys(engine: "Engine", compiled: "CompiledStandard", on: dt.date) -> list[TemplateKey]:
+    """Every evidence key the standard (and the standards it requires) reads, outside ``[subject]``, in template order.
+
+    The one list both templates (TOML and xlsx) are written from: sections in
+    order, attestations last.
+    """
+    uses = keys_read(engine, compiled, on)
+    found = []
+    for key in sorted(uses, key=lambda k: (k.startswith("attest."), k)):
+        if key.partition(".")[0] == "subject":
+            continue
+        entry = engine.vocabulary.get(key)
+        assert entry is not None  # a standard reading an unknown key is refused when it loads
+        found.append(TemplateKey(key, entry, tuple(uses[key])))
+    return found
+
+
 def evidence_template(engine: "Engine", compiled: "CompiledStandard", on: dt.date) -> str:
     """A TOML evidence file to fill in: each key commented out, with what it means and who reads it."""
-    uses = keys_read(engine, compiled, on)
     d = compiled.defn
     lines = [
         f"# Evidence for {d.ref}: {d.title.zh} / {d.title.en}",
@@ -72,19 +99,16 @@ def evidence_template(engine: "Engine", compiled: "CompiledStandard", on: dt.dat
         f"year = {on.year}",
     ]
     section = None
-    for key in sorted(uses, key=lambda k: (k.startswith("attest."), k)):
-        head, _, name = key.partition(".")
-        if head == "subject":
-            continue
+    for item in template_keys(engine, compiled, on):
+        head, _, name = item.key.partition(".")
+        entry = item.entry
         if head != section:
             lines += ["", f"[{head}]"]
             section = head
-        entry = engine.vocabulary.get(key)
-        assert entry is not None
         unit = f", {entry.type.unit.en}" if entry.type.unit.en else ""
         label = f"{entry.label.zh} / {entry.label.en}"
         lines.append(f"# {label} — {entry.type.expected}{unit}")
-        for use in uses[key]:
+        for use in item.uses:
             lines.append(f"#   used by {use}")
         placeholder = {"flag": "true", "names": '["…"]', "by_year": "{ 2010 = 0, 2011 = 0, 2012 = 0, 2013 = 0 }", "text": '""'}.get(
             entry.type.name, "0"
@@ -101,15 +125,15 @@ class FormSection:
     criterion: str
     citation: str | None
     title: Text
-    #: The vocabulary entries of the keys, each with the criteria that read it (``ID@VERSION criterion (threshold)``).
-    fields: tuple[tuple[EvidenceKey, tuple[str, ...]], ...]
+    #: The vocabulary entries of the keys, each with the criteria that read it.
+    fields: tuple[tuple[EvidenceKey, tuple[Use, ...]], ...]
 
 
 def _required_keys(engine: "Engine", node: "Node", on: dt.date, seen: set[str]) -> list[str]:
     keys = list(node.inputs)
     for n in node.walk():
         if isinstance(n.check, Requires):
-            nested: dict[str, list[str]] = {}
+            nested: dict[str, list[Use]] = {}
             _uses(engine, engine.get(n.check.ref, on), on, nested, seen)
             keys += list(nested)
     return keys
@@ -121,8 +145,7 @@ def evidence_sections(engine: "Engine", compiled: "CompiledStandard", on: dt.dat
     An article is the highest criterion with a citation; keys of the subject
     table are left to the subject's own fields (see :func:`subject_places`).
     """
-    uses: dict[str, list[str]] = {}
-    _uses(engine, compiled, on, uses, set())
+    uses = keys_read(engine, compiled, on)
     placed: set[str] = set()
     sections: list[FormSection] = []
 

@@ -364,7 +364,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "a worker process stopped or could not start while evaluating {ref}; run with --jobs 1 to see why",
         "评估 {ref} 时有工作进程中止或无法启动;请用 --jobs 1 运行以查看原因",
     ),
-    "batch.file_type": ("expected a .jsonl, .csv or .parquet batch file", "应为 .jsonl、.csv 或 .parquet 批量文件"),
+    "batch.file_type": ("expected a .jsonl, .csv, .parquet or .xlsx batch file", "应为 .jsonl、.csv、.parquet 或 .xlsx 批量文件"),
+    "xlsx.needs_openpyxl": (
+        "spreadsheets (.xlsx) need openpyxl: pip install 'fivegood[xlsx]' (the register extra includes it)",
+        "读写电子表格(.xlsx)需要 openpyxl:pip install 'fivegood[xlsx]'(register 扩展已包含)",
+    ),
+    "xlsx.not_a_workbook": (
+        "is not an .xlsx workbook (not a zip archive); save it from the spreadsheet as Excel Workbook (.xlsx)",
+        "不是 .xlsx 工作簿(不是 zip 压缩包);请在电子表格软件中另存为 Excel 工作簿(.xlsx)",
+    ),
+    "xlsx.unreadable": ("cannot be read as an .xlsx workbook: {error}", "无法按 .xlsx 工作簿读取:{error}"),
+    "xlsx.too_big": (
+        "the workbook would unpack to more than {limit} bytes, or a part of it is compressed more than {ratio} to 1; refused",
+        "该工作簿解压后超过 {limit} 字节,或其中某部分压缩比超过 {ratio} 比 1;拒绝读取",
+    ),
+    "xlsx.too_wide": ("the key row has {columns} columns; at most {limit} are read", "键名行有 {columns} 列;最多读取 {limit} 列"),
+    "xlsx.too_long": ("the sheet has more than {limit} rows", "该工作表超过 {limit} 行"),
+    "xlsx.cell_without_key": (
+        "a cell to the right of the last key of the first row; which key is it?",
+        "该单元格位于首行最后一个键名的右侧;它属于哪个键?",
+    ),
+    "xlsx.needs_output": (
+        "--format xlsx writes a binary workbook: give --output FILE.xlsx (or redirect standard output to a file)",
+        "--format xlsx 输出二进制工作簿:请给出 --output FILE.xlsx(或将标准输出重定向到文件)",
+    ),
     "batch.parquet_needs_pyarrow": (
         "reading Parquet needs pyarrow: pip install 'fivegood[distributed]'",
         "读取 Parquet 需要 pyarrow:pip install 'fivegood[distributed]'",
