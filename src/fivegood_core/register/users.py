@@ -232,7 +232,7 @@ class Users:
     # --- changes --------------------------------------------------------------------------------
 
     @staticmethod
-    def _new_state(tx: _Tx, state: Mapping[str, Any], change: str, **values: Any) -> RowMapping:
+    def _new_state(tx: _Tx, state: Mapping[Any, Any], change: str, **values: Any) -> RowMapping:
         row = {k: state[k] for k in ("name", "role", "jurisdiction", "active", "password_hash")}
         row.update(values)
         return tx.insert(t.user_states, {**row, "change": change, "at": t.now(), "by": tx.actor})
@@ -468,7 +468,9 @@ class Users:
             detail["user"] = info.user
             if info.revoked is not None:
                 raise RefusedError(
-                    say("register.refused.token_revoked", token=token_id, revoked=info.revoked), subject=info.user, rule="tokens.revoke-once"
+                    say("register.refused.token_revoked", token=token_id, revoked=info.revoked),
+                    subject=info.user,
+                    rule="tokens.revoke-once",
                 )
             row = tx.insert(t.token_revocations, {"token_id": token_id, "revoked": t.now(), "revoked_by": tx.actor})
         return attrs.evolve(info, revoked=row["revoked"])
