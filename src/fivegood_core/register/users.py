@@ -232,7 +232,7 @@ class Users:
     # --- changes --------------------------------------------------------------------------------
 
     @staticmethod
-    def _new_state(tx: _Tx, state: Mapping[str, Any], change: str, **values: Any) -> RowMapping:
+    def _new_state(tx: _Tx, state: Mapping[Any, Any], change: str, **values: Any) -> RowMapping:
         row = {k: state[k] for k in ("name", "role", "jurisdiction", "active", "password_hash")}
         row.update(values)
         return tx.insert(t.user_states, {**row, "change": change, "at": t.now(), "by": tx.actor})
