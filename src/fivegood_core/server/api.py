@@ -186,7 +186,7 @@ def _compiled(request: Request, id: str, version: str | None, as_of: str | None)
 @router.get(
     "/standards/{id:path}/template",
     tags=["standards"],
-    responses={**ERRORS, **NOT_FOUND, 200: {"content": {"application/toml": {}, "application/json": {}}}},
+    responses={**ERRORS, **NOT_FOUND, 200: {"content": {"application/toml": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
     summary="An evidence file to fill in for a standard",
 )
 def template(
@@ -194,12 +194,22 @@ def template(
     id: str = Path(description="The standard's id, e.g. `ningbo/five-have-five-good`"),
     version: str | None = Query(None),
     as_of: str | None = Query(None, description="YYYY-MM-DD: the version in force then (default today)"),
+    format: Literal["toml", "xlsx"] = Query("toml", description="`toml` (one organisation) or `xlsx` (a workbook, one organisation a row)"),
 ) -> Response:
-    from fivegood_core.render.template import evidence_template
-
     engine = _services(request).engine
     on = _date(as_of, "as_of") or dt.date.today()
     compiled = _compiled(request, id, version, as_of)
+    if format == "xlsx":
+        from fivegood_core.render.template_xlsx import evidence_workbook
+
+        name = compiled.defn.ref.replace("/", "-").replace("@", "-") + ".xlsx"
+        return Response(
+            evidence_workbook(engine, compiled, on),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    from fivegood_core.render.template import evidence_template
+
     return Response(evidence_template(engine, compiled, on), media_type="application/toml; charset=utf-8")
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 from fivegood_core.evidence.document import parse_json_evidence
 
@@ -40,10 +40,12 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, default=_default)
 
 
-class ExactJSON(Response):
-    """A JSON answer written by :func:`dumps`."""
+class ExactJSON(JSONResponse):
+    """A JSON answer written by :func:`dumps` (a JSONResponse, so that the OpenAPI document describes it as JSON).
 
-    media_type = "application/json"
+    Routes whose data may hold decimals return it wrapped in this class
+    themselves: FastAPI would otherwise pass it through its own encoder first.
+    """
 
     def render(self, content: Any) -> bytes:
         return content.encode("utf-8") if isinstance(content, str) else dumps(content).encode("utf-8")
