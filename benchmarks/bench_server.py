@@ -187,20 +187,36 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 async def load(
-    base: str, concurrency: int, requests: int, seconds: float, bodies: list[tuple[str, bytes]], warmup: int = 0, pid: int | None = None
+    base: str,
+    concurrency: int,
+    requests: int,
+    seconds: float,
+    bodies: list[tuple[str, bytes]],
+    warmup: int = 0,
+    pid: int | None = None,
+    shared_pool: bool = False,
 ) -> dict[str, Any]:
     """`concurrency` clients sending checks until `requests` answers or `seconds` have passed.
 
-    First `warmup` checks (at least two per client) go untimed through the same client, so that every
+    Each client is an httpx ``AsyncClient`` with one connection (so ``concurrency`` connections in all);
+    with ``shared_pool`` they share one ``AsyncClient`` whose limit is ``concurrency`` connections instead,
+    which costs the load generator several times the CPU per request at 32 (httpx's pool). First
+    ``warmup`` checks (at least two per client) go untimed through the same clients, so that every
     connection is open before timing starts; their errors count too."""
     latencies: list[float] = []
     errors: list[str] = []
     issued = 0
     headers = {"content-type": "application/json"}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    if shared_pool:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        clients = [httpx.AsyncClient(base_url=base, limits=limits, timeout=60)] * concurrency
+    else:
+        clients = [httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_connections=1), timeout=60) for _ in range(concurrency)]
+    async with contextlib.AsyncExitStack() as stack:
+        for client in set(clients):
+            await stack.enter_async_context(client)
 
-        async def worker(requests: int, deadline: float) -> None:
+        async def worker(client: httpx.AsyncClient, requests: int, deadline: float) -> None:
             nonlocal issued
             while issued < requests and time.perf_counter() < deadline:
                 expected, body = bodies[issued % len(bodies)]
@@ -219,18 +235,19 @@ async def load(
                     errors.append(f"{type(e).__name__}: {e}")
 
         if warmup:
-            await asyncio.gather(*(worker(max(warmup, 2 * concurrency), time.perf_counter() + 60) for _ in range(concurrency)))
+            await asyncio.gather(*(worker(c, max(warmup, 2 * concurrency), time.perf_counter() + 60) for c in clients))
             warm_errors, errors, latencies, issued = errors, [], [], 0
         else:
             warm_errors = []
         server_cpu, client_cpu = cpu_seconds(pid) if pid else None, time.process_time()
         start = time.perf_counter()
-        await asyncio.gather(*(worker(requests, start + seconds) for _ in range(concurrency)))
+        await asyncio.gather(*(worker(c, requests, start + seconds) for c in clients))
         elapsed = time.perf_counter() - start
         server_after, client_after = cpu_seconds(pid) if pid else None, time.process_time()
     latencies.sort()
     return {
         "concurrency": concurrency,
+        "httpx_pool": "shared" if shared_pool else "one AsyncClient (one connection) per client",
         "requests": len(latencies) + len(errors),
         "ok": len(latencies),
         "errors": len(errors),
@@ -341,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
         "--warmup", type=int, default=60, help="checks sent before timing each level, through the same connections (default 60)"
     )
     parser.add_argument("--certifiers", type=int, default=32, help="clients certifying one chamber at once (default 32)")
+    parser.add_argument(
+        "--shared-pool", action="store_true", help="one httpx AsyncClient for all clients (limit = concurrency) instead of one each"
+    )
     parser.add_argument("--output", help="write the figures as JSON to this file")
     args = parser.parse_args(argv)
     levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
@@ -367,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows = []
             for c in levels:
-                row = asyncio.run(load(base, c, args.requests, args.seconds, bodies, args.warmup, pid))
+                row = asyncio.run(load(base, c, args.requests, args.seconds, bodies, args.warmup, pid, args.shared_pool))
                 rows.append(row)
                 print(
                     f"{c:>7} {row['requests']:>7} {row['errors']:>6} {row['seconds']:>8.2f} {row['checks_per_second']:>9,.0f} "
