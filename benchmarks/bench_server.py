@@ -245,7 +245,7 @@ async def load(
         elapsed = time.perf_counter() - start
         server_after, client_after = cpu_seconds(pid) if pid else None, time.process_time()
     latencies.sort()
-    return {
+    result: dict[str, Any] = {
         "concurrency": concurrency,
         "httpx_pool": "shared" if shared_pool else "one AsyncClient (one connection) per client",
         "requests": len(latencies) + len(errors),
@@ -261,6 +261,11 @@ async def load(
         "server_cpu_seconds": round(server_after - server_cpu, 2) if server_after is not None and server_cpu is not None else None,
         "client_cpu_seconds": round(client_after - client_cpu, 2),
     }
+    done = max(1, result["requests"])
+    if result["server_cpu_seconds"] is not None:
+        result["server_cpu_ms_per_check"] = round(result["server_cpu_seconds"] * 1000 / done, 2)
+    result["client_cpu_ms_per_check"] = round(result["client_cpu_seconds"] * 1000 / done, 2)
+    return result
 
 
 # --- concurrent certifications ---------------------------------------------------------------------
@@ -364,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", help="write the figures as JSON to this file")
     args = parser.parse_args(argv)
     levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
+    if args.certifiers < 2 or args.requests < 1 or args.seconds <= 0 or not levels or min(levels) < 1:
+        parser.error("--certifiers must be at least 2, --requests, --seconds and every concurrency above 0")
 
     report: dict[str, Any] = {
         "machine": machine(),
@@ -383,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         log = Path(tmp) / "server.log"
         with server(db, log) as (base, pid):
             print(
-                f"{'clients':>7} {'checks':>7} {'errors':>6} {'seconds':>8} {'checks/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'server CPU s':>12} {'client CPU s':>12}"
+                f"{'clients':>7} {'checks':>7} {'errors':>6} {'seconds':>8} {'checks/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'server CPU ms/check':>19} {'client CPU ms/check':>19}"
             )
             rows = []
             for c in levels:
@@ -391,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(row)
                 print(
                     f"{c:>7} {row['requests']:>7} {row['errors']:>6} {row['seconds']:>8.2f} {row['checks_per_second']:>9,.0f} "
-                    f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['server_cpu_seconds'] or 0:>12.2f} {row['client_cpu_seconds']:>12.2f}"
+                    f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['server_cpu_ms_per_check'] or 0:>19.2f} {row['client_cpu_ms_per_check']:>19.2f}"
                 )
                 for e in row["error_examples"]:
                     print(f"        error: {e}")
