@@ -14,13 +14,16 @@ also when something fails.
    (`ningbo/five-have-five-good`, as of 2010-12-01) and, in turn, evidence
    that passes (`examples/ningbo/jiangbei-certified.toml`), fails
    (`jiangbei-failed.toml`) and is incomplete (the first without its office
-   area), from 1, 8 and 32 concurrent clients (an httpx `AsyncClient` whose
-   connection limit is the concurrency), each level stopped at `--requests`
-   answers or `--seconds`, whichever comes first, after a warm-up. Every answer
+   area), from 1, 8 and 32 concurrent clients (each an httpx `AsyncClient`
+   with one connection, so as many connections as clients, all in one asyncio
+   thread; `--shared-pool` gives them one `AsyncClient` whose limit is the
+   concurrency instead, which costs the generator far more CPU at 32), each
+   level stopped at `--requests` answers or `--seconds`, whichever comes first,
+   after a warm-up over the same connections. Every answer
    must be 200 with the expected verdict; anything else is an error, and any
    error fails the run (exit status 1). Reported: checks per second, p50 and p99
-   latency, errors, and the CPU seconds the server and the load generator each
-   used (from /proc: they share this machine's cores).
+   latency, errors, and the CPU time per check the server and the load
+   generator each used (from /proc: they share this machine's cores).
 2. **Concurrent certifications.** The Jiangbei chamber is submitted and
    assessed through the API, then 32 clients, each with its own connection
    already open, certify it at once. Exactly one must get 200 and the rest 409,
