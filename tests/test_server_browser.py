@@ -7,6 +7,7 @@ through playwright, in English and in Chinese. Screenshots of every page are kep
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import socket
@@ -17,8 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-
-from server_helpers import NINGBO, PASSWORD, engine, evidence
+from server_helpers import NINGBO, PASSWORD, engine, evidence, example_bytes
 from test_html_browser import FLAGS, chromium  # noqa: F401  (the fixture: skips locally, fails under CI without chromium)
 
 pytest.importorskip("playwright", reason="the browser tests need playwright")
@@ -80,6 +80,10 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
     users = server.app.state.services.users
     users.add("wang", "assessor", PASSWORD, actor="setup")
     users.add("li", "approver", PASSWORD, actor="setup")
+    # Another chamber, already assessed and failed, so that the dashboard draws its chart of failed criteria.
+    register = server.app.state.services.register
+    register.submit(NINGBO, example_bytes("ningbo/jiangbei-failed"), "jiangbei-failed.toml", on=dt.date(2010, 12, 1), actor="setup")
+    register.assess(NINGBO, "jiangbei-zhuangqiao", as_of=dt.date(2010, 12, 1), actor="setup")
     try:
         yield server
     finally:
@@ -212,6 +216,7 @@ def test_assessor_submits_and_approver_certifies(chromium: str, live: LiveServer
             row = page2.locator("#subjects tr", has_text=SUBJECT)
             expect(row).to_contain_text(words["certified"])
             expect(page2.locator("#reward-totals")).to_contain_text("¥15,000")
+            expect(page2.locator("svg.chart rect.bar-fail")).to_have_count(2)  # no premises, no rules: the other chamber
             page2.screenshot(path=str(artifacts / f"{lang}-5-dashboard.png"), full_page=True)
             seen2.check(refused=1)
         finally:

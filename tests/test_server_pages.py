@@ -9,7 +9,7 @@ import pytest
 from server_helpers import EXAMPLES, NINGBO, PASSWORD, Service, bearer, csrf_of, evidence, example_bytes
 
 STANDARD = "ningbo/five-have-five-good"
-HOSTILE = ['<img src=x onerror=alert(1)>', '"><script>alert(1)</script>', "{{7*7}}</td></tr><tr><td>"]
+HOSTILE = ["<img src=x onerror=alert(1)>", '"><script>alert(1)</script>', "{{7*7}}</td></tr><tr><td>"]
 
 
 def form_fields(ev: dict[str, Any]) -> dict[str, str]:
@@ -111,7 +111,9 @@ def test_login_needs_the_csrf_token_and_the_right_password(service: Service) -> 
     assert wrong.status_code == unknown.status_code == 401
     message = re.search(r'class="error" role="alert">([^<]+)<', wrong.text)
     assert message and message.group(1) in unknown.text  # the same words: names are not revealed
-    ok = c.post("/login", data={"name": "wang", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/x"}, follow_redirects=False)
+    ok = c.post(
+        "/login", data={"name": "wang", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/x"}, follow_redirects=False
+    )
     assert ok.status_code == 303 and ok.headers["location"] == "/"
     cookie = ok.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
@@ -155,27 +157,53 @@ def test_an_approver_certifies_from_the_subjects_page_and_the_ledger_shows_it_on
     assessor = service.user("wang", "assessor")
     service.user("li", "approver")
     c = service.client
-    c.post(f"/api/v1/register/programmes/{NINGBO}/submissions", params={"on": "2010-12-01"}, content=example_bytes("ningbo/jiangbei-certified"), headers={**bearer(assessor), "content-type": "application/toml"})
+    c.post(
+        f"/api/v1/register/programmes/{NINGBO}/submissions",
+        params={"on": "2010-12-01"},
+        content=example_bytes("ningbo/jiangbei-certified"),
+        headers={**bearer(assessor), "content-type": "application/toml"},
+    )
     c.post(f"/api/v1/register/programmes/{NINGBO}/subjects/jiangbei-cicheng/assess", json={"as_of": "2010-12-15"}, headers=bearer(assessor))
     service.login("li")
     page = c.get(f"/programmes/{NINGBO}/subjects/jiangbei-cicheng", params={"lang": "en"})
     assert 'id="certify"' in page.text
     token = csrf_of(page.text)
-    r = c.post(f"/programmes/{NINGBO}/subjects/jiangbei-cicheng/certify", data={"csrf_token": token, "on": "2010-12-20"}, follow_redirects=False)
+    r = c.post(
+        f"/programmes/{NINGBO}/subjects/jiangbei-cicheng/certify", data={"csrf_token": token, "on": "2010-12-20"}, follow_redirects=False
+    )
     assert r.status_code == 303
     again = c.post(f"/programmes/{NINGBO}/subjects/jiangbei-cicheng/certify", data={"csrf_token": token, "on": "2010-12-21"})
     assert again.status_code == 409 and 'id="refused"' in again.text
     page = c.get(f"/programmes/{NINGBO}/subjects/jiangbei-cicheng").text
     assert page.count('class="ledger-entry"') == 1 and "¥15,000" in page
     assert '<td class="actor">li</td>' in page
+    # The district by its name as well as its code, the decision in words, the audit time to the second.
+    assert "Jiangbei <code>330205</code>" in page and "<td>certified</td>" in page
+    assert re.search(r'<time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</time>', page)
     dashboard = c.get(f"/programmes/{NINGBO}", params={"lang": "zh"}).text
     assert "jiangbei-cicheng" in dashboard and "¥15,000" in dashboard and "已认定" in dashboard
+    assert "<td>江北区</td>" in dashboard and "认定 2010-12-20" in dashboard
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_two_form_fields_read_alike(service: Service, lang: str) -> None:
+    """The five goods share one vocabulary label ("assessor attests"): each is named by the criterion that reads it."""
+    page = service.client.get(f"/standards/{STANDARD}/form", params={"lang": lang}).text
+    labels = re.findall(r'<label for="f-[^"]+">(.*?)</label>', page, re.S)
+    assert len(labels) == len(set(labels)), labels
+    assert ("领导班子好" if lang == "zh" else "Good leadership team") in page
+    # A citation that is the title itself is not said twice.
+    assert "五有</span> 五有" not in page
 
 
 def test_an_assessor_sees_no_approvers_buttons(service: Service) -> None:
     assessor = service.user("wang", "assessor")
     c = service.client
-    c.post(f"/api/v1/register/programmes/{NINGBO}/submissions", content=example_bytes("ningbo/jiangbei-certified"), headers={**bearer(assessor), "content-type": "application/toml"})
+    c.post(
+        f"/api/v1/register/programmes/{NINGBO}/submissions",
+        content=example_bytes("ningbo/jiangbei-certified"),
+        headers={**bearer(assessor), "content-type": "application/toml"},
+    )
     service.login("wang")
     page = c.get(f"/programmes/{NINGBO}/subjects/jiangbei-cicheng").text
     assert 'id="certify"' not in page and "/assess" in page
@@ -191,7 +219,12 @@ def test_hostile_names_are_escaped_in_every_page(service: Service, hostile: str)
     import json
 
     c = service.client
-    r = c.post(f"/api/v1/register/programmes/{NINGBO}/submissions", params={"on": "2010-12-01"}, content=json.dumps(ev, ensure_ascii=False).encode(), headers={**bearer(assessor), "content-type": "application/json"})
+    r = c.post(
+        f"/api/v1/register/programmes/{NINGBO}/submissions",
+        params={"on": "2010-12-01"},
+        content=json.dumps(ev, ensure_ascii=False).encode(),
+        headers={**bearer(assessor), "content-type": "application/json"},
+    )
     assert r.status_code == 200, r.text
     c.post(f"/api/v1/register/programmes/{NINGBO}/subjects/jiangbei-cicheng/assess", json={"as_of": "2010-12-15"}, headers=bearer(assessor))
     service.login("wang")
@@ -215,7 +248,12 @@ def test_a_spreadsheet_or_json_lines_upload_gives_the_batch_dashboard(service: S
     page = c.get("/batch").text
     token = csrf_of(page)
     source = EXAMPLES / "ningbo" / "batch.jsonl"
-    r = c.post("/batch", data={"standard": STANDARD, "as_of": "2010-12-01", "csrf_token": token}, files={"file": ("batch.jsonl", source.read_bytes())}, params={"lang": "en"})
+    r = c.post(
+        "/batch",
+        data={"standard": STANDARD, "as_of": "2010-12-01", "csrf_token": token},
+        files={"file": ("batch.jsonl", source.read_bytes())},
+        params={"lang": "en"},
+    )
     assert r.status_code == 200, r.text
     counts = dict(re.findall(r'class="card s-(\w+)"><b>(\d+)</b>', r.text))
     assert sum(int(v) for v in counts.values()) == len(source.read_text(encoding="utf-8").splitlines())

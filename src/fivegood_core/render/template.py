@@ -102,14 +102,14 @@ class FormSection:
     citation: str | None
     title: Text
     #: The vocabulary entries of the keys, each with the criteria that read it (``ID@VERSION criterion (threshold)``).
-    fields: tuple[tuple[EvidenceKey, tuple[str, ...]], ...]
+    fields: tuple[tuple[EvidenceKey, tuple[Use, ...]], ...]
 
 
 def _required_keys(engine: "Engine", node: "Node", on: dt.date, seen: set[str]) -> list[str]:
     keys = list(node.inputs)
     for n in node.walk():
         if isinstance(n.check, Requires):
-            nested: dict[str, list[str]] = {}
+            nested: dict[str, list[Use]] = {}
             _uses(engine, engine.get(n.check.ref, on), on, nested, seen)
             keys += list(nested)
     return keys
@@ -121,7 +121,7 @@ def evidence_sections(engine: "Engine", compiled: "CompiledStandard", on: dt.dat
     An article is the highest criterion with a citation; keys of the subject
     table are left to the subject's own fields (see :func:`subject_places`).
     """
-    uses: dict[str, list[str]] = {}
+    uses: dict[str, list[Use]] = {}
     _uses(engine, compiled, on, uses, set())
     placed: set[str] = set()
     sections: list[FormSection] = []
