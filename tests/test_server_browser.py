@@ -18,15 +18,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+import uvicorn
 from server_helpers import NINGBO, PASSWORD, engine, evidence, example_bytes
 from test_html_browser import FLAGS, chromium  # noqa: F401  (the fixture: skips locally, fails under CI without chromium)
 
-pytest.importorskip("playwright", reason="the browser tests need playwright")
-
-import uvicorn  # noqa: E402
-
-from fivegood_core.server.app import create_app  # noqa: E402
-from fivegood_core.server.settings import Settings  # noqa: E402
+from fivegood_core.server.app import create_app
+from fivegood_core.server.settings import Settings
 
 SUBJECT = "jiangbei-cicheng"
 JIANGBEI = "330205"
@@ -187,6 +184,8 @@ def test_assessor_submits_and_approver_certifies(chromium: str, live: LiveServer
             act = page.locator("#to-act-on")
             expect(act).to_contain_text(words["nothing"])
             assert act.locator("li").count() == 0
+            rules = page.locator("table.criteria tr", has=page.locator("code", has_text=re.compile(r"^has-rules$")))
+            expect(rules.locator("td").nth(2)).to_have_text("是" if lang == "zh" else "yes")  # a flag reads as yes or no
             page.screenshot(path=str(artifacts / f"{lang}-2-scorecard.png"), full_page=True)
             seen.check()
 
