@@ -177,8 +177,23 @@ def test_an_approver_certifies_from_the_subjects_page_and_the_ledger_shows_it_on
     page = c.get(f"/programmes/{NINGBO}/subjects/jiangbei-cicheng").text
     assert page.count('class="ledger-entry"') == 1 and "¥15,000" in page
     assert '<td class="actor">li</td>' in page
+    # The district by its name as well as its code, the decision in words, the audit time to the second.
+    assert "Jiangbei <code>330205</code>" in page and "<td>certified</td>" in page
+    assert re.search(r'<time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</time>', page)
     dashboard = c.get(f"/programmes/{NINGBO}", params={"lang": "zh"}).text
     assert "jiangbei-cicheng" in dashboard and "¥15,000" in dashboard and "已认定" in dashboard
+    assert "<td>江北区</td>" in dashboard and "认定 2010-12-20" in dashboard
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_two_form_fields_read_alike(service: Service, lang: str) -> None:
+    """The five goods share one vocabulary label ("assessor attests"): each is named by the criterion that reads it."""
+    page = service.client.get(f"/standards/{STANDARD}/form", params={"lang": lang}).text
+    labels = re.findall(r'<label for="f-[^"]+">(.*?)</label>', page, re.S)
+    assert len(labels) == len(set(labels)), labels
+    assert ("领导班子好" if lang == "zh" else "Good leadership team") in page
+    # A citation that is the title itself is not said twice.
+    assert "五有</span> 五有" not in page
 
 
 def test_an_assessor_sees_no_approvers_buttons(service: Service) -> None:

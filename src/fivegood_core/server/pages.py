@@ -10,8 +10,10 @@ calls the API makes; Jinja2 escapes every value for HTML.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import tempfile
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
@@ -76,6 +78,21 @@ def _text(value: Any, lang: str) -> str:
     return str(value)
 
 
+@functools.lru_cache(maxsize=1)
+def _divisions() -> dict[str, Any]:
+    from fivegood_core.model import divisions
+
+    return {d.code: d for d in sorted(divisions.all_divisions(), key=lambda d: d.valid_from)}
+
+
+def _place(value: Any, lang: str) -> str:
+    """A division's name in ``lang`` for its code (``330205`` → 江北区 / Jiangbei); any other value as it is."""
+    d = _divisions().get(value) if isinstance(value, str) else None
+    if d is None:
+        return "" if value is None else str(value)
+    return str(d.zh if lang == "zh" else d.en)
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
     """Render ``template`` in the request's language, with the user, a CSRF token and the words catalogue."""
     lang = language(request)
@@ -96,6 +113,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         "switch_url": request.url.path + "?" + urlencode(query),
         "path": request.url.path,
         "q": lambda value: quote(str(value), safe="/@"),
+        "place": lambda value: _place(value, lang),
     }
     html = _env.get_template(template).render(**values, **context)
     response = HTMLResponse(html, status_code=status)
@@ -170,12 +188,14 @@ def _form_page(
 ) -> Response:
     on = _date(values.get("_as_of"), "as_of") or dt.date.today()
     engine = services_of(request).engine
+    sections = evidence_sections(engine, compiled, on)
     return page(
         request,
         "form.html",
         status=status,
         standard=compiled.defn,
-        sections=evidence_sections(engine, compiled, on),
+        sections=sections,
+        named=_field_titles(engine, sections, on),
         places=subject_places(compiled, on),
         values=values,
         problems=problems or {},
@@ -183,6 +203,28 @@ def _form_page(
         as_of=values.get("_as_of") or on.isoformat(),
         programme=programme,
     )
+
+
+def _field_titles(engine: Any, sections: Any, on: dt.date) -> dict[str, Text]:
+    """Fields whose vocabulary label another field on the form shares ("assessor attests", five times over),
+    each named by the title of the criterion that reads it, so that no two fields read alike."""
+    labels = Counter((entry.label.en, entry.label.zh) for s in sections for entry, _ in s.fields)
+    titles: dict[str, dict[str, Text]] = {}
+    out: dict[str, Text] = {}
+    for s in sections:
+        for entry, uses in s.fields:
+            if labels[(entry.label.en, entry.label.zh)] < 2 or not uses:
+                continue
+            use = uses[0]
+            if use.ref not in titles:
+                try:
+                    titles[use.ref] = {n.defn.id: n.defn.title for n in engine.get(use.ref, on).nodes}
+                except FivegoodError:
+                    titles[use.ref] = {}
+            title = titles[use.ref].get(use.criterion)
+            if title is not None:
+                out[entry.key] = title
+    return out
 
 
 def _evidence_from_form(form: FormData, compiled: Any) -> tuple[dict[str, Any], dict[str, str]]:
