@@ -186,7 +186,11 @@ def _compiled(request: Request, id: str, version: str | None, as_of: str | None)
 @router.get(
     "/standards/{id:path}/template",
     tags=["standards"],
-    responses={**ERRORS, **NOT_FOUND, 200: {"content": {"application/toml": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
+    responses={
+        **ERRORS,
+        **NOT_FOUND,
+        200: {"content": {"application/toml": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+    },
     summary="An evidence file to fill in for a standard",
 )
 def template(
@@ -557,7 +561,20 @@ async def submit(request: Request, programme: str, on: str | None = Query(None))
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     filename = "evidence.toml" if media in ("application/toml", "text/toml", "text/plain") else "evidence.json"
     reg = _services(request).register
-    return await run_in_threadpool(reg.submit, prog.ref, content, filename, on=day, actor=user.name)
+
+    def store() -> Any:
+        checked_subject_id(reg.parse(content, filename), filename)
+        return reg.submit(prog.ref, content, filename, on=day, actor=user.name)
+
+    return await run_in_threadpool(store)
+
+
+def checked_subject_id(doc: Any, filename: str) -> None:
+    """Refuse evidence whose ``subject.id`` is not an id the API and the pages can address (``../x``, ``<b>``, ``a/b``)."""
+    table = doc.get("subject") if isinstance(doc, dict) else None
+    found = table.get("id") if isinstance(table, dict) else None
+    if isinstance(found, str) and (len(found) > 200 or not re.fullmatch(SUBJECT_ID, found)):
+        raise EvidenceError([Problem(filename, None, "subject.id", say("server.bad_subject_id", got=repr(found)[:80]))])
 
 
 def _subject_op(request: Request, action: str, programme: str, subject: str, on: dt.date | None) -> tuple[User, Programme]:
