@@ -253,3 +253,21 @@ def test_hostile_names_are_escaped_on_every_page(service: Service) -> None:
         page = c.get(url).text
         assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in c.get(f"/programmes/{NINGBO}").text
+
+
+def test_an_unusable_register_is_named_in_the_log_not_to_callers(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    where = str(tmp_path / "no-such-folder" / "register.sqlite3")
+    s = Service(where)
+    try:
+        with caplog.at_level("WARNING", logger="fivegood.server"):
+            health = s.client.get("/api/v1/health")
+            r = s.client.get("/api/v1/register/programmes", headers=bearer("fg_whatever"))
+            page = s.client.get("/programmes", headers=bearer("fg_whatever"))
+    finally:
+        s.close()
+    assert health.status_code == 200 and health.json()["database"] == "unavailable"
+    assert r.status_code == 503 and r.json()["error"]["code"] == "register_unavailable"
+    assert page.status_code == 503
+    for answer in (health.text, r.text, page.text):
+        assert "no-such-folder" not in answer and str(tmp_path) not in answer
+    assert "no-such-folder" in caplog.text  # the operator is told why

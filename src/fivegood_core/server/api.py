@@ -29,6 +29,7 @@ from fivegood_core.render.docgen import standard_json, standard_summary
 from fivegood_core.render.jsonschema import batch_row_schema, evidence_schema, result_schema
 from fivegood_core.server.auth import authorise, current_user, services_of, visible
 from fivegood_core.server.jsonio import ExactJSON, loads
+from fivegood_core.server.observe import logger
 from fivegood_core.server.problems import ERROR_SCHEMA, HTTPProblem, NotFound
 from fivegood_core.server.services import Services
 from fivegood_core.version import installed_version
@@ -138,7 +139,9 @@ def health(request: Request) -> Any:
     try:
         _ = services.register  # opening it (creating or upgrading it, as configured) is the check
     except FivegoodError as e:
-        register, error = "unavailable", e.render("en")
+        # Why is logged for the operator; the answer, to anyone, says only that it is unavailable (no address, user or path).
+        logger.warning("register unavailable: %s", e.render("en"))
+        register, error = "unavailable", say("server.unavailable").render("en")
     return {
         "status": "ok",
         "version": installed_version(),

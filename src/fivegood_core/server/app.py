@@ -21,10 +21,11 @@ from starlette.staticfiles import StaticFiles
 
 from fivegood_core.engine import Engine
 from fivegood_core.errors import EvidenceError, FivegoodError, Problem
+from fivegood_core.register.errors import UnavailableError
 from fivegood_core.server import api, pages
 from fivegood_core.server.auth import screened
 from fivegood_core.server.jsonio import ExactJSON
-from fivegood_core.server.observe import Metrics, RequestLog
+from fivegood_core.server.observe import Metrics, RequestLog, logger
 from fivegood_core.server.problems import HTTPProblem, body, status_of
 from fivegood_core.server.services import Services
 from fivegood_core.server.settings import Settings
@@ -145,6 +146,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @app.exception_handler(FivegoodError)
     async def fivegood_error(request: Request, exc: FivegoodError) -> Response:
         exc = screened(request, exc)
+        if isinstance(exc, UnavailableError):
+            # Why (the database's address, its user, a file's path) is for the operator's log, not for any caller.
+            logger.warning("register unavailable: %s", exc.render("en"))
+            exc = HTTPProblem(503, say("server.unavailable"), code="register_unavailable")
         status, _ = status_of(exc)
         headers = exc.headers if isinstance(exc, HTTPProblem) else None
         if _is_api(request):

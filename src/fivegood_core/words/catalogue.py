@@ -711,6 +711,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "expected an id of letters, digits, '-', '_' and '.' between them (at most 200 characters), got {got}",
         "应为由字母、数字、'-'、'_' 及其间的 '.' 组成的标识(至多 200 个字符),实际为 {got}",
     ),
+    "server.unavailable": (
+        "the register cannot be used just now; the service's log says why",
+        "登记册暂时无法使用;原因见服务日志",
+    ),
     "server.cross_site": (
         "a change sent from another site is refused; use the form on this site",
         "拒绝来自其他网站的修改请求;请使用本网站的表单",
