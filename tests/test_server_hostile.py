@@ -271,3 +271,82 @@ def test_an_unusable_register_is_named_in_the_log_not_to_callers(tmp_path: Path,
     for answer in (health.text, r.text, page.text):
         assert "no-such-folder" not in answer and str(tmp_path) not in answer
     assert "no-such-folder" in caplog.text  # the operator is told why
+
+
+def test_a_csrf_token_of_another_browser_or_in_the_address_is_refused(service: Service) -> None:
+    s = service
+    c = _logged_in(s, "liming", "approver")
+    other = TestClient(s.app)
+    theirs = csrf_of(other.get("/login").text)
+    mine = csrf_of(c.get("/").text)
+    assert theirs != mine
+    assert c.post("/logout", data={"csrf_token": theirs}, follow_redirects=False).status_code == 403
+    assert c.post("/logout", params={"csrf_token": mine}, follow_redirects=False).status_code == 403
+    url = f"/api/v1/register/programmes/{NINGBO}/nominations"
+    body = {"subject": "zhenhai-x", "district": "镇海区"}
+    assert c.post(url, json=body, params={"csrf_token": mine}).status_code == 403
+    assert c.post(url, json=body, headers={"X-CSRF-Token": theirs}).status_code == 403
+    assert c.get("/api/v1/register/subjects").json() == []
+    assert c.post(url, json=body, headers={"X-CSRF-Token": mine}).status_code != 403  # its own token: past the check
+
+
+def test_an_expired_session_is_nobody(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    s = service
+    s.user("root", "admin")
+    signer = URLSafeTimedSerializer(s.services.settings.secret_key, salt="fivegood-session")
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now - s.services.settings.session_seconds - 60)
+    old = signer.dumps({"u": "root"})
+    monkeypatch.setattr(time, "time", lambda: now - 60)
+    fresh = signer.dumps({"u": "root"})
+    monkeypatch.undo()
+    for cookie, status in ((old, 401), (fresh, 200)):
+        c = TestClient(s.app)
+        c.cookies.set("fivegood_session", cookie)
+        assert c.get("/api/v1/me").status_code == status
+
+
+def test_variants_of_a_throttled_name_neither_log_in_nor_lift_the_throttle(service: Service) -> None:
+    s = service
+    s.user("liming", "approver")
+    c = TestClient(s.app)
+    token = csrf_of(c.get("/login").text)
+
+    def attempt(name: str, password: str) -> int:
+        return c.post("/login", data={"name": name, "password": password, "csrf_token": token}, follow_redirects=False).status_code
+
+    for _ in range(5):
+        assert attempt("liming", "wrong password!") == 401
+    for variant in ("LIMING", " liming", "liming ", "liming\t", "Liming"):
+        assert attempt(variant, "correct horse battery") == 401  # another name: never this user's login
+    assert attempt("liming", "correct horse battery") == 429  # still throttled
+
+
+def test_a_scorecard_for_a_subject_without_a_name_is_a_page(service: Service) -> None:
+    r = service.client.post("/standards/ningbo/five-have-five-good/form", data={"subject.id": "x", "_as_of": "2010-12-01"})
+    assert r.status_code in (200, 422), r.text[:300]
+
+
+def test_hostile_texts_of_a_plugin_standard_are_escaped(tmp_path: Path, make_engine: object) -> None:
+    from fivegood_core.server.app import create_app
+    from fivegood_core.server.settings import Settings
+    from helpers import standard
+
+    hostile = '<script>alert(1)</script>\\"><img src=x onerror=alert(2)>{{7*7}}'
+    body = f'\n[[criterion]]\nid = "n"\nkind = "threshold"\ntitle = {{ zh = "{hostile}", en = "{hostile}" }}\nkey = "staff.headcount"\nop = ">="\nvalue = 5\n'
+    engine = make_engine(standard(body))  # type: ignore[operator]
+    c = TestClient(create_app(Settings(db=str(tmp_path / "r.sqlite3")), engine=engine))
+    for url in ("/", "/standards/test/std", "/standards/test/std/form"):
+        page = c.get(url)
+        assert page.status_code == 200, url
+        assert "<script>alert" not in page.text and "<img src=x" not in page.text, url
+    assert "&lt;script&gt;" in c.get("/standards/test/std").text
+    r = c.post("/standards/test/std/form", data={"staff.headcount": "2", "subject.id": "x"})  # a subject without a name
+    assert r.status_code == 200, r.text[:300]
+    assert "<script>alert" not in r.text and "<img src=x" not in r.text
+    r = c.post("/standards/test/std/form/problems", data={"staff.headcount": "<script>"})
+    assert r.headers["content-type"].startswith("application/json")
