@@ -350,3 +350,12 @@ def test_hostile_texts_of_a_plugin_standard_are_escaped(tmp_path: Path, make_eng
     assert "<script>alert" not in r.text and "<img src=x" not in r.text
     r = c.post("/standards/test/std/form/problems", data={"staff.headcount": "<script>"})
     assert r.headers["content-type"].startswith("application/json")
+
+
+def test_made_up_methods_do_not_grow_the_counters(service: Service) -> None:
+    c = service.client
+    for i in range(50):
+        assert c.request(f"X{i}YZ", "/api/v1/health").status_code == 405
+    text = c.get("/metrics").text
+    assert "X7YZ" not in text
+    assert 'method="OTHER",route="/api/v1/health",status="405"} 50' in text
