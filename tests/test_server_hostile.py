@@ -359,3 +359,36 @@ def test_made_up_methods_do_not_grow_the_counters(service: Service) -> None:
     text = c.get("/metrics").text
     assert "X7YZ" not in text
     assert 'method="OTHER",route="/api/v1/health",status="405"} 50' in text
+
+
+def test_a_client_that_leaves_mid_body_is_no_server_error(service: Service, caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    sent: list[dict[str, object]] = []
+    messages = iter([{"type": "http.request", "body": b"name=a", "more_body": True}, {"type": "http.disconnect"}])
+
+    async def receive() -> dict[str, object]:
+        return next(messages)
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/login",
+        "raw_path": b"/login",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/x-www-form-urlencoded"), (b"content-length", b"100")],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    with caplog.at_level("INFO", logger="fivegood.server"):
+        asyncio.run(service.app(scope, receive, send))
+    assert sent[0]["status"] == 400
+    assert "POST /login 400" in caplog.text

@@ -16,6 +16,7 @@ from typing import Any, AsyncIterator
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
@@ -155,6 +156,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         if _is_api(request):
             return ExactJSON(body(exc), status_code=status, headers=headers)
         return pages.error_page(request, exc, status, headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The client went away before sending its whole body: nobody to answer, and no traceback for the log.
+        return Response(status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
