@@ -392,3 +392,52 @@ def test_a_client_that_leaves_mid_body_is_no_server_error(service: Service, capl
         asyncio.run(service.app(scope, receive, send))
     assert sent[0]["status"] == 400
     assert "POST /login 400" in caplog.text
+
+
+def test_a_login_replaces_the_session_and_csrf_cookies_it_found(service: Service) -> None:
+    s = service
+    s.user("liming", "approver")
+    c = TestClient(s.app)
+    planted = csrf_of(c.get("/login").text)  # a token an attacker could have planted before the login
+    s.login("liming", client=c)
+    after = csrf_of(c.get("/").text)
+    assert after != planted
+    url = f"/api/v1/register/programmes/{NINGBO}/nominations"
+    assert c.post(url, json={"subject": "zhenhai-x", "district": "镇海区"}, headers={"X-CSRF-Token": planted}).status_code == 403
+    assert c.post(url, json={"subject": "zhenhai-x", "district": "镇海区"}).status_code == 403  # no header at all
+
+
+def test_a_henan_user_sees_nothing_of_ningbo_on_the_pages(service: Service) -> None:
+    s = service
+    _submit_jiangbei(s, s.user("wangfang", "assessor"))
+    s.user("zhengzhou-ops", "approver", "henan")
+    c = s.login("zhengzhou-ops", client=TestClient(s.app))
+    assert "ningbo" not in c.get("/programmes").text
+    for url in (
+        f"/programmes/{NINGBO}",
+        f"/programmes/{NINGBO}/subjects/jiangbei-cicheng",
+        f"/programmes/{HENAN}/subjects/jiangbei-cicheng",
+    ):
+        r = c.get(url)
+        assert r.status_code == 404, url
+        assert "江北区慈城镇商会" not in r.text
+    token = csrf_of(c.get("/programmes").text)
+    r = c.post(f"/programmes/{NINGBO}/subjects/jiangbei-cicheng/certify", data={"csrf_token": token})
+    assert r.status_code == 404
+
+
+def test_the_submit_page_of_a_henan_user_learns_nothing_of_a_ningbo_subject(service: Service) -> None:
+    s = service
+    _submit_jiangbei(s, s.user("wangfang", "assessor"))
+    s.user("zhengzhou-ops", "approver", "henan")
+    c = s.login("zhengzhou-ops", client=TestClient(s.app))
+    url = "/programmes/henan/five-guarantees-compliance/submit"
+    form = {
+        "csrf_token": csrf_of(c.get(url).text),
+        "subject.id": "jiangbei-cicheng",
+        "subject.prefecture": "zhengzhou",
+        "_as_of": "2013-06-01",
+    }
+    r = c.post(url, data=form)
+    assert r.status_code == 404, r.text[:300]
+    assert "ningbo" not in r.text and "chamber" not in r.text
