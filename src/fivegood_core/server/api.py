@@ -29,6 +29,7 @@ from fivegood_core.render.docgen import standard_json, standard_summary
 from fivegood_core.render.jsonschema import batch_row_schema, evidence_schema, result_schema
 from fivegood_core.server.auth import authorise, current_user, services_of, visible
 from fivegood_core.server.jsonio import ExactJSON, loads
+from fivegood_core.server.observe import logger
 from fivegood_core.server.problems import ERROR_SCHEMA, HTTPProblem, NotFound
 from fivegood_core.server.services import Services
 from fivegood_core.version import installed_version
@@ -138,7 +139,9 @@ def health(request: Request) -> Any:
     try:
         _ = services.register  # opening it (creating or upgrading it, as configured) is the check
     except FivegoodError as e:
-        register, error = "unavailable", e.render("en")
+        # Why is logged for the operator; the answer, to anyone, says only that it is unavailable (no address, user or path).
+        logger.warning("register unavailable: %s", e.render("en"))
+        register, error = "unavailable", say("server.unavailable").render("en")
     return {
         "status": "ok",
         "version": installed_version(),
@@ -561,7 +564,20 @@ async def submit(request: Request, programme: str, on: str | None = Query(None))
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     filename = "evidence.toml" if media in ("application/toml", "text/toml", "text/plain") else "evidence.json"
     reg = _services(request).register
-    return await run_in_threadpool(reg.submit, prog.ref, content, filename, on=day, actor=user.name)
+
+    def store() -> Any:
+        checked_subject_id(reg.parse(content, filename), filename)
+        return reg.submit(prog.ref, content, filename, on=day, actor=user.name)
+
+    return await run_in_threadpool(store)
+
+
+def checked_subject_id(doc: Any, filename: str) -> None:
+    """Refuse evidence whose ``subject.id`` is not an id the API and the pages can address (``../x``, ``<b>``, ``a/b``)."""
+    table = doc.get("subject") if isinstance(doc, dict) else None
+    found = table.get("id") if isinstance(table, dict) else None
+    if isinstance(found, str) and (len(found) > 200 or not re.fullmatch(SUBJECT_ID, found)):
+        raise EvidenceError([Problem(filename, None, "subject.id", say("server.bad_subject_id", got=repr(found)[:80]))])
 
 
 def _subject_op(request: Request, action: str, programme: str, subject: str, on: dt.date | None) -> tuple[User, Programme]:

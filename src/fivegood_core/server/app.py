@@ -16,14 +16,17 @@ from typing import Any, AsyncIterator
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from fivegood_core.engine import Engine
 from fivegood_core.errors import EvidenceError, FivegoodError, Problem
+from fivegood_core.register.errors import UnavailableError
 from fivegood_core.server import api, pages
+from fivegood_core.server.auth import screened
 from fivegood_core.server.jsonio import ExactJSON
-from fivegood_core.server.observe import Metrics, RequestLog
+from fivegood_core.server.observe import Metrics, RequestLog, logger
 from fivegood_core.server.problems import HTTPProblem, body, status_of
 from fivegood_core.server.services import Services
 from fivegood_core.server.settings import Settings
@@ -52,6 +55,61 @@ refuses, revokes, waives and moves payments; an admin manages users.
 
 Every error answers `{"error": {"status", "code", "message", "message_zh", "problems"?, "rule"?, "citation"?}}`
 with the command line's own messages."""
+
+
+#: Where a body may be as large as a batch; every other request body is bounded by the evidence limit.
+BATCH_PATHS = frozenset({"/batch", "/api/v1/batch"})
+
+
+class BodyLimit:
+    """ASGI middleware: refuse (413) a request body over the limit, before it is read into memory or spooled to disk.
+
+    Routes that read their body themselves check it too; this bounds the others:
+    JSON bodies FastAPI reads for a route's model (before the user is known), and
+    every form of the pages (a file part of a form is spooled to disk whole
+    before the route sees it).
+    """
+
+    def __init__(self, app: Any, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.settings.max_batch_body if scope["path"] in BATCH_PATHS else self.settings.max_evidence_body
+        too_large = HTTPProblem(413, say("server.too_large", limit=limit), code="too_large")
+        for name, value in scope.get("headers") or ():
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await _too_large(scope, receive, send, too_large)
+                return
+        size = 0
+
+        async def bounded() -> Any:
+            nonlocal size
+            message = await receive()
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > limit:
+                    raise too_large
+            return message
+
+        await self.app(scope, bounded, send)
+
+
+async def _too_large(scope: Any, receive: Any, send: Any, problem: HTTPProblem) -> None:
+    path = scope["path"]
+    if path.startswith(("/api/", "/metrics", "/openapi.json")):
+        response: Response = ExactJSON(body(problem), status_code=413)
+    else:
+        response = Response(
+            problem.render("en") + "\n" + problem.render("zh") + "\n", status_code=413, media_type="text/plain; charset=utf-8"
+        )
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers["Connection"] = "close"
+    await response(scope, receive, send)
 
 
 def _is_api(request: Request) -> bool:
@@ -88,11 +146,21 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @app.exception_handler(FivegoodError)
     async def fivegood_error(request: Request, exc: FivegoodError) -> Response:
+        exc = screened(request, exc)
+        if isinstance(exc, UnavailableError):
+            # Why (the database's address, its user, a file's path) is for the operator's log, not for any caller.
+            logger.warning("register unavailable: %s", exc.render("en"))
+            exc = HTTPProblem(503, say("server.unavailable"), code="register_unavailable")
         status, _ = status_of(exc)
         headers = exc.headers if isinstance(exc, HTTPProblem) else None
         if _is_api(request):
             return ExactJSON(body(exc), status_code=status, headers=headers)
         return pages.error_page(request, exc, status, headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The client went away before sending its whole body: nobody to answer, and no traceback for the log.
+        return Response(status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -111,11 +179,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc.__cause__, HTTPProblem):  # FastAPI wraps what reading a body raised (BodyLimit's 413) in a 400
+            return await fivegood_error(request, exc.__cause__)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
         problem = HTTPProblem(exc.status_code, say("server.http", status=exc.status_code, detail=str(exc.detail)), code=code)
         if _is_api(request):
             return ExactJSON(body(problem), status_code=exc.status_code, headers=getattr(exc, "headers", None))
         return pages.error_page(request, problem, exc.status_code)
+
+    # Inside the headers middleware (which would wrap what the limit raises in an exception group), outside the routes.
+    app.add_middleware(BodyLimit, settings=settings)
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:

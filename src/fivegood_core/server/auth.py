@@ -24,6 +24,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fivegood_core.errors import FivegoodError
+from fivegood_core.register.errors import RefusedError
 from fivegood_core.register.users import User
 from fivegood_core.server.problems import HTTPProblem, NotFound
 from fivegood_core.server.services import Services
@@ -157,7 +159,17 @@ def finish(request: Request, response: Response) -> Response:
 
 
 def check_csrf(request: Request, given: Any) -> None:
-    """Refuse (403) unless ``given`` equals the token of the signed CSRF cookie."""
+    """Refuse (403) unless ``given`` equals the token of the signed CSRF cookie, and the browser says the request is not cross-site.
+
+    ``Sec-Fetch-Site`` is set by the browser itself (a page cannot forge it): a
+    change sent from another site, or from a sibling subdomain that could have
+    planted its own CSRF cookie, is refused even with a matching token.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site.lower() not in ("same-origin", "none"):
+        raise HTTPProblem(403, say("server.cross_site"), code="csrf")
+    if request.headers.get("origin", "").strip().lower() == "null":  # a sandboxed frame or a data: page
+        raise HTTPProblem(403, say("server.cross_site"), code="csrf")
     cookie = request.cookies.get(CSRF_COOKIE)
     expected = None
     if cookie:
@@ -192,3 +204,25 @@ def visible(user: User | None, jurisdiction: str, what: str) -> None:
     """Refuse, as "not found", what lies in a jurisdiction the user does not see."""
     if user is not None and not user.sees(jurisdiction):
         raise NotFound(say("server.not_found", what=what))
+
+
+def screened(request: Request, error: FivegoodError) -> FivegoodError:
+    """``error``, or "not found" when it is a refusal about a subject the calling user may not see.
+
+    Subject ids are one namespace across jurisdictions: nominating or submitting
+    an id that another jurisdiction already holds is refused by the register with
+    a message naming that subject's kind and jurisdiction. A user limited to a
+    jurisdiction must learn nothing of another, so the refusal becomes "not found".
+    """
+    if not isinstance(error, RefusedError) or not error.subject:
+        return error
+    user = getattr(request.state, "user", None)
+    if not isinstance(user, User) or user.jurisdiction is None:
+        return error
+    try:
+        found = next((s for s in services_of(request).register.subjects() if s["id"] == error.subject), None)
+    except FivegoodError:
+        found = None
+    if found is not None and user.sees(found["jurisdiction"]):
+        return error
+    return NotFound(say("server.not_found", what=error.subject))

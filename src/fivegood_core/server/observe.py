@@ -21,6 +21,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+#: Methods counted by name; any other (a client may send any token as a method) is counted as ``OTHER``,
+#: so that the counters cannot be made to grow without bound.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
 #: Upper bounds of the latency histogram (seconds).
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -104,11 +108,12 @@ class RequestLog:
         finally:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or ("/openapi.json" if scope["path"] == "/openapi.json" else "(unmatched)")
-            self.metrics.observe(scope["method"], route, status, seconds)
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            self.metrics.observe(method, route, status, seconds)
             state = scope.get("state") or {}
             user = getattr(state.get("user"), "name", None) if isinstance(state, dict) else None
             # The route's pattern, not the path: ids are data too; with --log-evidence the query string as well.
             where = route
             if self.log_evidence:
                 where = scope["path"] + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
-            logger.info("%s %s %d %.1fms user=%s", scope["method"], where, status, seconds * 1000, user or "-")
+            logger.info("%s %s %d %.1fms user=%s", method, where, status, seconds * 1000, user or "-")

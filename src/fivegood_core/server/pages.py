@@ -110,7 +110,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         "say": lambda code, **params: say(code, **params).render(lang),
         "text": lambda value: _text(value, lang),
         "msg": lambda message: render(message, lang),
-        "switch_url": request.url.path + "?" + urlencode(query),
+        # Re-quoted and with one leading slash: a path such as "//elsewhere" or "/\\elsewhere" must not become a link off the site.
+        "switch_url": "/" + quote(request.url.path.lstrip("/\\"), safe="/@") + "?" + urlencode(query),
         "path": request.url.path,
         "q": lambda value: quote(str(value), safe="/@"),
         "place": lambda value: _place(value, lang),
@@ -390,13 +391,17 @@ async def submit(request: Request, id: str) -> Response:
             programme=prog,
             status=422,
         )
+    from fivegood_core.server.api import checked_subject_id
     from fivegood_core.server.jsonio import dumps
 
     reg = services.register
     try:
+        checked_subject_id(evidence, "form")
         stored = await run_in_threadpool(reg.submit, prog.ref, dumps(evidence).encode("utf-8"), "form.json", on=on, actor=user.name)
         assessed = await run_in_threadpool(lambda: reg.assess(prog.ref, stored["subject"], as_of=on, actor=user.name))
     except RefusedError as e:
+        if auth.screened(request, e) is not e:  # a subject of a jurisdiction this user may not see: not found
+            raise auth.screened(request, e) from None
         return _form_page(
             request,
             compiled,
@@ -590,7 +595,8 @@ async def batch_upload(request: Request) -> Response:
     from fivegood_core.batch import Tally, batch_rows, read_records
 
     services = services_of(request)
-    form = await request.form(max_part_size=services.settings.max_batch_body)
+    # The file is spooled to disk; the other fields (standard, date, token) are small, and kept to the default 1 MiB each.
+    form = await request.form()
     upload = form.get("file")
     standard = str(form.get("standard") or "")
     try:
@@ -626,12 +632,17 @@ async def batch_upload(request: Request) -> Response:
         def run() -> tuple[Any, list[Any]]:
             tally = Tally(compiled, on)
             kept: list[Any] = []
+            errors = 0
             for row in batch_rows(
                 services.engine, read_records(spool.name, services.engine.vocabulary, name=name), compiled, on, name, every=True
             ):
                 tally.add(row)
-                if len(kept) < 1000 or row.error:
+                # At most 1000 rows and 1000 more with errors: a file of millions of bad lines must not be kept whole in memory.
+                if len(kept) < 1000:
                     kept.append(row)
+                elif row.error and errors < 1000:
+                    kept.append(row)
+                    errors += 1
             return tally.summary(), kept
 
         try:

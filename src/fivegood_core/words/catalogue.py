@@ -707,6 +707,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "表单的安全令牌缺失或不匹配;请刷新页面后重试",
     ),
     "server.not_found": ("not found: {what}", "未找到:{what}"),
+    "server.bad_subject_id": (
+        "expected an id of letters, digits, '-', '_' and '.' between them (at most 200 characters), got {got}",
+        "应为由字母、数字、'-'、'_' 及其间的 '.' 组成的标识(至多 200 个字符),实际为 {got}",
+    ),
+    "server.unavailable": (
+        "the register cannot be used just now; the service's log says why",
+        "登记册暂时无法使用;原因见服务日志",
+    ),
+    "server.cross_site": (
+        "a change sent from another site is refused; use the form on this site",
+        "拒绝来自其他网站的修改请求;请使用本网站的表单",
+    ),
     "server.bad_ref": (
         "expected an id such as ningbo/five-have-five-good or ID@VERSION, got {got}",
         "应为标识,如 ningbo/five-have-five-good 或 ID@版本,实际为 {got}",
