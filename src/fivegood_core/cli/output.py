@@ -55,6 +55,13 @@ def atomic_bytes(path: str) -> Iterator[IO[bytes]]:
 @contextlib.contextmanager
 def _atomic(path: str, mode: str, newline: str | None) -> Iterator[Any]:
     target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()  # the file the link names is replaced, never the link itself
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written to: renaming a file over it would replace it.
+        with _direct(target, mode, newline) as handle:
+            yield handle
+        return
     try:
         import tempfile  # imported when used, not at start-up
 
@@ -78,6 +85,19 @@ def _atomic(path: str, mode: str, newline: str | None) -> Iterator[Any]:
     except BaseException:
         _remove(temporary)
         raise
+
+
+@contextlib.contextmanager
+def _direct(target: Path, mode: str, newline: str | None) -> Iterator[Any]:
+    try:
+        handle = open(target, mode) if "b" in mode else open(target, mode, encoding="utf-8", newline=newline)
+    except OSError as exc:
+        raise FivegoodError(say("cli.cannot_write", file=str(target), error=str(exc.strerror or exc))) from None
+    try:
+        with handle:
+            yield handle
+    except OSError as exc:
+        raise FivegoodError(say("cli.cannot_write", file=str(target), error=str(exc.strerror or exc))) from None
 
 
 def _remove(path: str) -> None:
