@@ -417,7 +417,16 @@ def test_an_output_that_is_a_pipe_or_device_is_written_to_never_replaced(tmp_pat
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
     reader.start()
-    run = fivegood("check", str(ROOT / "examples/ningbo/jiangbei-certified.toml"), "--standard", "ningbo/five-have-five-good", "--format", "json", "--output", str(fifo))
+    run = fivegood(
+        "check",
+        str(ROOT / "examples/ningbo/jiangbei-certified.toml"),
+        "--standard",
+        "ningbo/five-have-five-good",
+        "--format",
+        "json",
+        "--output",
+        str(fifo),
+    )
     reader.join(timeout=30)
     assert run.returncode == 0, run.stderr
     assert stat.S_ISFIFO(fifo.stat().st_mode)
@@ -429,6 +438,15 @@ def test_an_output_through_a_symlink_replaces_the_file_it_names(tmp_path: Path) 
     real.write_text("old", encoding="utf-8")
     link = tmp_path / "latest.json"
     link.symlink_to(real)
-    run = fivegood("check", str(ROOT / "examples/ningbo/jiangbei-certified.toml"), "--standard", "ningbo/five-have-five-good", "--format", "json", "--output", str(link))
+    run = fivegood(
+        "check",
+        str(ROOT / "examples/ningbo/jiangbei-certified.toml"),
+        "--standard",
+        "ningbo/five-have-five-good",
+        "--format",
+        "json",
+        "--output",
+        str(link),
+    )
     assert run.returncode == 0, run.stderr
     assert link.is_symlink() and '"verdict": "pass"' in real.read_text(encoding="utf-8")
