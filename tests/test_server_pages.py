@@ -141,8 +141,11 @@ def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(service: S
     assert service.services.register.log() == before
     # With the token from the form, it is stored and assessed.
     token = csrf_of(service.client.get(f"/programmes/{NINGBO}/submit").text)
-    r = service.client.post(f"/programmes/{NINGBO}/submit", data=fields | {"csrf_token": token})
+    r = service.client.post(f"/programmes/{NINGBO}/submit", data=fields | {"csrf_token": token}, params={"lang": "zh"})
     assert r.status_code == 200 and "¥15,000" in r.text
+    # The assumptions it rests on read in the page's language, as on the anonymous form's scorecard.
+    warnings = r.text[r.text.index('class="warnings"') :]
+    assert "系推定" in warnings and "is assumed" not in warnings
     assert [e["action"] for e in service.services.register.log()[len(before) :]] == ["submit", "assess"]
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import quote, urlencode
 
+import attrs
 import jinja2
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -236,15 +237,10 @@ def _evidence_from_form(form: FormData, compiled: Any) -> tuple[dict[str, Any], 
     cells = {k: v for k, v in values.items() if not k.startswith("_") and k != auth.CSRF_FIELD}
     cells.setdefault("subject.kind", compiled.defn.subject_kind)
     cells.setdefault("subject.jurisdiction", compiled.defn.jurisdiction)
-    found = record_from_cells("form", cells, services_vocabulary(compiled))
+    found = record_from_cells("form", cells, compiled.vocabulary)
     if isinstance(found, EvidenceError):
         raise found
     return found, values
-
-
-def services_vocabulary(compiled: Any) -> Any:
-    """The vocabulary a compiled standard reads its evidence with."""
-    return compiled.vocabulary
 
 
 def _problems_by_key(error: EvidenceError, lang: str) -> dict[str, list[str]]:
@@ -379,18 +375,17 @@ async def submit(request: Request, id: str) -> Response:
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     on = _date(values.get("_as_of"), "as_of") or dt.date.today()
     compiled = services.engine.get(prog.standard, on)
+
+    def again(problems: Mapping[str, list[str]], status: int) -> Response:
+        # The form once more, as it was typed, with what is wrong by each field.
+        return _form_page(
+            request, compiled, action=f"/programmes/{prog.id}/submit", values=values, problems=problems, programme=prog, status=status
+        )
+
     try:
         evidence, values = _evidence_from_form(form, compiled)
     except EvidenceError as e:
-        return _form_page(
-            request,
-            compiled,
-            action=f"/programmes/{prog.id}/submit",
-            values=values,
-            problems=_problems_by_key(e, language(request)),
-            programme=prog,
-            status=422,
-        )
+        return again(_problems_by_key(e, language(request)), 422)
     from fivegood_core.server.api import checked_subject_id
     from fivegood_core.server.jsonio import dumps
 
@@ -402,26 +397,11 @@ async def submit(request: Request, id: str) -> Response:
     except RefusedError as e:
         if auth.screened(request, e) is not e:  # a subject of a jurisdiction this user may not see: not found
             raise auth.screened(request, e) from None
-        return _form_page(
-            request,
-            compiled,
-            action=f"/programmes/{prog.id}/submit",
-            values=values,
-            problems={"": [e.render(language(request))]},
-            programme=prog,
-            status=409,
-        )
+        return again({"": [e.render(language(request))]}, 409)
     except EvidenceError as e:
-        return _form_page(
-            request,
-            compiled,
-            action=f"/programmes/{prog.id}/submit",
-            values=values,
-            problems=_problems_by_key(e, language(request)),
-            programme=prog,
-            status=422,
-        )
-    result = Result.from_json(assessed["result"])
+        return again(_problems_by_key(e, language(request)), 422)
+    # The stored result keeps its warnings as English text; the same evidence's warnings, as messages, read in either language.
+    result = attrs.evolve(Result.from_json(assessed["result"]), warnings=services.engine.evaluate(evidence, compiled, on).warnings)
     return _scorecard(request, result, programme=prog, subject=stored["subject"])
 
 
