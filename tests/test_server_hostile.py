@@ -235,7 +235,8 @@ def test_a_session_signed_with_another_key_or_salt_is_nobody(service: Service) -
         c.cookies.set("fivegood_session", cookie)
         assert c.get("/api/v1/me").status_code == 401
     c = TestClient(s.app)
-    c.cookies.set("fivegood_session", URLSafeTimedSerializer(key, salt="fivegood-session").dumps({"u": "root"}))
+    state = s.services.users.get("root").state
+    c.cookies.set("fivegood_session", URLSafeTimedSerializer(key, salt="fivegood-session").dumps({"u": "root", "s": state}))
     assert c.get("/api/v1/me").status_code == 200  # the same cookie, rightly signed, is someone: the checks above can fail
 
 
@@ -300,9 +301,10 @@ def test_an_expired_session_is_nobody(service: Service, monkeypatch: pytest.Monk
     signer = URLSafeTimedSerializer(s.services.settings.secret_key, salt="fivegood-session")
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now - s.services.settings.session_seconds - 60)
-    old = signer.dumps({"u": "root"})
+    state = s.services.users.get("root").state
+    old = signer.dumps({"u": "root", "s": state})
     monkeypatch.setattr(time, "time", lambda: now - 60)
-    fresh = signer.dumps({"u": "root"})
+    fresh = signer.dumps({"u": "root", "s": state})
     monkeypatch.undo()
     for cookie, status in ((old, 401), (fresh, 200)):
         c = TestClient(s.app)

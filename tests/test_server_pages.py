@@ -270,3 +270,16 @@ def test_unknown_pages_and_standards_are_404_pages(service: Service) -> None:
     r = service.client.get("/standards/nope/nope")
     assert r.status_code == 404 and "<html" in r.text
     assert service.client.get("/no/such/page").status_code == 404
+
+
+def test_a_change_of_password_or_role_ends_the_users_sessions(service: Service) -> None:
+    service.user("wang", "assessor")
+    service.login("wang")
+    assert service.client.get(f"/programmes/{NINGBO}", follow_redirects=False).status_code == 200
+    service.services.users.set_password("wang", "another long password", actor="admin")
+    r = service.client.get(f"/programmes/{NINGBO}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    service.login("wang", "another long password")
+    assert service.client.get(f"/programmes/{NINGBO}", follow_redirects=False).status_code == 200
+    service.services.users.set_role("wang", "viewer", actor="admin")
+    assert service.client.get(f"/programmes/{NINGBO}", follow_redirects=False).status_code == 303

@@ -119,6 +119,9 @@ class User:
     jurisdiction: str | None
     active: bool
     created: str
+    #: The id of the user's latest state: it changes with every change of password, role, jurisdiction or activity,
+    #: so a session that records it ends when any of them changes.
+    state: int = attrs.field(default=0, eq=False)
 
     def may(self, action: str) -> bool:
         """Whether this user may do ``action`` (a disabled user may do nothing)."""
@@ -130,8 +133,8 @@ class User:
         return mine is None or jurisdiction == mine or jurisdiction.startswith(mine + "/")
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form."""
-        return attrs.asdict(self)
+        """The JSON form (without the internal state id)."""
+        return attrs.asdict(self, filter=lambda a, _: a.name != "state")
 
 
 @attrs.frozen
@@ -203,7 +206,7 @@ class Users:
         state = Users._state(conn, name)
         if state is None:  # pragma: no cover - a user is always added with a state
             return None
-        return User(state["name"], state["role"], state["jurisdiction"], bool(state["active"]), created), state
+        return User(state["name"], state["role"], state["jurisdiction"], bool(state["active"]), created, state["id"]), state
 
     def _known(self, conn: Connection, name: str) -> tuple[User, RowMapping]:
         found = self._user(conn, name)

@@ -58,7 +58,7 @@ def start_session(request: Request, response: Response, user: User) -> None:
     request.state.csrf = token
     response.set_cookie(
         SESSION_COOKIE,
-        _signer(services, "session").dumps({"u": user.name}),
+        _signer(services, "session").dumps({"u": user.name, "s": user.state}),
         max_age=services.settings.session_seconds,
         httponly=True,
         samesite="lax",
@@ -87,7 +87,10 @@ def _session_user(request: Request) -> User | None:
     if not isinstance(name, str):
         return None
     user = services.users.get(name)
-    return user if user is not None and user.active else None
+    # A session ends when the user's password, role, jurisdiction or activity changes after it began.
+    if user is None or not user.active or data.get("s") != user.state:
+        return None
+    return user
 
 
 def current_user(request: Request) -> User | None:
