@@ -216,3 +216,31 @@ def test_concurrent_certifications_of_one_chamber_make_one_ledger_entry(tmp_path
         assert len(s.services.register.ledger()) == 1
     finally:
         s.close()
+
+
+def test_the_register_exports_as_a_workbook_or_json_to_users_who_see_everything(service: Service, tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    assessor = service.user("a", "assessor")
+    limited = service.user("nb", "viewer", jurisdiction="ningbo")
+    c = service.client
+    c.post(
+        SUBMISSIONS,
+        params={"on": "2010-12-01"},
+        content=example_bytes("ningbo/jiangbei-certified"),
+        headers={**bearer(assessor), "content-type": "application/toml"},
+    )
+    r = c.get("/api/v1/register/export", params={"programme": NINGBO, "on": "2010-12-31"}, headers=bearer(assessor))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(r.content), read_only=True)
+    assert {"subjects", "submissions", "audit_log", "ledger", "status"} <= set(book.sheetnames)
+    subjects = [row for row in book["subjects"].iter_rows(values_only=True)]
+    assert any("jiangbei-cicheng" in [str(v) for v in row] for row in subjects[1:])
+    data = c.get("/api/v1/register/export", params={"format": "json"}, headers=bearer(assessor)).json()
+    assert [s["id"] for s in data["subjects"]] == ["jiangbei-cicheng"]
+    # A user limited to one jurisdiction is told to use the filtered routes: the tables hold everyone's rows.
+    r = c.get("/api/v1/register/export", headers=bearer(limited))
+    assert r.status_code == 403 and "ningbo" in r.json()["error"]["message"]
+    assert c.get("/api/v1/register/export").status_code == 401

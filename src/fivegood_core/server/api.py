@@ -498,6 +498,43 @@ def verify(request: Request) -> Any:
     return _services(request).register.verify().to_json()
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/register/export",
+    tags=["register"],
+    responses={
+        **READ_ERRORS,
+        200: {
+            "content": {"application/json": {}, XLSX: {}},
+            "description": "Every table, the ledger, and with a programme its status and roll-up",
+        },
+    },
+    summary="The register as a workbook (one sheet a table) or JSON, as `fivegood register export` writes it",
+)
+def export(
+    request: Request,
+    programme: str | None = Query(None, description="Adds the programme's status and roll-up sheets"),
+    on: str | None = Query(None, description="YYYY-MM-DD, for the status and roll-up (default today)"),
+    format: Literal["json", "xlsx"] = Query("xlsx"),
+) -> Response:
+    from fivegood_core.register import export as exporting
+
+    user = authorise(request, "read")
+    if user.jurisdiction is not None:
+        # The tables hold every jurisdiction's rows; a user limited to one reads them through the other routes.
+        raise HTTPProblem(403, say("server.export_limited", user=user.name, jurisdiction=user.jurisdiction), code="forbidden")
+    day = _date(on, "on")
+    ref = _programme(request, user, programme, day).ref if programme else None
+    data = exporting.sheets(_services(request).register, ref, day)
+    if format == "json":
+        return Response(exporting.to_json(data), media_type="application/json")
+    with tempfile.TemporaryDirectory(prefix="fivegood-export-") as folder:
+        workbook = exporting.to_xlsx(data, os.path.join(folder, "register.xlsx")).read_bytes()
+    return Response(workbook, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="fivegood-register.xlsx"'})
+
+
 # --- the register: changes -------------------------------------------------------------------
 
 

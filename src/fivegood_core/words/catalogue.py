@@ -730,6 +730,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "server.invalid": ("{detail}", "{detail}"),
     "server.http": ("HTTP {status}: {detail}", "HTTP {status}:{detail}"),
     "server.no_file": ("choose a file to upload", "请选择要上传的文件"),
+    "server.export_limited": (
+        "{user} sees only {jurisdiction}: the export holds every jurisdiction's rows; use the status, ledger and history instead",
+        "{user} 只能查看 {jurisdiction}:导出内容包含所有辖区的数据;请改用状态、台账和组织记录",
+    ),
     "server.not_utf8": ("the request body is not UTF-8 (byte {byte})", "请求内容不是 UTF-8 编码(第 {byte} 字节)"),
     "server.serving": (
         "fivegood serving on http://{host}:{port} (register: {db})",
@@ -830,6 +834,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "page.verdict": ("Verdict", "结论"),
     "page.reason": ("Reason", "理由"),
     "page.submit_evidence": ("Submit evidence", "提交证据"),
+    "page.export_xlsx": ("Export (xlsx)", "导出(xlsx)"),
     "page.no_subjects": ("No organisation takes part yet.", "尚无组织参加。"),
     "page.by_area": ("By area", "按地区"),
     "page.area": ("Area", "地区"),
