@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol
 
 import attrs
 
+from fivegood_core.batch.fast import BLOCK, FastRow, count_codes
 from fivegood_core.batch.rows import Assessor, BatchRow, stream_batch
 from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.model.dates import as_of_or_today
@@ -108,16 +109,31 @@ class Tally:
         self.districts: dict[str, dict[str, int]] = {}
         # Counted by verdict member (a plain dict lookup); labelled once, in summary().
         self.per_node: list[dict[Verdict, int]] = [dict.fromkeys(Verdict, 0) for _ in compiled.nodes]
+        # Fast rows' node codes, counted a block at a time (column by column, in C) rather than one by one.
+        self._block: list[tuple[int, ...]] = []
 
-    def add(self, row: BatchRow) -> None:
+    def add(self, row: "BatchRow | FastRow") -> None:
         """Count one row."""
-        key = row.verdict.value if row.verdict else "error"
-        self.counts[key] += 1
-        if row.verdict is not None:
-            district = self.districts.setdefault(row.district or "-", {v.value: 0 for v in Overall})
-            district[row.verdict.value] += 1
-        for counts, verdict in zip(self.per_node, row.verdicts):
-            counts[verdict] += 1
+        if row.__class__ is FastRow:
+            verdict = row.decision.verdict.value  # type: ignore[union-attr]
+            self.counts[verdict] += 1
+            district = self.districts.get(row.district or "-")
+            if district is None:
+                district = self.districts[row.district or "-"] = {v.value: 0 for v in Overall}
+            district[verdict] += 1
+            if row.codes:  # type: ignore[union-attr]
+                block = self._block
+                block.append(row.codes)  # type: ignore[union-attr]
+                if len(block) >= BLOCK:
+                    count_codes(self.per_node, block)
+        else:
+            key = row.verdict.value if row.verdict else "error"
+            self.counts[key] += 1
+            if row.verdict is not None:
+                district = self.districts.setdefault(row.district or "-", {v.value: 0 for v in Overall})
+                district[row.verdict.value] += 1
+            for counts, each in zip(self.per_node, row.verdicts):
+                counts[each] += 1
         reward = row.reward
         if reward is not None and reward.amount is not None and reward.payer is not None:
             entry = self.totals.setdefault((row.district, reward.payer.en, reward.currency or ""), [reward.payer, 0, Decimal(0)])
@@ -126,6 +142,7 @@ class Tally:
 
     def counted(self) -> dict[str, Any]:
         """What has been counted, without the standard: small to send from a worker, for :meth:`merge`."""
+        count_codes(self.per_node, self._block)
         return {"counts": self.counts, "totals": self.totals, "districts": self.districts, "per_node": self.per_node}
 
     def merge(self, counted: Mapping[str, Any]) -> None:
@@ -146,6 +163,7 @@ class Tally:
 
     def summary(self) -> BatchSummary:
         """The summary of every row added so far."""
+        count_codes(self.per_node, self._block)
         totals = tuple(
             RewardTotal(d, payer, currency, n, amount)
             for (d, _, currency), (payer, n, amount) in sorted(self.totals.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
