@@ -26,7 +26,7 @@ import json
 from collections import Counter
 from decimal import Decimal
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import attrs
 
@@ -59,22 +59,27 @@ BLOCK = 1024
 class FastRow:
     """A row made on the fast lane: what :class:`.rows.BatchRow` holds, with its JSON line ready."""
 
-    __slots__ = ("line", "subject_id", "district", "decision", "codes", "reward", "text")
+    __slots__ = ("line", "subject_id", "district", "verdict", "failed", "unknown", "codes", "reward", "text")
 
     def __init__(
         self,
         line: int,
         subject_id: str | None,
         district: str | None,
-        decision: Decision,
-        codes: tuple[int, ...],
+        verdict: Overall,
+        failed: tuple[str, ...],
+        unknown: tuple[str, ...],
+        codes: Sequence[int],
         reward: RewardResult | None,
         text: str,
     ) -> None:
         self.line = line
         self.subject_id = subject_id
         self.district = district
-        self.decision = decision
+        self.verdict = verdict
+        self.failed = failed
+        self.unknown = unknown
+        #: Every node's verdict code (``int(Verdict)``), in the standard's node order; empty unless asked for.
         self.codes = codes
         self.reward = reward
         #: The row as ``fivegood batch`` writes it in JSON Lines, without the line feed.
@@ -84,19 +89,8 @@ class FastRow:
     cause: None = None
 
     def __reduce__(self) -> Any:
-        return (FastRow, (self.line, self.subject_id, self.district, self.decision, self.codes, self.reward, self.text))
-
-    @property
-    def verdict(self) -> Overall:
-        return self.decision.verdict
-
-    @property
-    def failed(self) -> tuple[str, ...]:
-        return self.decision.failed
-
-    @property
-    def unknown(self) -> tuple[str, ...]:
-        return self.decision.unknown
+        # Compact on the way back from a worker: the verdict by name, the codes as bytes (each is below 256).
+        return (_wire, (self.line, self.subject_id, self.district, self.verdict.value, self.failed, self.unknown, bytes(self.codes), self.reward, self.text))
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
@@ -107,14 +101,22 @@ class FastRow:
 
     def row(self) -> BatchRow:
         """The same row as a :class:`BatchRow`."""
-        d = self.decision
-        return BatchRow(self.line, self.subject_id, self.district, d.verdict, d.failed, d.unknown, self.reward, verdicts=self.verdicts)
+        return BatchRow(self.line, self.subject_id, self.district, self.verdict, self.failed, self.unknown, self.reward, verdicts=self.verdicts)
 
     def to_json(self) -> dict[str, Any]:
         return self.row().to_json()
 
     def to_csv(self) -> list[str]:
         return self.row().to_csv()
+
+
+_OVERALL = {v.value: v for v in Overall}
+
+
+def _wire(
+    line: int, sid: str | None, district: str | None, verdict: str, failed: Any, unknown: Any, codes: bytes, reward: Any, text: str
+) -> FastRow:
+    return FastRow(line, sid, district, _OVERALL[verdict], failed, unknown, codes, reward, text)
 
 
 def json_line(row: Any) -> str:
@@ -291,9 +293,14 @@ class FastLane:
         if not _subject(subject):
             return None
         on = self.on
-        placed = place_subject(doc, self.jurisdiction, on, self.source, self.also_in)
-        if placed is not doc and not _subject(placed.get("subject")):
-            return None
+        placed = doc
+        if subject is not None and (
+            subject.get("jurisdiction").__class__ is str or subject.get("district").__class__ is str or subject.get("prefecture").__class__ is str
+        ):
+            # Only these make place_subject do anything (check or place); without them it returns the document.
+            placed = place_subject(doc, self.jurisdiction, on, self.source, self.also_in)
+            if placed is not doc and not _subject(placed.get("subject")):
+                return None
         compiled = self.compiled
         if self.decide is not None:
             decision, codes = self.decide(placed, on)
@@ -326,7 +333,7 @@ class FastLane:
             + ("null" if reward is None else json.dumps(reward.to_json(), ensure_ascii=False))
             + ', "error": null}'
         )
-        return FastRow(line, sid, district, decision, codes, reward, out)
+        return FastRow(line, sid, district, decision.verdict, decision.failed, decision.unknown, codes, reward, out)
 
     def _reward(self, doc: dict[str, Any], decision: Decision) -> RewardResult | None:
         from fivegood_core.evidence.document import subject_of
@@ -340,7 +347,7 @@ class FastLane:
         )
 
 
-def count_codes(per_node: list[dict[Verdict, int]], block: list[tuple[int, ...]]) -> None:
+def count_codes(per_node: list[dict[Verdict, int]], block: list[Sequence[int]]) -> None:
     """Add a block of rows' node codes to per-node counts, column by column."""
     for counts, column in zip(per_node, zip(*block)):
         for code, n in Counter(column).items():

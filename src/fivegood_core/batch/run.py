@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable, Iterator, Mapping, Protocol
+from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
 import attrs
 
@@ -110,12 +110,12 @@ class Tally:
         # Counted by verdict member (a plain dict lookup); labelled once, in summary().
         self.per_node: list[dict[Verdict, int]] = [dict.fromkeys(Verdict, 0) for _ in compiled.nodes]
         # Fast rows' node codes, counted a block at a time (column by column, in C) rather than one by one.
-        self._block: list[tuple[int, ...]] = []
+        self._block: list[Sequence[int]] = []
 
     def add(self, row: "BatchRow | FastRow") -> None:
         """Count one row."""
         if row.__class__ is FastRow:
-            verdict = row.decision.verdict.value  # type: ignore[union-attr]
+            verdict = row.verdict.value  # type: ignore[union-attr]
             self.counts[verdict] += 1
             district = self.districts.get(row.district or "-")
             if district is None:

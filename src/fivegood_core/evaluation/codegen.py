@@ -127,6 +127,7 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
     fixed = [kids[i] if isinstance(n.check, Check) or n.check.decides else () for i, n in enumerate(nodes)]
     gated_at = [(i, g) for i, g in enumerate(gate) if g >= 0]
     unknown = int(Verdict.UNKNOWN)
+    fail = int(Verdict.FAIL)
     seen: dict[tuple[int, ...], Decision] = {}
     overall = {int(v): Overall.of(v) for v in Verdict}
     # What decided is found root by root: a root's part depends only on the codes of its own
@@ -162,6 +163,8 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
         failed: tuple[str, ...] = ()
         missing: tuple[str, ...] = ()
         for r, a, b, ga, gb in spans:
+            if codes[r] != fail and codes[r] != unknown:
+                continue  # a root that neither failed nor is unknown decided nothing
             key = (r, codes[a:b], codes[ga:gb])
             got = parts.get(key)
             if got is None:
