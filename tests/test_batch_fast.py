@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from fivegood_core.batch import Tally, batch_rows, read_records
-from fivegood_core.batch.fast import FastRow, fast_rows, json_line
+from fivegood_core.batch.fast import FastRow, json_line
+from fivegood_core.batch.run import fast_rows
 from fivegood_core.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +175,7 @@ def test_fast_lane_passes_and_rewards_as_the_reference(engine: Engine, tmp_path:
     base = (ROOT / "examples/ningbo/batch.jsonl").read_text(encoding="utf-8").splitlines()
     rnd = random.Random(3)
     out = []
-    for i in range(400):
+    for _ in range(400):
         line = rnd.choice(base)
         line = line.replace('"events": 6', f'"events": {rnd.choice(["6", "2", "6.5", "1e1", "null"])}')
         line = line.replace('"working_funds": 50000', f'"working_funds": {rnd.choice(["50000", "50000.50", "4E+4", "60000"])}')
@@ -228,7 +229,18 @@ def test_batch_command_writes_what_it_wrote_before(tmp_path: Path, jobs: str) ->
     import hashlib
 
     _varied(tmp_path / "varied.jsonl", 2000, seed=2024)
-    args = ["batch", "varied.jsonl", "-s", "henan/five-guarantees", "--as-of", "2014-01-01", "-o", "rows.jsonl", "--summary", "summary.json"]
+    args = [
+        "batch",
+        "varied.jsonl",
+        "-s",
+        "henan/five-guarantees",
+        "--as-of",
+        "2014-01-01",
+        "-o",
+        "rows.jsonl",
+        "--summary",
+        "summary.json",
+    ]
     run = subprocess.run([sys.executable, "-m", "fivegood_core.cli", *args, "--jobs", jobs], cwd=tmp_path, capture_output=True, check=False)
     assert run.returncode == 2  # the input has error rows
     assert hashlib.sha256((tmp_path / "rows.jsonl").read_bytes()).hexdigest() == BEFORE_ROWS

@@ -45,7 +45,9 @@ def test_serve_starts_on_a_fresh_register_and_answers(tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert health is not None and health["status"] == "ok" and health["database"] == "ok"
         assert db.exists()  # the register was created
-        body = json.dumps({"standard": "ningbo/five-have-five-good", "as_of": "2010-12-01", "evidence": {"staff": {"headcount": 3}}}).encode()
+        body = json.dumps(
+            {"standard": "ningbo/five-have-five-good", "as_of": "2010-12-01", "evidence": {"staff": {"headcount": 3}}}
+        ).encode()
         req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/check", data=body, headers={"content-type": "application/json"})
         with urllib.request.urlopen(req, timeout=10) as r:
             assert json.loads(r.read())["verdict"] == "incomplete"

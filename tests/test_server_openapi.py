@@ -73,7 +73,9 @@ def instance(doc: dict[str, Any], schema: dict[str, Any], name: str = "") -> Any
 
 def _validate(doc: dict[str, Any], schema: dict[str, Any], value: Any, where: str) -> None:
     # The document's schemas travel with it as $defs, so that its references resolve as in the document.
-    text = json.dumps({**schema, "$defs": {**doc["components"]["schemas"], **schema.get("$defs", {})}}).replace('"#/components/schemas/', '"#/$defs/')
+    text = json.dumps({**schema, "$defs": {**doc["components"]["schemas"], **schema.get("$defs", {})}}).replace(
+        '"#/components/schemas/', '"#/$defs/'
+    )
     root = {"$schema": "https://json-schema.org/draft/2020-12/schema", **json.loads(text)}
     errors = [str(e) for e in jsonschema_rs.validator_for(root).iter_errors(value)]
     assert not errors, f"{where}: {errors[:3]}"
@@ -86,7 +88,12 @@ def seeded(service: Service) -> tuple[Service, str]:
     service.services.users.add("zhao", "viewer", "long enough pw", actor="setup")
     service.services.users.issue_token("zhao", label="to revoke", actor="setup")
     c = service.client
-    r = c.post(f"/api/v1/register/programmes/{NINGBO}/submissions", params={"on": "2010-12-01"}, content=example_bytes("ningbo/jiangbei-certified"), headers={**bearer(admin), "content-type": "application/toml"})
+    r = c.post(
+        f"/api/v1/register/programmes/{NINGBO}/submissions",
+        params={"on": "2010-12-01"},
+        content=example_bytes("ningbo/jiangbei-certified"),
+        headers={**bearer(admin), "content-type": "application/toml"},
+    )
     assert r.status_code == 200
     return service, admin
 

@@ -3,8 +3,9 @@
 A record on the fast lane is parsed once by the C JSON scanner (numbers with
 a fraction still become ``Decimal``), its values are checked with inline type
 tests instead of the general evidence check, it is decided by the generated
-fast path, and its row is written from a template shared by every record with
-the same decision. Anything the fast lane is not sure of (a backslash in the
+fast path, and its row's JSON is put together from its parts (strings encoded
+by the json module's own C encoder) rather than by ``json.dumps`` of a dict
+built per row; node verdicts are counted a block at a time. Anything the fast lane is not sure of (a backslash in the
 line, a value of an unusual type or out of bounds, a nested table, an
 unknown section, a subject that will not place, any error at all) sends the
 record down the reference path, :func:`.rows.assess_record` on the line
@@ -25,8 +26,8 @@ import datetime as dt
 import json
 from collections import Counter
 from decimal import Decimal
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from json.encoder import encode_basestring
+from typing import Any, Callable, Iterable, Iterator, Sequence, cast
 
 import attrs
 
@@ -90,7 +91,20 @@ class FastRow:
 
     def __reduce__(self) -> Any:
         # Compact on the way back from a worker: the verdict by name, the codes as bytes (each is below 256).
-        return (_wire, (self.line, self.subject_id, self.district, self.verdict.value, self.failed, self.unknown, bytes(self.codes), self.reward, self.text))
+        return (
+            _wire,
+            (
+                self.line,
+                self.subject_id,
+                self.district,
+                self.verdict.value,
+                self.failed,
+                self.unknown,
+                bytes(self.codes),
+                self.reward,
+                self.text,
+            ),
+        )
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
@@ -101,7 +115,9 @@ class FastRow:
 
     def row(self) -> BatchRow:
         """The same row as a :class:`BatchRow`."""
-        return BatchRow(self.line, self.subject_id, self.district, self.verdict, self.failed, self.unknown, self.reward, verdicts=self.verdicts)
+        return BatchRow(
+            self.line, self.subject_id, self.district, self.verdict, self.failed, self.unknown, self.reward, verdicts=self.verdicts
+        )
 
     def to_json(self) -> dict[str, Any]:
         return self.row().to_json()
@@ -128,7 +144,10 @@ def json_line(row: Any) -> str:
 
 def _checker(vocabulary: Vocabulary) -> Callable[[dict[str, Any]], int]:
     """A function of a parsed document: how many strings it holds, or -1 when the reference path must check it."""
-    plain = {section: {name: (_CODE_OF_TYPE.get(e.type.name, _OTHER), e) for name, e in keys.items()} for section, keys in vocabulary.plain_keys().items()}
+    plain = {
+        section: {name: (_CODE_OF_TYPE.get(e.type.name, _OTHER), e) for name, e in keys.items()}
+        for section, keys in vocabulary.plain_keys().items()
+    }
     # Sections whose keys are all counts, or all flags, are checked whole (set operations, min and max in C).
     alike: dict[str, tuple[int, frozenset[str]]] = {}
     for section, keys in plain.items():
@@ -295,10 +314,12 @@ class FastLane:
         on = self.on
         placed = doc
         if subject is not None and (
-            subject.get("jurisdiction").__class__ is str or subject.get("district").__class__ is str or subject.get("prefecture").__class__ is str
+            subject.get("jurisdiction").__class__ is str
+            or subject.get("district").__class__ is str
+            or subject.get("prefecture").__class__ is str
         ):
             # Only these make place_subject do anything (check or place); without them it returns the document.
-            placed = place_subject(doc, self.jurisdiction, on, self.source, self.also_in)
+            placed = cast("dict[str, Any]", place_subject(doc, self.jurisdiction, on, self.source, self.also_in))
             if placed is not doc and not _subject(placed.get("subject")):
                 return None
         compiled = self.compiled
@@ -353,17 +374,3 @@ def count_codes(per_node: list[dict[Verdict, int]], block: list[Sequence[int]]) 
         for code, n in Counter(column).items():
             counts[_VERDICT_OF_CODE[code]] += n
     block.clear()
-
-
-def fast_rows(
-    engine: Assessor, path: str, compiled: CompiledStandard, on: dt.date, source: str = "<batch>", every: bool = False, jobs: int = 1
-) -> Iterator[Any]:
-    """The rows of a JSON Lines file, in order: on the fast lane here, or (``jobs`` > 1) in worker processes that parse the lines."""
-    from fivegood_core.batch.records import jsonl_lines
-
-    lines = jsonl_lines(path, name=source)
-    if jobs <= 1:
-        return FastLane(engine, compiled, on, source, every).rows(lines)
-    from fivegood_core.batch.pool import parallel_rows
-
-    return parallel_rows(compiled, lines, on, source, every, jobs, raw=True)

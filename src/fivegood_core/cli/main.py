@@ -283,9 +283,9 @@ def _rows(args: argparse.Namespace, engine: Engine, on: dt.date, stack: contextl
     from fivegood_core.batch.records import input_format
 
     compiled = engine.get(args.standard, on)
-    if input_format(args.input) == "jsonl":
+    if input_format(args.input) == "jsonl" and not os.environ.get("FIVEGOOD_BATCH_REFERENCE"):
         # JSON Lines go on the fast lane (the same rows; see batch/fast.py), in workers as raw lines.
-        from fivegood_core.batch.fast import fast_rows
+        from fivegood_core.batch.run import fast_rows
 
         return fast_rows(engine, args.input, compiled, on, args.input, every=True, jobs=args.jobs)
     records = read_records(args.input, engine.vocabulary)

@@ -186,7 +186,11 @@ def _compiled(request: Request, id: str, version: str | None, as_of: str | None)
 @router.get(
     "/standards/{id:path}/template",
     tags=["standards"],
-    responses={**ERRORS, **NOT_FOUND, 200: {"content": {"application/toml": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
+    responses={
+        **ERRORS,
+        **NOT_FOUND,
+        200: {"content": {"application/toml": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+    },
     summary="An evidence file to fill in for a standard",
 )
 def template(
