@@ -1,17 +1,25 @@
 """`fivegood batch` on generated records: throughput, and peak memory as the input grows tenfold.
 
-    python benchmarks/bench_batch.py              # 10,000 and 100,000 records
-    python benchmarks/bench_batch.py 20000 200000
+    python benchmarks/bench_batch.py                        # 10,000 and 100,000 records, 3 runs each
+    python benchmarks/bench_batch.py 100000 1000000 --runs 5
+    python benchmarks/bench_batch.py 100000 --before ../old/src   # another checkout's code, timed in the same rounds
 
-Each size runs in its own process, so its peak RSS is its own. Rows stream
-through, so memory should stay flat while the input grows.
+Each run is its own process, so its peak RSS is its own; rows go to
+/dev/null. Each round runs every variant in turn (one job, two jobs, and with
+``--before`` the other checkout's one and two jobs), so load from other work
+falls on all alike; the median of the rounds is reported with the fastest and
+slowest. Rows stream through, so memory should stay flat while the input
+grows. ``FIVEGOOD_BATCH_REFERENCE=1`` makes the command take the reference
+path for JSON Lines too (``--reference`` times it as a variant).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,7 +82,7 @@ print(f"{elapsed} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sy
 """
 
 
-def run(path: Path, n: int, jobs: int) -> tuple[float, int]:
+def run(path: Path, jobs: int, pythonpath: str | None = None, reference: bool = False) -> tuple[float, int]:
     args = [
         sys.executable,
         "-c",
@@ -90,22 +98,48 @@ def run(path: Path, n: int, jobs: int) -> tuple[float, int]:
         "--jobs",
         str(jobs),
     ]
-    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    if reference:
+        env["FIVEGOOD_BATCH_REFERENCE"] = "1"
+    done = subprocess.run(args, capture_output=True, text=True, check=True, env=env)
     elapsed, rss = done.stdout.split()
     return float(elapsed), int(rss)
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--before", default=None, help="a src folder of another checkout, timed beside this one")
+    parser.add_argument("--reference", action="store_true", help="also time the reference path (FIVEGOOD_BATCH_REFERENCE=1)")
+    opts = parser.parse_args()
+    variants: list[tuple[str, int, str | None, bool]] = [("this", j, None, False) for j in opts.jobs]
+    if opts.reference:
+        variants += [("reference", j, None, True) for j in opts.jobs]
+    if opts.before:
+        variants += [("before", j, str(Path(opts.before).resolve()), False) for j in opts.jobs]
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
+        for n in opts.sizes:
             path = Path(tmp) / f"records-{n}.jsonl"
             start = time.perf_counter()
             generate(path, n)
             print(f"generated {n:,} records ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
-            for jobs in (1, 2):
-                elapsed, rss = run(path, n, jobs)
-                print(f"  --jobs {jobs}: {n / elapsed:,.0f} records/s ({elapsed:.1f} s), peak RSS {rss / 1024:.0f} MB")
+            times: dict[tuple[str, int], list[float]] = {}
+            rss: dict[tuple[str, int], list[int]] = {}
+            for _ in range(opts.runs):
+                for name, jobs, pythonpath, reference in variants:
+                    elapsed, peak = run(path, jobs, pythonpath, reference)
+                    times.setdefault((name, jobs), []).append(n / elapsed)
+                    rss.setdefault((name, jobs), []).append(peak)
+            for (name, jobs), rates in times.items():
+                peak = max(rss[(name, jobs)]) / 1024
+                print(
+                    f"  {name:9} --jobs {jobs}: {statistics.median(rates):,.0f} records/s "
+                    f"({min(rates):,.0f}–{max(rates):,.0f}), peak RSS {peak:.0f} MB"
+                )
 
 
 if __name__ == "__main__":

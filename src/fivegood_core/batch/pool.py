@@ -52,8 +52,11 @@ def unpack(payload: bytes) -> tuple[Evaluator, CompiledStandard]:
 
 
 def _worker_start(payload: bytes, on: dt.date, source: str, every: bool) -> None:
+    from fivegood_core.batch.fast import FastLane
+
     evaluator, compiled = unpack(payload)
     _WORKER.update(evaluator=evaluator, compiled=compiled, on=on, source=source, every=every)
+    _WORKER["lane"] = FastLane(evaluator, compiled, on, source, every)
 
 
 def _worker_rows(chunk: list[tuple[int, Any]]) -> list[BatchRow]:
@@ -61,11 +64,21 @@ def _worker_rows(chunk: list[tuple[int, Any]]) -> list[BatchRow]:
     return [assess_record(w["evaluator"], w["compiled"], w["on"], line, evidence, w["source"], w["every"]) for line, evidence in chunk]
 
 
+def _worker_lines(chunk: list[tuple[int, Any]]) -> list[Any]:
+    row = _WORKER["lane"].row
+    return [row(line, text) for line, text in chunk]
+
+
 def parallel_rows(
-    compiled: CompiledStandard, records: Iterable[Any], on: dt.date, source: str, every: bool, jobs: int
+    compiled: CompiledStandard, records: Iterable[Any], on: dt.date, source: str, every: bool, jobs: int, raw: bool = False
 ) -> Iterator[BatchRow]:
-    """Rows in input order, assessed by ``jobs`` worker processes."""
+    """Rows in input order, assessed by ``jobs`` worker processes.
+
+    With ``raw``, ``records`` are JSON Lines text with line numbers (:func:`.records.jsonl_lines`),
+    parsed by the workers on the fast lane (:mod:`.fast`), not here.
+    """
     payload = pack(compiled)
+    work = _worker_lines if raw else _worker_rows
     numbered = (item if isinstance(item, tuple) else (position, item) for position, item in enumerate(records, start=1))
     chunks = iter(lambda: list(itertools.islice(numbered, CHUNK)), [])
     context = multiprocessing.get_context("spawn")
@@ -74,7 +87,7 @@ def parallel_rows(
     try:
         for chunk in itertools.chain(chunks, [None]):
             if chunk is not None:
-                pending.append(pool.submit(_worker_rows, chunk))
+                pending.append(pool.submit(work, chunk))
             while pending and (chunk is None or len(pending) >= jobs * AHEAD):
                 yield from pending.popleft().result()
     except BrokenProcessPool:

@@ -81,6 +81,15 @@ def read_jsonl(
     between parts; :mod:`.distributed` reads a file in such parts).
     """
     name = str(path) if name is None else name
+    for number, line in jsonl_lines(path, name=name, start=start, stop=stop, first=first):
+        yield number, parse_line(number, line, name)
+
+
+def jsonl_lines(
+    path: str | os.PathLike[str], *, name: str | None = None, start: int = 0, stop: int | None = None, first: int = 1
+) -> Iterator[tuple[int, str | EvidenceError]]:
+    """What :func:`read_jsonl` reads, before parsing: each record's text (or the error reading it) with its number."""
+    name = str(path) if name is None else name
     with open(path, "rb") as handle:
         if start == 0:
             _check_encoding(handle, name)
@@ -90,13 +99,22 @@ def read_jsonl(
         for number, line in _lines(handle, name, first - 1, start, stop):
             if isinstance(line, EvidenceError):
                 yield number, line
-            elif line.strip(_JSON_SPACE):
+            else:
+                line = line.strip(_JSON_SPACE)
                 # Only JSON's own white space makes a line blank: "\x1c" is a record, and a bad one.
-                try:
-                    yield number, parse_json_evidence(line.strip(_JSON_SPACE), name)
-                except EvidenceError as exc:
-                    # The parser counts lines within the record; the file's line is what a reader needs.
-                    yield number, EvidenceError([Problem(name, number, p.key, p.message) for p in exc.problems])
+                if line:
+                    yield number, line
+
+
+def parse_line(number: int, line: str | EvidenceError, name: str) -> dict[str, Any] | EvidenceError:
+    """One JSON Lines record's evidence, or the error reading it, located at the file's line."""
+    if isinstance(line, EvidenceError):
+        return line
+    try:
+        return parse_json_evidence(line, name)
+    except EvidenceError as exc:
+        # The parser counts lines within the record; the file's line is what a reader needs.
+        return EvidenceError([Problem(name, number, p.key, p.message) for p in exc.problems])
 
 
 def read_csv(path: str | os.PathLike[str], vocabulary: Vocabulary, *, name: str | None = None) -> Iterator[Record]:

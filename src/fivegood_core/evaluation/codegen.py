@@ -127,14 +127,20 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
     fixed = [kids[i] if isinstance(n.check, Check) or n.check.decides else () for i, n in enumerate(nodes)]
     gated_at = [(i, g) for i, g in enumerate(gate) if g >= 0]
     unknown = int(Verdict.UNKNOWN)
+    fail = int(Verdict.FAIL)
     seen: dict[tuple[int, ...], Decision] = {}
+    overall = {int(v): Overall.of(v) for v in Verdict}
+    # What decided is found root by root: a root's part depends only on the codes of its own
+    # subtree (a contiguous run of nodes, and of gates), which repeat far more often than the
+    # pattern of the whole tree. Each root's parts are remembered on their own.
+    spans = []
+    for r in roots:
+        end = r + len(nodes[r].walk())
+        inside = [gate[i] for i in range(r, end) if gate[i] >= 0]
+        spans.append((r, r, end, inside[0] if inside else 0, inside[-1] + 1 if inside else 0))
+    parts: dict[tuple[int, tuple[int, ...], tuple[int, ...]], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
-    def decision(root: int, codes: tuple[int, ...]) -> Decision:
-        found = seen.get(codes)
-        if found is not None:
-            return found
-        if len(seen) >= PATTERN_CACHE:
-            seen.clear()
+    def part(r: int, codes: tuple[int, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         counted: Sequence[Sequence[int]] = fixed
         if ordered:
             counted = list(fixed)
@@ -142,9 +148,32 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
                 flags = group.counts([codes[c] for c in kids[i]])
                 counted[i] = tuple(c for c, ok in zip(kids[i], flags) if ok)
         open_ = {i for i, g in gated_at if codes[g] == unknown}
-        failed = tuple(ids[i] for i in decisive(roots, int(Verdict.FAIL), codes, counted, open_))
-        missing = tuple(ids[i] for i in decisive(roots, unknown, codes, counted, open_))
-        found = seen[codes] = Decision(Overall.of(Verdict(root)), failed, missing)
+        failed = tuple(ids[i] for i in decisive([r], int(Verdict.FAIL), codes, counted, open_))
+        missing = tuple(ids[i] for i in decisive([r], unknown, codes, counted, open_))
+        return failed, missing
+
+    def decision(root: int, codes: tuple[int, ...]) -> Decision:
+        found = seen.get(codes)
+        if found is not None:
+            return found
+        if len(seen) >= PATTERN_CACHE:
+            seen.clear()
+        if len(parts) >= PATTERN_CACHE:
+            parts.clear()
+        failed: tuple[str, ...] = ()
+        missing: tuple[str, ...] = ()
+        for r, a, b, ga, gb in spans:
+            if codes[r] != fail and codes[r] != unknown:
+                continue  # a root that neither failed nor is unknown decided nothing
+            key = (r, codes[a:b], codes[ga:gb])
+            got = parts.get(key)
+            if got is None:
+                got = parts[key] = part(r, codes)
+            if got[0]:
+                failed += got[0]
+            if got[1]:
+                missing += got[1]
+        found = seen[codes] = Decision(overall[root], failed, missing)
         return found
 
     return decision

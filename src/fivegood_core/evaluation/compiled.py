@@ -199,10 +199,14 @@ class CompiledStandard:
         nodes under a group that does not apply as not applicable (the explained
         result shows what they would be). Generated on first use.
         """
+        decision, codes = self.codes(evidence, on)
+        return decision, tuple(map(_VERDICT_OF_CODE.__getitem__, codes))
+
+    def codes(self, evidence: dict[str, Any], on: dt.date) -> tuple[Decision, tuple[int, ...]]:
+        """:meth:`verdicts` with every node's verdict as its integer code (``int(Verdict)``), for counting in bulk."""
         if self._every is None:
             self._every = generate(self, every=True)[1]
-        decision, codes = self._every(evidence, on)
-        return decision, tuple(map(_VERDICT_OF_CODE.__getitem__, codes))
+        return self._every(evidence, on)  # type: ignore[no-any-return]
 
     def assess(self, doc: dict[str, Any], on: dt.date, source: str = "<evidence>", every: bool = False) -> Assessment:
         """The fast decision and the reward it earns, for a checked evidence document."""

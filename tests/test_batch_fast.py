@@ -1,0 +1,247 @@
+"""The fast lane of a JSON Lines batch (batch/fast.py) writes exactly the rows of the reference path.
+
+The reference is the path every other input takes: each line parsed by
+``parse_json_evidence`` (duplicate keys refused, decimals exact), checked by
+``check_document``, assessed by ``assess_record`` into a ``BatchRow``, written
+with ``json.dumps(row.to_json(), ensure_ascii=False)``, counted by ``Tally``.
+The varied input mixes passes, fails, incomplete and error records; integers,
+decimals and exponents; duplicate keys, escapes, unknown keys and sections,
+dotted keys, bad types and bounds, broken lines and blank ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fivegood_core.batch import Tally, batch_rows, read_records
+from fivegood_core.batch.fast import FastRow, json_line
+from fivegood_core.batch.run import fast_rows
+from fivegood_core.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COUNTS = {
+    "staff": ("establishment_posts", "headcount"),
+    "equipment": ("fax", "phones", "copiers", "computers", "printers", "vehicles"),
+    "activities": ("standing_committee", "executive_committee", "theory_study", "publicity", "training", "research", "events"),
+}
+FLAGS = {"party_group": ("established", "complete", "rules", "secretary_is_ufwd_deputy"), "finance": ("independent_account", "in_budget")}
+NUMBERS = ["0", "1", "2", "3", "5", "12", "40", "59", "60", "60.0", "59.99", "60.5", "1e2", "1E+1", "0.10", "-0", "-1", "-0.5"]
+ODD = ["true", "false", "null", '"7"', "[]", "{}", "1e400", "1" * 17, "0.000000000000000000001", "NaN", "[1]", '{"a": 1}']
+
+
+def _value(rnd: random.Random, usual: list[str]) -> str:
+    return rnd.choice(ODD) if rnd.random() < 0.003 else rnd.choice(usual)
+
+
+def _record(rnd: random.Random, i: int) -> str:
+    """One line of JSON text, written by hand so that it can hold what json.dumps never writes."""
+    subject = [f'"id": "county-{i}"', '"kind": "county_federation"', '"year": 2013']
+    roll = rnd.random()
+    if roll < 0.01:
+        subject[0] = '"id": "县\\u4e2d-\\"q\\""'  # escapes: the reference path decides
+    elif roll < 0.02:
+        subject[0] = '"id": "中文-名"'
+    elif roll < 0.025:
+        subject[0] = '"id": "  "'
+    elif roll < 0.03:
+        subject[0] = '"id": 7'
+    elif roll < 0.035:
+        subject[1] = '"kind": "chamber"'
+    elif roll < 0.04:
+        subject[2] = '"year": "2013"'
+    elif roll < 0.045:
+        subject.append('"id": "twice"')
+    elif roll < 0.05:
+        subject.append('"name": "a\\u0007b"')
+    sections = ['"subject": {' + ", ".join(subject) + "}"]
+    for section, keys in COUNTS.items():
+        items = [f'"{k}": {_value(rnd, ["0", "1", "2", "3", "4", "5", "6", "null"])}' for k in keys if rnd.random() > 0.03]
+        if rnd.random() < 0.01:
+            items.append(f'"{keys[0]}": 1')  # a key given twice
+        if rnd.random() < 0.01:
+            items.append('"no_such_key": 1')
+        sections.append(f'"{section}": {{{", ".join(items)}}}')
+    for section, keys in FLAGS.items():
+        items = [f'"{k}": {_value(rnd, ["true", "true", "false", "null"])}' for k in keys if rnd.random() > 0.03]
+        if section == "finance":
+            items += [f'"working_funds": {_value(rnd, ["30000", "50000", "50000.5", "49999.99", "5e4", "60000"])}']
+            items += [f'"investment_funds": {_value(rnd, ["100000", "200000.00", "2E+5", "150000"])}']
+        sections.append(f'"{section}": {{{", ".join(items)}}}')
+    sections.append(f'"office": {{"area_m2": {_value(rnd, NUMBERS)}, "independent": {_value(rnd, ["true", "false"])}}}')
+    sections.append(f'"attest": {{"party-group-functioning": {_value(rnd, ["true", "false", "null"])}}}')
+    roll = rnd.random()
+    if roll < 0.01:
+        sections.append('"unknown_section": {"a": 1}')
+    elif roll < 0.02:
+        sections.append('"office.area_m2": 60')
+    elif roll < 0.03:
+        sections.append('"equipment": null')
+    elif roll < 0.04:
+        sections.append('"members": {"total_by_year": {"2012": 3}}')
+    elif roll < 0.05:
+        sections.append('"local": {"leading_industries": ["a", "b"]}')
+    elif roll < 0.06:
+        sections.append('"office": 5')
+    rnd.shuffle(sections)
+    return "{" + ", ".join(sections) + "}"
+
+
+def _varied(path: Path, n: int, seed: int) -> None:
+    rnd = random.Random(seed)
+    lines = []
+    for i in range(n):
+        roll = rnd.random()
+        if roll < 0.01:
+            lines.append("")
+        elif roll < 0.02:
+            lines.append("{not json")
+        elif roll < 0.025:
+            lines.append("[1, 2]")
+        elif roll < 0.03:
+            lines.append('{"a": 1} {"b": 2}')
+        else:
+            lines.append(" " + _record(rnd, i) + "\t" if roll < 0.04 else _record(rnd, i))
+    data = ("\ufeff" + "\n".join(lines) + "\n").encode()
+    data += b'{"subject": {"id": "\xff"}}\n{"subject": {"id": "last"}}'  # a line that is not UTF-8, and no final line feed
+    path.write_bytes(data)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_entry_points()
+
+
+def _reference(engine: Engine, path: Path, ref: str, on: dt.date, jobs: int = 1) -> tuple[list[str], list[list[str]], Any, list[Any]]:
+    compiled = engine.get(ref, on)
+    tally = Tally(compiled, on)
+    lines, cells, errors = [], [], []
+    for row in batch_rows(engine, read_records(path, engine.vocabulary), compiled, on, str(path), every=True, jobs=jobs):
+        tally.add(row)
+        lines.append(json.dumps(row.to_json(), ensure_ascii=False))
+        cells.append(row.to_csv())
+        errors.append((row.error_in("zh"), row.error_in("en")))
+    return lines, cells, tally.summary().to_json(), errors
+
+
+def _fast(engine: Engine, path: Path, ref: str, on: dt.date, jobs: int = 1) -> tuple[list[str], list[list[str]], Any, list[Any], int]:
+    compiled = engine.get(ref, on)
+    tally = Tally(compiled, on)
+    lines, cells, errors = [], [], []
+    fast = 0
+    for row in fast_rows(engine, str(path), compiled, on, str(path), every=True, jobs=jobs):
+        fast += row.__class__ is FastRow
+        tally.add(row)
+        lines.append(json_line(row))
+        cells.append(row.to_csv())
+        errors.append((row.error_in("zh"), row.error_in("en")))
+    return lines, cells, tally.summary().to_json(), errors, fast
+
+
+@pytest.mark.parametrize(
+    ("ref", "on"),
+    [
+        ("henan/five-guarantees", dt.date(2014, 1, 1)),
+        ("henan/county-five-good", dt.date(2014, 1, 1)),
+        ("henan/five-guarantees", dt.date(2012, 10, 1)),
+    ],
+)
+def test_fast_lane_writes_the_reference_rows(engine: Engine, tmp_path: Path, ref: str, on: dt.date) -> None:
+    path = tmp_path / "varied.jsonl"
+    _varied(path, 3000, seed=len(ref) + on.year)
+    want_lines, want_cells, want_summary, want_errors = _reference(engine, path, ref, on)
+    lines, cells, summary, errors, fast = _fast(engine, path, ref, on)
+    assert lines == want_lines
+    assert cells == want_cells
+    assert summary == want_summary
+    assert errors == want_errors
+    verdicts = {json.loads(line)["verdict"] for line in lines}
+    assert {"fail", None} <= verdicts and len(verdicts) >= 3, verdicts  # errors, fails and incomplete or passes
+    assert fast > len(lines) / 2  # the fast lane did most of the work
+    assert sum(1 for line in lines if json.loads(line)["error"]) > 50  # and the reference path the errors
+
+
+def test_fast_lane_passes_and_rewards_as_the_reference(engine: Engine, tmp_path: Path) -> None:
+    # A standard with reward schemes and districts (placed as codes), passes among its records.
+    path = tmp_path / "ningbo.jsonl"
+    base = (ROOT / "examples/ningbo/batch.jsonl").read_text(encoding="utf-8").splitlines()
+    rnd = random.Random(3)
+    out = []
+    for _ in range(400):
+        line = rnd.choice(base)
+        line = line.replace('"events": 6', f'"events": {rnd.choice(["6", "2", "6.5", "1e1", "null"])}')
+        line = line.replace('"working_funds": 50000', f'"working_funds": {rnd.choice(["50000", "50000.50", "4E+4", "60000"])}')
+        out.append(line)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    on = dt.date(2011, 1, 12)
+    want = _reference(engine, path, "ningbo/five-have-five-good", on)
+    got = _fast(engine, path, "ningbo/five-have-five-good", on)
+    assert got[:4] == want
+    assert got[4] > 200
+    rewarded = [json.loads(line) for line in got[0] if '"amount": "' in line]
+    assert rewarded and all(r["verdict"] == "pass" and r["district"] for r in rewarded)
+
+
+def test_fast_lane_in_workers_gives_the_same_rows(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "varied.jsonl"
+    _varied(path, 1500, seed=11)
+    on = dt.date(2014, 1, 1)
+    want = _reference(engine, path, "henan/five-guarantees", on)
+    got = _fast(engine, path, "henan/five-guarantees", on, jobs=2)
+    assert got[:4] == want
+
+
+def test_batch_command_writes_the_reference_rows(engine: Engine, tmp_path: Path) -> None:
+    # End to end: the command's JSON Lines and CSV (one process and two) against the reference, byte for byte.
+    path = tmp_path / "varied.jsonl"
+    _varied(path, 1200, seed=5)
+    on = dt.date(2014, 1, 1)
+    lines, cells, summary, _ = _reference(engine, path, "henan/five-guarantees", on)
+    for jobs in ("1", "2"):
+        out, csv_out, summary_out = tmp_path / f"rows{jobs}.jsonl", tmp_path / f"rows{jobs}.csv", tmp_path / f"summary{jobs}.json"
+        common = [sys.executable, "-m", "fivegood_core.cli", "batch", str(path), "-s", "henan/five-guarantees", "--as-of", "2014-01-01"]
+        subprocess.run([*common, "-o", str(out), "--summary", str(summary_out), "--jobs", jobs], capture_output=True, check=False)
+        subprocess.run([*common, "-o", str(csv_out), "-f", "csv", "--jobs", jobs], capture_output=True, check=False)
+        assert out.read_text(encoding="utf-8") == "".join(line + "\n" for line in lines)
+        assert json.loads(summary_out.read_text(encoding="utf-8")) == summary
+        import csv
+
+        with csv_out.open(newline="", encoding="utf-8") as handle:
+            assert list(csv.reader(handle))[1:] == cells
+
+
+#: SHA-256 of the rows and the summary that `fivegood batch` wrote for ``_varied(…, 2000, seed=2024)`` before the
+#: fast lane existed (branch server at 8c37fbf, one job and two): what the fast lane must go on writing.
+BEFORE_ROWS = "f33f880940329ca791af2a513156381e04b1d238b29371a1aa6690b4ca757333"
+BEFORE_SUMMARY = "50d2cb5cf27c11c7d2cc6993931828b1b1daf36415148deb606c897e5461cc20"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_command_writes_what_it_wrote_before(tmp_path: Path, jobs: str) -> None:
+    import hashlib
+
+    _varied(tmp_path / "varied.jsonl", 2000, seed=2024)
+    args = [
+        "batch",
+        "varied.jsonl",
+        "-s",
+        "henan/five-guarantees",
+        "--as-of",
+        "2014-01-01",
+        "-o",
+        "rows.jsonl",
+        "--summary",
+        "summary.json",
+    ]
+    run = subprocess.run([sys.executable, "-m", "fivegood_core.cli", *args, "--jobs", jobs], cwd=tmp_path, capture_output=True, check=False)
+    assert run.returncode == 2  # the input has error rows
+    assert hashlib.sha256((tmp_path / "rows.jsonl").read_bytes()).hexdigest() == BEFORE_ROWS
+    assert hashlib.sha256((tmp_path / "summary.json").read_bytes()).hexdigest() == BEFORE_SUMMARY
