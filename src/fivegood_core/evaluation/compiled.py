@@ -20,7 +20,7 @@ from typing import Any, Mapping, cast
 
 from fivegood_core.errors import EvidenceError, Problem, ResolutionError
 from fivegood_core.evaluation.codegen import DecideFn, generate
-from fivegood_core.evaluation.explain import explain, resting_on
+from fivegood_core.evaluation.explain import Explain, plan, resting_on
 from fivegood_core.evaluation.toolkit import Toolkit
 from fivegood_core.evaluation.tree import Node, build_tree
 from fivegood_core.evaluation.versions import Versions
@@ -71,6 +71,8 @@ class CompiledStandard:
     def _prepare(self) -> None:
         self._contexts: dict[tuple[dt.date, int | None], EvalContext] = {}
         self._every: Any = None
+        self._plans: tuple[Explain, ...] | None = None
+        self._info: StandardInfo | None = None
 
     def __getattr__(self, name: str) -> Any:
         # Called only for attributes not yet set: the fast path is generated the first time it is
@@ -136,7 +138,11 @@ class CompiledStandard:
 
     def explain(self, r: Reader, ctx: EvalContext, waive: Mapping[str, Text] | None = None) -> tuple[CriterionResult, ...]:
         """Every criterion's result, explained; those named in ``waive`` (id → reason) are waived."""
-        return tuple(explain(n, r, ctx, waive) for n in self.roots)
+        plans = self._plans
+        if plans is None:
+            plans = self._plans = tuple(plan(n) for n in self.roots)
+        waive = waive or {}
+        return tuple(p(r, ctx, waive) for p in plans)
 
     def waivers(self, waive: Mapping[str, "str | Text"] | None) -> dict[str, Text]:
         """``waive`` with every reason as a :class:`Text`; a criterion this standard does not have is an error."""
@@ -187,7 +193,9 @@ class CompiledStandard:
         criteria = self.explain(reader, self.context(on, subject.year), waived)
         verdict = Overall.of(all_of(mask(c.verdict for c in criteria)))
         reward = reward_for(defn.rewards, verdict, subject, reader, on, self.calculators)
-        info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
+        info = self._info
+        if info is None:
+            info = self._info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
         # Each warning once (messages are compared by what they say).
         warnings = tuple({str(w): w for w in warnings + resting_on(defn, criteria, reward)}.values())
         return Result(info, verdict, on, subject, criteria, reward, warnings, dict(self.engine_info))

@@ -9,6 +9,11 @@ from fivegood_core.model.vocabulary import BadValue, Vocabulary, key_path
 from fivegood_core.words.catalogue import say, shown
 
 
+_UNREAD = object()
+#: Dotted keys split once (the keys criteria read are few and read for every record).
+_PATHS: dict[str, tuple[str, ...]] = {}
+
+
 class Reader:
     """Reads typed values from one evidence document, raising EvidenceError on bad types.
 
@@ -25,10 +30,9 @@ class Reader:
 
     def get(self, key: str) -> Any:
         """The normalised value of ``key``, or ``None`` when it is absent."""
-        try:
-            return self._cache[key]
-        except KeyError:
-            pass
+        value = self._cache.get(key, _UNREAD)
+        if value is not _UNREAD:
+            return value
         value = self.raw(key)
         if value is not None:
             entry = self.vocabulary.get(key)
@@ -42,7 +46,11 @@ class Reader:
 
     def raw(self, key: str) -> Any:
         """The value as given, unchecked, or ``None``."""
-        parts = key_path(key)
+        parts = _PATHS.get(key)
+        if parts is None:
+            parts = key_path(key)
+            if len(_PATHS) < 4096:
+                _PATHS[key] = parts
         node: Any = self.doc
         for i, part in enumerate(parts):
             if not isinstance(node, dict):

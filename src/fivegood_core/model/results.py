@@ -54,9 +54,15 @@ class Outcome:
     missing: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class CriterionResult:
-    """The verdict on one criterion, with the article it comes from and why."""
+    """The verdict on one criterion, with the article it comes from and why.
+
+    The explained evaluation builds what a person reads (``reason``,
+    ``observed``, ``gap``) on first access (:func:`lazy_result`); reading,
+    comparing, pickling or rendering a result gives the same values as if they
+    had been built at once.
+    """
 
     id: str
     kind: str
@@ -85,6 +91,15 @@ class CriterionResult:
     #: The reason of the waiver that set this criterion aside for the subject (its verdict is then ``waived``).
     waiver: Text | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Every field built, nothing deferred: a pickled result is plain data.
+        for name in _LAZY:
+            getattr(self, name)
+        return {k: v for k, v in self.__dict__.items() if k != "_fill"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     @property
     def below(self) -> "tuple[CriterionResult, ...]":
         """What a report shows under this criterion: its children, or the required standard's criteria."""
@@ -93,8 +108,8 @@ class CriterionResult:
     def walk(self) -> "list[CriterionResult]":
         """This result and all below it, depth first (nested standards excluded)."""
         out = [self]
-        for child in self.children:
-            out.extend(child.walk())
+        if self.children:
+            _walk_into(self.children, out)
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -149,6 +164,61 @@ class CriterionResult:
             children=tuple(cls.from_json(c) for c in d.get("children", ())),
             nested=Result.from_json(d["requires"]) if d.get("requires") else None,
         )
+
+
+def _walk_into(nodes: "tuple[CriterionResult, ...]", out: "list[CriterionResult]") -> None:
+    for c in nodes:
+        out.append(c)
+        if c.children:
+            _walk_into(c.children, out)
+
+
+#: The fields built on first access when a result is made by :func:`lazy_result`.
+_LAZY = ("reason", "observed", "gap")
+
+
+class _Deferred:
+    """A field of :class:`CriterionResult` built on first access, with the others deferred with it."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, inst: Any, owner: Any = None) -> Any:
+        if inst is None:
+            return self
+        d = inst.__dict__
+        try:
+            return d[self.name]
+        except KeyError:
+            pass
+        fill = d.get("_fill")
+        if fill is None:
+            raise AttributeError(self.name)
+        for k, v in fill().items():
+            d.setdefault(k, v)  # a value set when the result was made (a gap cleared) wins
+        d.pop("_fill", None)
+        return d[self.name]
+
+
+for _name in _LAZY:
+    setattr(CriterionResult, _name, _Deferred(_name))
+
+_new_result = object.__new__
+_set = object.__setattr__
+
+
+def lazy_result(fields: dict[str, Any]) -> CriterionResult:
+    """A :class:`CriterionResult` from every field's value, as ``fields`` (taken, not copied) holds them.
+
+    Any of ``reason``, ``observed`` and ``gap`` may be left out when
+    ``fields["_fill"]`` is a function returning them: it is called, once, on
+    first access to any of them. Nothing is checked: the caller gives every field.
+    """
+    c = _new_result(CriterionResult)
+    _set(c, "__dict__", fields)
+    return c
 
 
 @attrs.frozen
@@ -232,8 +302,7 @@ class Result:
     def walk(self) -> list[CriterionResult]:
         """Every criterion result of this standard, depth first."""
         out: list[CriterionResult] = []
-        for c in self.criteria:
-            out.extend(c.walk())
+        _walk_into(self.criteria, out)
         return out
 
     def find(self, criterion_id: str) -> CriterionResult:
@@ -242,6 +311,12 @@ class Result:
             if c.id == criterion_id:
                 return c
         raise KeyError(criterion_id)
+
+    def _by_id(self) -> dict[str, CriterionResult]:
+        out: dict[str, CriterionResult] = {}
+        for c in self.walk():
+            out.setdefault(c.id, c)  # the first, as find() gives
+        return out
 
     @property
     def failed(self) -> tuple[str, ...]:
@@ -262,8 +337,11 @@ class Result:
     def missing(self) -> tuple[str, ...]:
         """Evidence keys whose absence leaves the verdict open, in order, without repeats."""
         keys: dict[str, None] = {}
-        for cid in self.unknown:
-            keys.update(dict.fromkeys(self.find(cid).missing))
+        unknown = self.unknown
+        if unknown:
+            by_id = self._by_id()
+            for cid in unknown:
+                keys.update(dict.fromkeys(by_id[cid].missing))
         return tuple(keys)
 
     def to_json(self) -> dict[str, Any]:
