@@ -20,7 +20,7 @@ from typing import Any, Mapping, cast
 
 from fivegood_core.errors import EvidenceError, Problem, ResolutionError
 from fivegood_core.evaluation.codegen import DecideFn, generate
-from fivegood_core.evaluation.explain import Explain, plan, resting_on
+from fivegood_core.evaluation.explain import ExplainAll, plan_all, resting_on
 from fivegood_core.evaluation.toolkit import Toolkit
 from fivegood_core.evaluation.tree import Node, build_tree
 from fivegood_core.evaluation.versions import Versions
@@ -71,7 +71,7 @@ class CompiledStandard:
     def _prepare(self) -> None:
         self._contexts: dict[tuple[dt.date, int | None], EvalContext] = {}
         self._every: Any = None
-        self._plans: tuple[Explain, ...] | None = None
+        self._plans: ExplainAll | None = None
         self._info: StandardInfo | None = None
 
     def __getattr__(self, name: str) -> Any:
@@ -138,11 +138,10 @@ class CompiledStandard:
 
     def explain(self, r: Reader, ctx: EvalContext, waive: Mapping[str, Text] | None = None) -> tuple[CriterionResult, ...]:
         """Every criterion's result, explained; those named in ``waive`` (id → reason) are waived."""
-        plans = self._plans
-        if plans is None:
-            plans = self._plans = tuple(plan(n) for n in self.roots)
-        waive = waive or {}
-        return tuple(p(r, ctx, waive) for p in plans)
+        run = self._plans
+        if run is None:
+            run = self._plans = plan_all(self.roots)
+        return run(r, ctx, waive or {})
 
     def waivers(self, waive: Mapping[str, "str | Text"] | None) -> dict[str, Text]:
         """``waive`` with every reason as a :class:`Text`; a criterion this standard does not have is an error."""

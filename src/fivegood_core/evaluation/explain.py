@@ -158,7 +158,7 @@ def _waived(c: CriterionResult, reason: Text) -> CriterionResult:
 
 def explain(node: Node, r: Reader, ctx: EvalContext, waive: Mapping[str, Text] | None = None) -> CriterionResult:
     """The result of ``node`` and everything below it; criteria named in ``waive`` (id → reason) are waived."""
-    return plan(node)(r, ctx, waive or {})
+    return plan_all((node,))(r, ctx, waive or {})[0]
 
 
 # --- the explained walk, planned once per node ------------------------------------------------------
@@ -180,15 +180,25 @@ def plan(node: Node) -> Explain:
         inner = _plan_leaf(node, check, template)
     else:
         inner = _plan_group(node, check, template)
-    cid = node.defn.id
+    return inner
 
-    def run(r: Reader, ctx: EvalContext, waive: Mapping[str, Text]) -> CriterionResult:
-        found = inner(r, ctx, waive)
+
+ExplainAll = Callable[[Reader, EvalContext, Mapping[str, Text]], "tuple[CriterionResult, ...]"]
+
+
+def plan_all(nodes: tuple[Node, ...]) -> ExplainAll:
+    """The results of ``nodes`` (siblings) for one record, each named in ``waive`` waived."""
+    kids = tuple(plan(n) for n in nodes)
+    ids = tuple(n.defn.id for n in nodes)
+
+    def run(r: Reader, ctx: EvalContext, waive: Mapping[str, Text]) -> tuple[CriterionResult, ...]:
+        found = [k(r, ctx, waive) for k in kids]
         if waive:
-            why = waive.get(cid)
-            if why is not None:
-                return _waived(found, why)
-        return found
+            for i, cid in enumerate(ids):
+                why = waive.get(cid)
+                if why is not None:
+                    found[i] = _waived(found[i], why)
+        return tuple(found)
 
     return run
 
@@ -274,7 +284,7 @@ def _passes(check: Check | None) -> Callable[[Reader], bool] | None:
 
 
 def _plan_group(node: Node, group: Group, template: dict[str, Any]) -> Explain:
-    kids = tuple(plan(c) for c in node.children)
+    kids = plan_all(node.children)
     cls = type(group)
     order = tuple((int(v), v) for v in group.order) if cls.combine is Precedence.combine and isinstance(group, Precedence) else None
     default_describe = cls.describe is Group.describe
@@ -288,11 +298,11 @@ def _plan_group(node: Node, group: Group, template: dict[str, Any]) -> Explain:
         if gated and (passes is None or not passes(r)):
             gate = group.gate(r, ctx)
             if gate is not None:
-                children = tuple(k(r, ctx, waive) for k in kids)
+                children = kids(r, ctx, waive)
                 if gate.verdict is _NA:
                     children = tuple(_not_applicable(c) for c in children)
                 return _from_outcome(template, gate, children)
-        children = tuple(k(r, ctx, waive) for k in kids)
+        children = kids(r, ctx, waive)
         if order is not None:
             m = 0
             for c in children:
@@ -356,23 +366,30 @@ def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward:
     out: list[Message] = []
     for name, why in defn.assumed.items():
         out.append(say("warning.assumed_value", where=defn.ref, name=name, value=_shown(getattr(defn, name, None)), why=why))
-    for c in (x for top in criteria for x in top.walk()):
-        if c.waiver is not None:
-            out.append(say("warning.waived", where=f"{defn.ref}::{c.id}", why=c.waiver))
+
+    def waivers(nodes: tuple[CriterionResult, ...]) -> None:
+        for c in nodes:
+            if c.waiver is not None:
+                out.append(say("warning.waived", where=f"{defn.ref}::{c.id}", why=c.waiver))
+            if c.children:
+                waivers(c.children)
+
+    waivers(criteria)
 
     def walk(c: CriterionResult, parent: Verdict | None) -> None:
-        if not c.counted or c.verdict in (Verdict.NOT_APPLICABLE, Verdict.ADVISORY, Verdict.WAIVED):
+        verdict = c.verdict
+        if not c.counted or verdict is Verdict.NOT_APPLICABLE or verdict is Verdict.ADVISORY or verdict is Verdict.WAIVED:
             return
         if c.assumed:
             how = c.interpretation if c.interpretation else c.title
             out.append(say("warning.assumed_criterion", where=f"{defn.ref}::{c.id}", how=how))
             return
-        if c.self_reported and c.verdict in (Verdict.PASS, Verdict.FAIL) and (parent is None or parent is c.verdict):
+        if c.self_reported and (verdict is Verdict.PASS or verdict is Verdict.FAIL) and (parent is None or parent is verdict):
             out.append(say("warning.self_reported", where=f"{defn.ref}::{c.id}", observed=c.observed))
         if c.nested is not None:
             out.extend(c.nested.warnings)
         for child in c.children:
-            walk(child, c.verdict)
+            walk(child, verdict)
 
     for c in criteria:
         walk(c, None)

@@ -33,7 +33,19 @@ class Reader:
         value = self._cache.get(key, _UNREAD)
         if value is not _UNREAD:
             return value
-        value = self.raw(key)
+        parts = _PATHS.get(key)
+        doc = self.doc
+        if parts is not None and len(parts) == 2 and doc.__class__ is dict:
+            # The common case, a key of a section of a plain table, without the general walk.
+            table = doc.get(parts[0])
+            if table is None:
+                value = None
+            elif table.__class__ is dict:
+                value = table.get(parts[1])
+            else:
+                value = self.raw(key)  # says what is wrong
+        else:
+            value = self.raw(key)
         if value is not None:
             entry = self.vocabulary.get(key)
             if entry is not None:
