@@ -20,7 +20,7 @@ from typing import Any, Mapping, cast
 
 from fivegood_core.errors import EvidenceError, Problem, ResolutionError
 from fivegood_core.evaluation.codegen import DecideFn, generate
-from fivegood_core.evaluation.explain import ExplainAll, plan_all, resting_on
+from fivegood_core.evaluation.explain import ExplainAll, plan_all, quiet, resting_on
 from fivegood_core.evaluation.toolkit import Toolkit
 from fivegood_core.evaluation.tree import Node, build_tree
 from fivegood_core.evaluation.versions import Versions
@@ -72,6 +72,7 @@ class CompiledStandard:
         self._contexts: dict[tuple[dt.date, int | None], EvalContext] = {}
         self._every: Any = None
         self._plans: ExplainAll | None = None
+        self._quiet = quiet(self.nodes)
         self._info: StandardInfo | None = None
 
     def __getattr__(self, name: str) -> Any:
@@ -196,7 +197,7 @@ class CompiledStandard:
         if info is None:
             info = self._info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
         # Each warning once (messages are compared by what they say).
-        warnings = tuple({str(w): w for w in warnings + resting_on(defn, criteria, reward)}.values())
+        warnings = tuple({str(w): w for w in warnings + resting_on(defn, criteria, reward, waivers=bool(waived), walk=not self._quiet)}.values())
         return Result(info, verdict, on, subject, criteria, reward, warnings, dict(self.engine_info))
 
     def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Decision, tuple[Verdict, ...]]:

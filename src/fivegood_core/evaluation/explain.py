@@ -22,7 +22,7 @@ import attrs
 from fivegood_core.evaluation.tree import Node
 from fivegood_core.evidence.reader import Reader
 from fivegood_core.kinds.contract import Check, EvalContext, Group, count_reason, missing
-from fivegood_core.kinds.groups import Precedence
+from fivegood_core.kinds.groups import Advisory, Precedence
 from fivegood_core.kinds.leaves import Flag, Threshold
 from fivegood_core.model.definitions import StandardDef, Text
 from fivegood_core.model.exact import compare
@@ -355,28 +355,56 @@ def _counted_reason(children: tuple[CriterionResult, ...]) -> dict[str, Any]:
     return {"reason": count_reason([(c.title, c.verdict) for c in children])}
 
 
-def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward: RewardResult | None) -> tuple[Message, ...]:
+def quiet(nodes: tuple[Node, ...]) -> bool:
+    """True when no result of these nodes can rest on anything beyond the evidence: nothing assumed or
+    self-reported, and only the built-in thresholds, flags and groups, which nest no other standard.
+    :func:`resting_on` then need not walk the criteria (only waivers can warn)."""
+    for n in nodes:
+        if n.defn.assumed or n.defn.self_reported:
+            return False
+        check = n.check
+        if isinstance(check, Group):
+            if check.condition is not None and type(check.condition) not in (Threshold, Flag):
+                return False
+            if type(check).gate is not Group.gate or type(check).describe not in (Group.describe, Advisory.describe):
+                return False
+        elif type(check) not in (Threshold, Flag):
+            return False
+    return True
+
+
+def resting_on(
+    defn: StandardDef,
+    criteria: tuple[CriterionResult, ...],
+    reward: RewardResult | None,
+    *,
+    waivers: bool = True,
+    walk: bool = True,
+) -> tuple[Message, ...]:
     """One warning per assumed value or self-reported figure the verdict or the reward rests on.
 
     A verdict rests on every criterion that counts (not under guidance, not in a
     branch that does not apply, not an alternative left unconsulted); of an
     assumed branch, its top is named once. A required standard's warnings come
-    with it. The reward rests on its covering scheme's assumed values.
+    with it. The reward rests on its covering scheme's assumed values. Without
+    ``waivers`` no criterion is taken to be waived, and without ``walk`` (see
+    :func:`quiet`) none to be assumed, self-reported or nesting another standard.
     """
     out: list[Message] = []
     for name, why in defn.assumed.items():
         out.append(say("warning.assumed_value", where=defn.ref, name=name, value=_shown(getattr(defn, name, None)), why=why))
 
-    def waivers(nodes: tuple[CriterionResult, ...]) -> None:
+    def waived(nodes: tuple[CriterionResult, ...]) -> None:
         for c in nodes:
             if c.waiver is not None:
                 out.append(say("warning.waived", where=f"{defn.ref}::{c.id}", why=c.waiver))
             if c.children:
-                waivers(c.children)
+                waived(c.children)
 
-    waivers(criteria)
+    if waivers:
+        waived(criteria)
 
-    def walk(c: CriterionResult, parent: Verdict | None) -> None:
+    def rests(c: CriterionResult, parent: Verdict | None) -> None:
         verdict = c.verdict
         if not c.counted or verdict is Verdict.NOT_APPLICABLE or verdict is Verdict.ADVISORY or verdict is Verdict.WAIVED:
             return
@@ -389,10 +417,11 @@ def resting_on(defn: StandardDef, criteria: tuple[CriterionResult, ...], reward:
         if c.nested is not None:
             out.extend(c.nested.warnings)
         for child in c.children:
-            walk(child, verdict)
+            rests(child, verdict)
 
-    for c in criteria:
-        walk(c, None)
+    if walk:
+        for c in criteria:
+            rests(c, None)
     if reward is not None and reward.scheme is not None:
         scheme = next((s for s in defn.rewards if s.id == reward.scheme), None)
         for name, why in (scheme.assumed if scheme else {}).items():

@@ -50,9 +50,13 @@ class Reader:
             entry = self.vocabulary.get(key)
             if entry is not None:
                 try:
-                    value = entry.read(value)
-                except BadValue as exc:
-                    raise EvidenceError([Problem(self.source, None, key, exc.message)]) from None
+                    value = entry.type.parse(value)
+                except BadValue:
+                    try:
+                        entry.read(value)  # raises, saying what the key's type expects
+                    except BadValue as exc:
+                        raise EvidenceError([Problem(self.source, None, key, exc.message)]) from None
+                    raise
         self._cache[key] = value
         return value
 

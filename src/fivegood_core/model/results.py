@@ -336,8 +336,10 @@ class Result:
     @property
     def missing(self) -> tuple[str, ...]:
         """Evidence keys whose absence leaves the verdict open, in order, without repeats."""
+        return self._missing(self.unknown)
+
+    def _missing(self, unknown: tuple[str, ...]) -> tuple[str, ...]:
         keys: dict[str, None] = {}
-        unknown = self.unknown
         if unknown:
             by_id = self._by_id()
             for cid in unknown:
@@ -346,15 +348,16 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON form (docs/concepts.md, "Results")."""
+        failed, unknown = _decisive(self.criteria, (int(Verdict.FAIL), int(Verdict.UNKNOWN)))
         return {
             "schema": SCHEMA_VERSION,
             "standard": self.standard.to_json(),
             "verdict": self.verdict.value,
             "as_of": self.as_of.isoformat(),
             "subject": self.subject.to_json(),
-            "failed": list(self.failed),
-            "unknown": list(self.unknown),
-            "missing": list(self.missing),
+            "failed": list(failed),
+            "unknown": list(unknown),
+            "missing": list(self._missing(unknown)),
             "waived": list(self.waived),
             "criteria": [c.to_json() for c in self.criteria],
             "reward": self.reward.to_json() if self.reward else None,
@@ -382,20 +385,31 @@ class Result:
 
 
 def _decisive_leaves(nodes: tuple[CriterionResult, ...], verdict: Verdict) -> tuple[str, ...]:
-    # The rule is model/verdict.py's decisive(), shared with the fast path; here over the result tree.
+    return _decisive(nodes, (int(verdict),))[0]
+
+
+def _decisive(nodes: tuple[CriterionResult, ...], verdicts: tuple[int, ...]) -> list[tuple[str, ...]]:
+    # The rule is model/verdict.py's decisive(), shared with the fast path; here over the result tree,
+    # numbered once for every verdict asked for.
     flat: list[CriterionResult] = []
+    codes: list[int] = []
     kids: list[list[int]] = []
+    open_: set[int] = set()
 
     def add(node: CriterionResult) -> int:
         i = len(flat)
         flat.append(node)
+        codes.append(node.verdict._value_)
         kids.append([])
-        kids[i] = [add(c) for c in node.children if c.counted]
+        if node.missing:
+            open_.add(i)
+        if node.children:
+            kids[i] = [add(c) for c in node.children if c.counted]
         return i
 
     roots = [add(n) for n in nodes]
-    codes = [int(n.verdict) for n in flat]
-    return tuple(flat[i].id for i in decisive(roots, int(verdict), codes, kids, {i for i, n in enumerate(flat) if n.missing}))
+    present = set(codes)
+    return [tuple(flat[i].id for i in decisive(roots, v, codes, kids, open_)) if v in present else () for v in verdicts]
 
 
 @attrs.frozen
