@@ -114,28 +114,33 @@ class CriterionResult:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form."""
+        d = self.__dict__
+        if "_fill" in d:
+            self.reason  # builds what was deferred
+        gap, interpretation, waiver, nested = d["gap"], d["interpretation"], d["waiver"], d["nested"]
+        values = d["values"]
         return {
-            "id": self.id,
-            "kind": self.kind,
-            "verdict": self.verdict.label,
-            "title": self.title.to_json(),
-            "citation": self.citation,
-            "observed": self.observed,
-            "threshold": self.threshold,
-            "reason": self.reason.to_json(),
-            "gap": self.gap.to_json() if self.gap else None,
-            "inputs": list(self.inputs),
-            "values": {k: json_safe(v) for k, v in self.values.items()},
-            "missing": list(self.missing),
-            "interpretation": self.interpretation.to_json() if self.interpretation else None,
-            "assumed": self.assumed,
-            "self_reported": self.self_reported,
-            "basis": self.basis,
-            "counted": self.counted,
-            "waiver": self.waiver.to_json() if self.waiver else None,
-            "overlay": self.overlay,
-            "children": [c.to_json() for c in self.children],
-            "requires": self.nested.to_json() if self.nested else None,
+            "id": d["id"],
+            "kind": d["kind"],
+            "verdict": d["verdict"].label,
+            "title": d["title"].to_json(),
+            "citation": d["citation"],
+            "observed": d["observed"],
+            "threshold": d["threshold"],
+            "reason": d["reason"].to_json(),
+            "gap": gap.to_json() if gap else None,
+            "inputs": list(d["inputs"]),
+            "values": {k: json_safe(v) for k, v in values.items()} if values else {},
+            "missing": list(d["missing"]),
+            "interpretation": interpretation.to_json() if interpretation else None,
+            "assumed": d["assumed"],
+            "self_reported": d["self_reported"],
+            "basis": d["basis"],
+            "counted": d["counted"],
+            "waiver": waiver.to_json() if waiver else None,
+            "overlay": d["overlay"],
+            "children": [c.to_json() for c in d["children"]],
+            "requires": nested.to_json() if nested else None,
         }
 
     @classmethod
