@@ -395,7 +395,9 @@ def _decisive_leaves(nodes: tuple[CriterionResult, ...], verdict: Verdict) -> tu
 
 def _decisive(nodes: tuple[CriterionResult, ...], verdicts: tuple[int, ...]) -> list[tuple[str, ...]]:
     # The rule is model/verdict.py's decisive(), shared with the fast path; here over the result tree,
-    # numbered once for every verdict asked for.
+    # numbered once for every verdict asked for; not at all when no top-level criterion carries it.
+    if not any(n.verdict._value_ in verdicts for n in nodes):
+        return [()] * len(verdicts)
     flat: list[CriterionResult] = []
     codes: list[int] = []
     kids: list[list[int]] = []
