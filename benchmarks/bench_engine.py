@@ -512,7 +512,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name:16} {med:17,.0f} {min(values):10,.0f}–{max(values):<11,.0f}   {ratio}")
     if args.explain:
         # The same varied records (the first --explain of them), in each number type; every criterion explained.
-        print(f"\nfivegood evaluate (every criterion explained, {len(compiled.nodes)} criteria), {args.explain:,} records, {args.runs} runs:")
+        print(
+            f"\nfivegood evaluate (every criterion explained, {len(compiled.nodes)} criteria), {args.explain:,} records, {args.runs} runs:"
+        )
         print(f"  {'evidence':9} {'evaluate: median records/s':>27} {'(min–max)':>18}   {'evaluate + to_json':>19} {'(min–max)':>18}")
         for number in ("int", "Decimal", "float"):
             sample = [typed(f, number) for f in flat[: args.explain]]

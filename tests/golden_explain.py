@@ -99,7 +99,9 @@ def _number(rnd: random.Random, base: Decimal) -> Any:
     return float(base)
 
 
-def varied(engine: Engine, ref: str, on: dt.date, base: dict[str, Any], n: int, seed: int) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+def varied(
+    engine: Engine, ref: str, on: dt.date, base: dict[str, Any], n: int, seed: int
+) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
     """``n`` records derived from ``base``, each with the waivers to apply."""
     rnd = random.Random(seed)
     compiled = engine.get(ref, on)

@@ -70,7 +70,9 @@ def _floats(doc: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
 def test_planned_walk_is_the_eager_walk(ref: str, data: st.DataObject) -> None:
     compiled = _STANDARDS[ref]
     if data.draw(st.booleans()):
-        doc = _floats(data.draw(strategies.evidence(compiled, complete=data.draw(st.booleans()), subject={"year": 2013}, keys=_KEYS[ref])), data)
+        doc = _floats(
+            data.draw(strategies.evidence(compiled, complete=data.draw(st.booleans()), subject={"year": 2013}, keys=_KEYS[ref])), data
+        )
     else:
         # A record that passes everything, with a few values changed: passes, narrow misses.
         doc = example("henan/model-county.toml")

@@ -197,7 +197,9 @@ class CompiledStandard:
         if info is None:
             info = self._info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
         # Each warning once (messages are compared by what they say).
-        warnings = tuple({str(w): w for w in warnings + resting_on(defn, criteria, reward, waivers=bool(waived), walk=not self._quiet)}.values())
+        warnings = tuple(
+            {str(w): w for w in warnings + resting_on(defn, criteria, reward, waivers=bool(waived), walk=not self._quiet)}.values()
+        )
         return Result(info, verdict, on, subject, criteria, reward, warnings, dict(self.engine_info))
 
     def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Decision, tuple[Verdict, ...]]:

@@ -30,7 +30,6 @@ from fivegood_core.model.results import CriterionResult, Outcome, RewardResult, 
 from fivegood_core.model.verdict import Verdict
 from fivegood_core.words.catalogue import Message, say
 
-
 _PASS, _UNKNOWN, _FAIL, _NA = Verdict.PASS, Verdict.UNKNOWN, Verdict.FAIL, Verdict.NOT_APPLICABLE
 _OPS: dict[str, Callable[[Any, Any], bool]] = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 _new = lazy_result
@@ -151,9 +150,7 @@ def _no_advice(c: CriterionResult) -> CriterionResult:
 
 def _waived(c: CriterionResult, reason: Text) -> CriterionResult:
     """A criterion set aside for the subject: ``waived``, never passed; what lies below it is shown, not counted."""
-    return _evolved(
-        c, {"verdict": Verdict.WAIVED, "waiver": reason, "gap": None, "children": tuple(_not_counted(x) for x in c.children)}
-    )
+    return _evolved(c, {"verdict": Verdict.WAIVED, "waiver": reason, "gap": None, "children": tuple(_not_counted(x) for x in c.children)})
 
 
 def explain(node: Node, r: Reader, ctx: EvalContext, waive: Mapping[str, Text] | None = None) -> CriterionResult:

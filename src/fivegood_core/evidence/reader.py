@@ -8,7 +8,6 @@ from fivegood_core.errors import EvidenceError, Problem
 from fivegood_core.model.vocabulary import BadValue, Vocabulary, key_path
 from fivegood_core.words.catalogue import say, shown
 
-
 _UNREAD = object()
 #: Dotted keys split once (the keys criteria read are few and read for every record).
 _PATHS: dict[str, tuple[str, ...]] = {}

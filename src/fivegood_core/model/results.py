@@ -116,7 +116,7 @@ class CriterionResult:
         """The JSON form."""
         d = self.__dict__
         if "_fill" in d:
-            self.reason  # builds what was deferred
+            _ = self.reason  # builds what was deferred
         gap, interpretation, waiver, nested = d["gap"], d["interpretation"], d["waiver"], d["nested"]
         values = d["values"]
         return {
