@@ -20,7 +20,7 @@ from typing import Any, Mapping, cast
 
 from fivegood_core.errors import EvidenceError, Problem, ResolutionError
 from fivegood_core.evaluation.codegen import DecideFn, generate
-from fivegood_core.evaluation.explain import explain, resting_on
+from fivegood_core.evaluation.explain import ExplainAll, plan_all, quiet, resting_on
 from fivegood_core.evaluation.toolkit import Toolkit
 from fivegood_core.evaluation.tree import Node, build_tree
 from fivegood_core.evaluation.versions import Versions
@@ -71,6 +71,9 @@ class CompiledStandard:
     def _prepare(self) -> None:
         self._contexts: dict[tuple[dt.date, int | None], EvalContext] = {}
         self._every: Any = None
+        self._plans: ExplainAll | None = None
+        self._quiet = quiet(self.nodes)
+        self._info: StandardInfo | None = None
 
     def __getattr__(self, name: str) -> Any:
         # Called only for attributes not yet set: the fast path is generated the first time it is
@@ -136,7 +139,10 @@ class CompiledStandard:
 
     def explain(self, r: Reader, ctx: EvalContext, waive: Mapping[str, Text] | None = None) -> tuple[CriterionResult, ...]:
         """Every criterion's result, explained; those named in ``waive`` (id → reason) are waived."""
-        return tuple(explain(n, r, ctx, waive) for n in self.roots)
+        run = self._plans
+        if run is None:
+            run = self._plans = plan_all(self.roots)
+        return run(r, ctx, waive or {})
 
     def waivers(self, waive: Mapping[str, "str | Text"] | None) -> dict[str, Text]:
         """``waive`` with every reason as a :class:`Text`; a criterion this standard does not have is an error."""
@@ -187,9 +193,13 @@ class CompiledStandard:
         criteria = self.explain(reader, self.context(on, subject.year), waived)
         verdict = Overall.of(all_of(mask(c.verdict for c in criteria)))
         reward = reward_for(defn.rewards, verdict, subject, reader, on, self.calculators)
-        info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
+        info = self._info
+        if info is None:
+            info = self._info = StandardInfo(defn.id, defn.version, defn.title, defn.content_hash, defn.document, defn.provider)
         # Each warning once (messages are compared by what they say).
-        warnings = tuple({str(w): w for w in warnings + resting_on(defn, criteria, reward)}.values())
+        warnings = tuple(
+            {str(w): w for w in warnings + resting_on(defn, criteria, reward, waivers=bool(waived), walk=not self._quiet)}.values()
+        )
         return Result(info, verdict, on, subject, criteria, reward, warnings, dict(self.engine_info))
 
     def verdicts(self, evidence: dict[str, Any], on: dt.date) -> tuple[Decision, tuple[Verdict, ...]]:

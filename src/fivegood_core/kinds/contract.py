@@ -164,7 +164,7 @@ class Group(abc.ABC):
 
     def describe(self, verdict: Verdict, children: Sequence[tuple[Text, Verdict]]) -> Outcome:
         """Explain the combined verdict; ``children`` are (title, verdict) pairs."""
-        return Outcome(verdict, _count_reason(children))
+        return Outcome(verdict, count_reason(children))
 
     def emit_combine(self, e: "Emitter", out: str, children: Sequence[str]) -> None:
         """Write fast-path code assigning to ``out`` the verdict combined from the ``children`` variables.
@@ -186,11 +186,20 @@ class CheckKind:
     group: bool = False
 
 
-def _count_reason(children: Sequence[tuple[Text, Verdict]]) -> Text:
-    counts = {v: sum(1 for _, cv in children if cv is v) for v in (Verdict.PASS, Verdict.FAIL, Verdict.UNKNOWN)}
-    zh = f"{counts[Verdict.PASS]} 项达标,{counts[Verdict.FAIL]} 项未达标,{counts[Verdict.UNKNOWN]} 项缺少证据"
-    en = f"{counts[Verdict.PASS]} met, {counts[Verdict.FAIL]} not met, {counts[Verdict.UNKNOWN]} missing evidence"
-    waived = sum(1 for _, cv in children if cv is Verdict.WAIVED)
+def count_reason(children: Sequence[tuple[Text, Verdict]]) -> Text:
+    """A group's reason by default: how many children met, did not meet, lack evidence, were waived."""
+    met = unmet = unknown = waived = 0
+    for _, v in children:
+        if v is Verdict.PASS:
+            met += 1
+        elif v is Verdict.FAIL:
+            unmet += 1
+        elif v is Verdict.UNKNOWN:
+            unknown += 1
+        elif v is Verdict.WAIVED:
+            waived += 1
+    zh = f"{met} 项达标,{unmet} 项未达标,{unknown} 项缺少证据"
+    en = f"{met} met, {unmet} not met, {unknown} missing evidence"
     if waived:
         zh, en = f"{zh},{waived} 项豁免", f"{en}, {waived} waived"
     return Text(zh, en)

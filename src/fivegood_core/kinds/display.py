@@ -40,6 +40,11 @@ def _plain(d: Decimal) -> str:
 
 def fmt(value: Number | CompoundGrowth, unit: str) -> str:
     """``52 m²``, ``¥60,000``, ``21.14%``, ``3``: exact up to the display rounding."""
+    if value.__class__ is int and unit != "percent":
+        # What the general path below gives for an int, without building a Decimal.
+        if unit == "amount":
+            return f"-¥{-value:,}" if value < 0 else f"¥{value:,}"
+        return f"{value} m²" if unit == "area" else str(value)
     if isinstance(value, CompoundGrowth):
         value = value.approx()
     if unit == "percent":

@@ -19,7 +19,7 @@ from fivegood_core.kinds.contract import BoundMetric, BuildContext, Check, EvalC
 from fivegood_core.kinds.emit import Emitter
 from fivegood_core.kinds.metrics import latest_year
 from fivegood_core.model.definitions import Text
-from fivegood_core.model.exact import Number, compare, float_bounds
+from fivegood_core.model.exact import CompoundGrowth, Number, compare, float_bounds
 from fivegood_core.model.results import Outcome, Result
 from fivegood_core.model.verdict import Overall, Verdict, all_of, mask
 from fivegood_core.model.vocabulary import MAX_MAGNITUDE, MAX_PLACES, attestation_key
@@ -72,17 +72,21 @@ class Threshold(Check):
                 )
                 return attrs.evolve(out, values=values)
             value, detail = measured.value, measured.detail
+        ok = compare(self.op, value, self.limit)
+        reason, shown, gap = self.words(value, detail, ok)
+        return Outcome(Verdict.PASS if ok else Verdict.FAIL, reason, shown, values, gap)
+
+    def words(self, value: Number | CompoundGrowth, detail: str | None, ok: bool) -> tuple[Text, str, Text | None]:
+        """The reason, the value as shown, and the gap (None when ``ok``) for a value read or computed."""
         shown = display.fmt(value, self.unit)
         if detail:
             shown_full = f"{shown} ({detail})"
         else:
             shown_full = shown
-        if compare(self.op, value, self.limit):
-            reason = Text(f"{self.title.zh} {shown_full} {self.threshold}", f"{self.title.en} {shown_full} {self.threshold}")
-            return Outcome(Verdict.PASS, reason, shown, values)
+        if ok:
+            return Text(f"{self.title.zh} {shown_full} {self.threshold}", f"{self.title.en} {shown_full} {self.threshold}"), shown, None
         gap = display.gap(self.op, value, self.limit, self.unit)
-        reason = Text(f"{self.title.zh} {shown_full} — {gap.zh}", f"{self.title.en} {shown_full} — {gap.en}")
-        return Outcome(Verdict.FAIL, reason, shown, values, gap)
+        return Text(f"{self.title.zh} {shown_full} — {gap.zh}", f"{self.title.en} {shown_full} — {gap.en}"), shown, gap
 
     def emit(self, e: Emitter, out: str) -> bool:
         nonneg = _FAST_TYPES.get(self.value_type or "")
@@ -196,10 +200,18 @@ class Flag(Check):
     def explain(self, r: Reader, ctx: EvalContext) -> Outcome:
         value = r.get(self.key)
         if value is None:
-            out = missing(self.title, [self.key])
-            if self.attested:
-                return attrs.evolve(out, gap=Text(f"评估人尚未确认({self.key})", f"not yet attested by an assessor ({self.key})"))
-            return out
+            return self.absent()
+        return self.said(value)
+
+    def absent(self) -> Outcome:
+        """The outcome when the key is absent."""
+        out = missing(self.title, [self.key])
+        if self.attested:
+            return attrs.evolve(out, gap=Text(f"评估人尚未确认({self.key})", f"not yet attested by an assessor ({self.key})"))
+        return out
+
+    def said(self, value: bool) -> Outcome:
+        """The outcome for a value read."""
         shown = "true" if value else "false"
         ok = value is self.expect
         if self.attested:

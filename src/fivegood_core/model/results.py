@@ -54,9 +54,15 @@ class Outcome:
     missing: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class CriterionResult:
-    """The verdict on one criterion, with the article it comes from and why."""
+    """The verdict on one criterion, with the article it comes from and why.
+
+    The explained evaluation builds what a person reads (``reason``,
+    ``observed``, ``gap``) on first access (:func:`lazy_result`); reading,
+    comparing, pickling or rendering a result gives the same values as if they
+    had been built at once.
+    """
 
     id: str
     kind: str
@@ -85,6 +91,15 @@ class CriterionResult:
     #: The reason of the waiver that set this criterion aside for the subject (its verdict is then ``waived``).
     waiver: Text | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Every field built, nothing deferred: a pickled result is plain data.
+        for name in _LAZY:
+            getattr(self, name)
+        return {k: v for k, v in self.__dict__.items() if k != "_fill"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     @property
     def below(self) -> "tuple[CriterionResult, ...]":
         """What a report shows under this criterion: its children, or the required standard's criteria."""
@@ -93,34 +108,39 @@ class CriterionResult:
     def walk(self) -> "list[CriterionResult]":
         """This result and all below it, depth first (nested standards excluded)."""
         out = [self]
-        for child in self.children:
-            out.extend(child.walk())
+        if self.children:
+            _walk_into(self.children, out)
         return out
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form."""
+        d = self.__dict__
+        if "_fill" in d:
+            _ = self.reason  # builds what was deferred
+        gap, interpretation, waiver, nested = d["gap"], d["interpretation"], d["waiver"], d["nested"]
+        values = d["values"]
         return {
-            "id": self.id,
-            "kind": self.kind,
-            "verdict": self.verdict.label,
-            "title": self.title.to_json(),
-            "citation": self.citation,
-            "observed": self.observed,
-            "threshold": self.threshold,
-            "reason": self.reason.to_json(),
-            "gap": self.gap.to_json() if self.gap else None,
-            "inputs": list(self.inputs),
-            "values": {k: json_safe(v) for k, v in self.values.items()},
-            "missing": list(self.missing),
-            "interpretation": self.interpretation.to_json() if self.interpretation else None,
-            "assumed": self.assumed,
-            "self_reported": self.self_reported,
-            "basis": self.basis,
-            "counted": self.counted,
-            "waiver": self.waiver.to_json() if self.waiver else None,
-            "overlay": self.overlay,
-            "children": [c.to_json() for c in self.children],
-            "requires": self.nested.to_json() if self.nested else None,
+            "id": d["id"],
+            "kind": d["kind"],
+            "verdict": d["verdict"].label,
+            "title": d["title"].to_json(),
+            "citation": d["citation"],
+            "observed": d["observed"],
+            "threshold": d["threshold"],
+            "reason": d["reason"].to_json(),
+            "gap": gap.to_json() if gap else None,
+            "inputs": list(d["inputs"]),
+            "values": {k: json_safe(v) for k, v in values.items()} if values else {},
+            "missing": list(d["missing"]),
+            "interpretation": interpretation.to_json() if interpretation else None,
+            "assumed": d["assumed"],
+            "self_reported": d["self_reported"],
+            "basis": d["basis"],
+            "counted": d["counted"],
+            "waiver": waiver.to_json() if waiver else None,
+            "overlay": d["overlay"],
+            "children": [c.to_json() for c in d["children"]],
+            "requires": nested.to_json() if nested else None,
         }
 
     @classmethod
@@ -149,6 +169,61 @@ class CriterionResult:
             children=tuple(cls.from_json(c) for c in d.get("children", ())),
             nested=Result.from_json(d["requires"]) if d.get("requires") else None,
         )
+
+
+def _walk_into(nodes: "tuple[CriterionResult, ...]", out: "list[CriterionResult]") -> None:
+    for c in nodes:
+        out.append(c)
+        if c.children:
+            _walk_into(c.children, out)
+
+
+#: The fields built on first access when a result is made by :func:`lazy_result`.
+_LAZY = ("reason", "observed", "gap")
+
+
+class _Deferred:
+    """A field of :class:`CriterionResult` built on first access, with the others deferred with it."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, inst: Any, owner: Any = None) -> Any:
+        if inst is None:
+            return self
+        d = inst.__dict__
+        try:
+            return d[self.name]
+        except KeyError:
+            pass
+        fill = d.get("_fill")
+        if fill is None:
+            raise AttributeError(self.name)
+        for k, v in fill().items():
+            d.setdefault(k, v)  # a value set when the result was made (a gap cleared) wins
+        d.pop("_fill", None)
+        return d[self.name]
+
+
+for _name in _LAZY:
+    setattr(CriterionResult, _name, _Deferred(_name))
+
+_new_result = object.__new__
+_set = object.__setattr__
+
+
+def lazy_result(fields: dict[str, Any]) -> CriterionResult:
+    """A :class:`CriterionResult` from every field's value, as ``fields`` (taken, not copied) holds them.
+
+    Any of ``reason``, ``observed`` and ``gap`` may be left out when
+    ``fields["_fill"]`` is a function returning them: it is called, once, on
+    first access to any of them. Nothing is checked: the caller gives every field.
+    """
+    c = _new_result(CriterionResult)
+    _set(c, "__dict__", fields)
+    return c
 
 
 @attrs.frozen
@@ -232,8 +307,7 @@ class Result:
     def walk(self) -> list[CriterionResult]:
         """Every criterion result of this standard, depth first."""
         out: list[CriterionResult] = []
-        for c in self.criteria:
-            out.extend(c.walk())
+        _walk_into(self.criteria, out)
         return out
 
     def find(self, criterion_id: str) -> CriterionResult:
@@ -242,6 +316,12 @@ class Result:
             if c.id == criterion_id:
                 return c
         raise KeyError(criterion_id)
+
+    def _by_id(self) -> dict[str, CriterionResult]:
+        out: dict[str, CriterionResult] = {}
+        for c in self.walk():
+            out.setdefault(c.id, c)  # the first, as find() gives
+        return out
 
     @property
     def failed(self) -> tuple[str, ...]:
@@ -261,22 +341,28 @@ class Result:
     @property
     def missing(self) -> tuple[str, ...]:
         """Evidence keys whose absence leaves the verdict open, in order, without repeats."""
+        return self._missing(self.unknown)
+
+    def _missing(self, unknown: tuple[str, ...]) -> tuple[str, ...]:
         keys: dict[str, None] = {}
-        for cid in self.unknown:
-            keys.update(dict.fromkeys(self.find(cid).missing))
+        if unknown:
+            by_id = self._by_id()
+            for cid in unknown:
+                keys.update(dict.fromkeys(by_id[cid].missing))
         return tuple(keys)
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON form (docs/concepts.md, "Results")."""
+        failed, unknown = _decisive(self.criteria, (int(Verdict.FAIL), int(Verdict.UNKNOWN)))
         return {
             "schema": SCHEMA_VERSION,
             "standard": self.standard.to_json(),
             "verdict": self.verdict.value,
             "as_of": self.as_of.isoformat(),
             "subject": self.subject.to_json(),
-            "failed": list(self.failed),
-            "unknown": list(self.unknown),
-            "missing": list(self.missing),
+            "failed": list(failed),
+            "unknown": list(unknown),
+            "missing": list(self._missing(unknown)),
             "waived": list(self.waived),
             "criteria": [c.to_json() for c in self.criteria],
             "reward": self.reward.to_json() if self.reward else None,
@@ -304,20 +390,33 @@ class Result:
 
 
 def _decisive_leaves(nodes: tuple[CriterionResult, ...], verdict: Verdict) -> tuple[str, ...]:
-    # The rule is model/verdict.py's decisive(), shared with the fast path; here over the result tree.
+    return _decisive(nodes, (int(verdict),))[0]
+
+
+def _decisive(nodes: tuple[CriterionResult, ...], verdicts: tuple[int, ...]) -> list[tuple[str, ...]]:
+    # The rule is model/verdict.py's decisive(), shared with the fast path; here over the result tree,
+    # numbered once for every verdict asked for; not at all when no top-level criterion carries it.
+    if not any(n.verdict._value_ in verdicts for n in nodes):
+        return [()] * len(verdicts)
     flat: list[CriterionResult] = []
+    codes: list[int] = []
     kids: list[list[int]] = []
+    open_: set[int] = set()
 
     def add(node: CriterionResult) -> int:
         i = len(flat)
         flat.append(node)
+        codes.append(node.verdict._value_)
         kids.append([])
-        kids[i] = [add(c) for c in node.children if c.counted]
+        if node.missing:
+            open_.add(i)
+        if node.children:
+            kids[i] = [add(c) for c in node.children if c.counted]
         return i
 
     roots = [add(n) for n in nodes]
-    codes = [int(n.verdict) for n in flat]
-    return tuple(flat[i].id for i in decisive(roots, int(verdict), codes, kids, {i for i, n in enumerate(flat) if n.missing}))
+    present = set(codes)
+    return [tuple(flat[i].id for i in decisive(roots, v, codes, kids, open_)) if v in present else () for v in verdicts]
 
 
 @attrs.frozen
