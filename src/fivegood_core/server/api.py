@@ -301,7 +301,8 @@ async def check(request: Request) -> Response:
     standard, on, evidence = _check_body(doc)
     result = services.engine.evaluate(evidence, standard, on)
     request.app.state.metrics.verdict(result.verdict.value)
-    return Response(result.dumps(), media_type="application/json")
+    # The same JSON as `fivegood check --format json`, without its indentation: the C encoder writes it four times faster.
+    return Response(result.dumps(indent=None), media_type="application/json")
 
 
 # --- batches ---------------------------------------------------------------------------------
