@@ -151,6 +151,16 @@ def test_malformed_requests_are_422_naming_the_field(service: Service, body: byt
         assert error["problems"][0]["key"] == key
 
 
+def test_a_missing_field_is_said_to_be_missing_in_both_languages(service: Service) -> None:
+    r = service.client.post("/api/v1/check", json={"evidence": {}})
+    problem = r.json()["error"]["problems"][0]
+    assert r.status_code == 422 and problem["key"] == "standard"
+    assert problem["message"] == "this field is required" and problem["message_zh"] == "此项必填"
+    r = service.client.post("/api/v1/users", json={"name": "x", "role": "viewer"}, headers={"Authorization": "Bearer fg_x"})
+    problems = {p["key"]: p for p in r.json()["error"]["problems"]}
+    assert r.status_code == 422 and problems["password"]["message_zh"] == "此项必填"
+
+
 def test_an_unknown_standard_in_a_check_is_404(service: Service) -> None:
     r = _check(service, "ningbo/no-such", {})
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_standard"
@@ -242,6 +252,10 @@ def test_the_openapi_document_describes_every_route_and_its_errors(service: Serv
     assert "422" in check["responses"] and "404" in check["responses"]
     certify = paths["/api/v1/register/programmes/{programme}/subjects/{subject}/certify"]["post"]
     assert {"401", "403", "409"} <= set(certify["responses"])
+    # The routes that need a user say so, with the bearer scheme; checking evidence does not.
+    assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert certify["security"] == [{"bearer": []}]
+    assert "security" not in check
     # No page is in the API's document.
     assert not any(p.startswith("/programmes") or p == "/" for p in paths)
 

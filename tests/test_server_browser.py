@@ -195,6 +195,10 @@ def test_assessor_submits_and_approver_certifies(chromium: str, live: LiveServer
             page2 = approver.new_page()
             seen2.attach(page2)
             _login(page2, base, "li", lang)
+            # A second tab opened before the certification: it still offers to certify.
+            stale = approver.new_page()
+            seen2.attach(stale)
+            stale.goto(f"{base}/programmes/{NINGBO}/subjects/{SUBJECT}")
             page2.goto(f"{base}/programmes/{NINGBO}/subjects/{SUBJECT}")
             page2.fill("form[action$='/certify'] input[name=on]", "2010-12-20")
             with page2.expect_navigation():
@@ -203,12 +207,15 @@ def test_assessor_submits_and_approver_certifies(chromium: str, live: LiveServer
             entries = page2.locator("#ledger tr.ledger-entry")
             expect(entries).to_have_count(1)
             expect(entries.first).to_contain_text("¥15,000")
+            expect(page2.locator("#certify")).to_have_count(0)  # certified: no second certification is offered
+            expect(page2.locator("#revoke")).to_be_visible()
             page2.screenshot(path=str(artifacts / f"{lang}-3-subject-certified.png"), full_page=True)
-            with page2.expect_navigation():
-                page2.click("#certify")
-            expect(page2.locator("#refused")).to_be_visible()
-            expect(page2.locator("#ledger tr.ledger-entry")).to_have_count(1)
-            page2.screenshot(path=str(artifacts / f"{lang}-4-subject-refused.png"), full_page=True)
+            stale.fill("form[action$='/certify'] input[name=on]", "2010-12-21")
+            with stale.expect_navigation():
+                stale.click("#certify")
+            expect(stale.locator("#refused")).to_be_visible()
+            expect(stale.locator("#ledger tr.ledger-entry")).to_have_count(1)
+            stale.screenshot(path=str(artifacts / f"{lang}-4-subject-refused.png"), full_page=True)
 
             # 3. The programme's dashboard: the chamber certified, the reward due.
             page2.goto(f"{base}/programmes/{NINGBO}")

@@ -283,3 +283,16 @@ def test_a_change_of_password_or_role_ends_the_users_sessions(service: Service) 
     assert service.client.get(f"/programmes/{NINGBO}", follow_redirects=False).status_code == 200
     service.services.users.set_role("wang", "viewer", actor="admin")
     assert service.client.get(f"/programmes/{NINGBO}", follow_redirects=False).status_code == 303
+
+
+def test_every_wrong_field_of_a_form_is_shown_at_once(service: Service) -> None:
+    fields = form_fields(evidence("ningbo/jiangbei-certified")) | {"_as_of": "2010-12-01", "subject.district": "330205"}
+    fields["staff.headcount"] = "three"  # cannot be read as a count
+    fields["office.area_m2"] = "-5"  # read, then refused by the engine
+    r = service.client.post(f"/standards/{STANDARD}/form", data=fields, params={"lang": "en"})
+    assert r.status_code == 422
+    for key in ("staff.headcount", "office.area_m2"):
+        shown = re.search(rf'data-for="{re.escape(key)}" role="alert">([^<]+)<', r.text)
+        assert shown and "expected" in shown.group(1), key
+    live = service.client.post(f"/standards/{STANDARD}/form/problems", data=fields).json()
+    assert {"staff.headcount", "office.area_m2"} <= set(live["problems"])

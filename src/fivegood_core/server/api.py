@@ -33,7 +33,7 @@ from fivegood_core.server.observe import logger
 from fivegood_core.server.problems import ERROR_SCHEMA, HTTPProblem, NotFound
 from fivegood_core.server.services import Services
 from fivegood_core.version import installed_version
-from fivegood_core.words.catalogue import say
+from fivegood_core.words.catalogue import say, shown
 
 router = APIRouter(prefix="/api/v1", default_response_class=ExactJSON)
 
@@ -266,14 +266,17 @@ def _check_body(doc: dict[str, Any]) -> tuple[str, dt.date, dict[str, Any]]:
     unknown = sorted(set(doc) - {"standard", "as_of", "evidence"})
     if unknown:
         raise EvidenceError([Problem("<request>", None, unknown[0], say("server.unknown_field", expected="standard, as_of, evidence"))])
+    for field in ("standard", "evidence"):
+        if field not in doc:
+            raise EvidenceError([Problem("<request>", None, field, say("server.field_missing"))])
     standard = doc.get("standard")
     if not isinstance(standard, str):
-        raise EvidenceError([Problem("<request>", None, "standard", say("server.field_expected", expected="ID or ID@VERSION"))])
+        raise EvidenceError([Problem("<request>", None, "standard", say("server.standard_expected", got=shown(standard)))])
     _checked_ref(standard, "standard")
     on = _date(doc.get("as_of"), "as_of") or dt.date.today()
     evidence = doc.get("evidence")
     if not isinstance(evidence, dict):
-        raise EvidenceError([Problem("<request>", None, "evidence", say("server.field_expected", expected="an object"))])
+        raise EvidenceError([Problem("<request>", None, "evidence", say("server.object_expected", got=shown(evidence)))])
     return standard, on, evidence
 
 
@@ -326,6 +329,7 @@ BATCH_TYPES = {"application/x-ndjson": ".jsonl", "application/jsonl": ".jsonl", 
         **ERRORS,
         **NOT_FOUND,
         413: {"description": "The body is larger than the limit.", "content": {"application/json": {"schema": ERROR_SCHEMA}}},
+        415: {"description": "The body is neither JSON Lines nor CSV.", "content": {"application/json": {"schema": ERROR_SCHEMA}}},
         200: {
             "content": {"application/x-ndjson": {}},
             "description": "One row per record, as `fivegood batch --format jsonl` writes them, streamed.",
@@ -765,6 +769,26 @@ def revoke_token(request: Request, token_id: str = Path(pattern=SUBJECT_ID)) -> 
     admin = authorise(request, "users")
     info = _services(request).users.revoke_token(token_id, actor=admin.name)
     return {"id": info.id, "user": info.user, "label": info.label, "created": info.created, "revoked": info.revoked}
+
+
+# --- the OpenAPI document ----------------------------------------------------------------------
+
+#: Routes whose answers depend on who calls: a bearer token (or the pages' session cookie) identifies the user.
+AUTHENTICATED = ("/api/v1/register/", "/api/v1/users", "/api/v1/tokens/", "/api/v1/me")
+
+
+def with_security(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with the bearer-token scheme declared, and required by every route that needs a user."""
+    document.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token: `fivegood register user token NAME` prints one; an admin revokes it.",
+    }
+    for path, operations in document.get("paths", {}).items():
+        if path.startswith(AUTHENTICATED):
+            for operation in operations.values():
+                operation["security"] = [{"bearer": []}]
+    return document
 
 
 # --- metrics ---------------------------------------------------------------------------------

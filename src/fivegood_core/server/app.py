@@ -142,6 +142,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(api.router)
     app.include_router(api.metrics_router)
     app.include_router(pages.router)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        # FastAPI builds the document from the routes once; the bearer scheme is added to what it built.
+        if app.openapi_schema is None:
+            app.openapi_schema = api.with_security(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(FivegoodError)
@@ -166,7 +175,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = [
             Problem(
-                "<request>", None, ".".join(str(p) for p in e.get("loc", ())[1:]) or None, say("server.invalid", detail=e.get("msg", ""))
+                "<request>",
+                None,
+                ".".join(str(p) for p in e.get("loc", ())[1:]) or None,
+                say("server.field_missing") if e.get("type") == "missing" else say("server.invalid", detail=e.get("msg", "")),
             )
             for e in exc.errors()
         ]

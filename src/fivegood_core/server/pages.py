@@ -229,18 +229,38 @@ def _field_titles(engine: Any, sections: Any, on: dt.date) -> dict[str, Text]:
     return out
 
 
-def _evidence_from_form(form: FormData, compiled: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """The evidence a form describes (cells read as CSV cells are, by the key's type) and the values as typed."""
+def _evidence_from_form(request: Request, form: FormData, compiled: Any) -> tuple[dict[str, Any], dict[str, str], dt.date]:
+    """The evidence a form describes (cells read as CSV cells are, by the key's type), the values as typed, and its date.
+
+    Raises :class:`EvidenceError` with every problem: the cells that cannot be
+    read, and what the engine finds wrong with the others (a negative area…).
+    """
     from fivegood_core.batch.records import record_from_cells
 
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    on = _date(values.get("_as_of"), "as_of") or dt.date.today()
     cells = {k: v for k, v in values.items() if not k.startswith("_") and k != auth.CSRF_FIELD}
     cells.setdefault("subject.kind", compiled.defn.subject_kind)
     cells.setdefault("subject.jurisdiction", compiled.defn.jurisdiction)
     found = record_from_cells("form", cells, compiled.vocabulary)
-    if isinstance(found, EvidenceError):
-        raise found
-    return found, values
+    if not isinstance(found, EvidenceError):
+        return found, values, on
+    # The engine checks the values that could be read too, so every wrong field is shown at once.
+    problems = list(found.problems)
+    unread = {p.key for p in problems}
+    rest = record_from_cells("form", {k: v for k, v in cells.items() if k not in unread}, compiled.vocabulary)
+    try:
+        if not isinstance(rest, EvidenceError):
+            services_of(request).engine.evaluate(rest, compiled, on)
+    except EvidenceError as more:
+        problems += [p for p in more.problems if p.key not in unread]
+    raise EvidenceError(problems)
+
+
+def _evaluate_form(request: Request, form: FormData, compiled: Any) -> tuple[Result, dict[str, Any], dict[str, str], dt.date]:
+    """The form's evidence evaluated: the result, the evidence, the values as typed and the date."""
+    evidence, values, on = _evidence_from_form(request, form, compiled)
+    return services_of(request).engine.evaluate(evidence, compiled, on), evidence, values, on
 
 
 def _problems_by_key(error: EvidenceError, lang: str) -> dict[str, list[str]]:
@@ -259,9 +279,7 @@ async def evidence_form_problems(request: Request, id: str) -> Response:
     compiled = _compiled(request, id)
     form = await request.form()
     try:
-        evidence, values = _evidence_from_form(form, compiled)
-        on = _date(values.get("_as_of"), "as_of") or dt.date.today()
-        result = services_of(request).engine.evaluate(evidence, compiled, on)
+        result, _, _, _ = _evaluate_form(request, form, compiled)
     except EvidenceError as e:
         problems = _problems_by_key(e, lang)
         return ExactJSON({"problems": problems, "verdict": None, "summary": word("page.form_has_problems", lang)})
@@ -274,9 +292,7 @@ async def evidence_form_submit(request: Request, id: str) -> Response:
     compiled = _compiled(request, id)
     form = await request.form()
     try:
-        evidence, values = _evidence_from_form(form, compiled)
-        on = _date(values.get("_as_of"), "as_of") or dt.date.today()
-        result = services_of(request).engine.evaluate(evidence, compiled, on)
+        result, _, _, _ = _evaluate_form(request, form, compiled)
     except EvidenceError as e:
         values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         return _form_page(
@@ -383,7 +399,7 @@ async def submit(request: Request, id: str) -> Response:
         )
 
     try:
-        evidence, values = _evidence_from_form(form, compiled)
+        evidence, values, on = _evidence_from_form(request, form, compiled)
     except EvidenceError as e:
         return again(_problems_by_key(e, language(request)), 422)
     from fivegood_core.server.api import checked_subject_id
@@ -473,6 +489,9 @@ def _subject_page(request: Request, user: User, prog: Programme, subject: str, s
     reg = services_of(request).register
     history = reports.history(reg, subject)
     latest = next((a for a in reversed(history["assessments"]) if a["programme"] == prog.id), None)
+    decided = next((d["kind"] for d in reversed(history["decisions"]) if d["programme"] == prog.id), None)
+    # Only the actions the register could take now are offered: certify a passing, undecided subject; revoke a certified one.
+    standing = {"certified": decided in ("certify", "designate"), "passing": latest is not None and latest["verdict"] == "pass"}
     result = Result.from_json(latest["result"]) if latest else None
     done = request.query_params.get("done")
     return page(
@@ -482,6 +501,7 @@ def _subject_page(request: Request, user: User, prog: Programme, subject: str, s
         programme=prog,
         history=history,
         latest=latest,
+        standing=standing,
         result=result,
         error=error,
         done=done if done in ACTIONS else None,

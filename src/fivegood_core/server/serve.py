@@ -17,6 +17,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, lang: s
     from fivegood_core.register.db import safe_url
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its migration notes are not the service's news
     app = create_app(settings)
     services = app.state.services
     for error in services.engine.error_messages:

@@ -726,7 +726,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "server.too_large": ("the request body is larger than {limit} bytes", "请求内容超过 {limit} 字节"),
     "server.batch_type": ("a batch body must be one of {expected}, got {got}", "批量请求内容类型应为 {expected} 之一,实际为 {got}"),
     "server.unknown_field": ("unknown field; expected only {expected}", "未知字段;只应有 {expected}"),
-    "server.field_expected": ("expected {expected}", "应为 {expected}"),
+    "server.field_missing": ("this field is required", "此项必填"),
+    "server.standard_expected": (
+        "expected a standard's id such as ningbo/five-have-five-good, or ID@VERSION, got {got}",
+        "应为标准标识,如 ningbo/five-have-five-good 或 标识@版本,实际为 {got}",
+    ),
+    "server.object_expected": ("expected an object (a table of evidence), got {got}", "应为对象(证据表),实际为 {got}"),
     "server.invalid": ("{detail}", "{detail}"),
     "server.http": ("HTTP {status}: {detail}", "HTTP {status}:{detail}"),
     "server.no_file": ("choose a file to upload", "请选择要上传的文件"),
