@@ -296,3 +296,19 @@ def test_every_wrong_field_of_a_form_is_shown_at_once(service: Service) -> None:
         assert shown and "expected" in shown.group(1), key
     live = service.client.post(f"/standards/{STANDARD}/form/problems", data=fields).json()
     assert {"staff.headcount", "office.area_m2"} <= set(live["problems"])
+
+
+def test_a_form_submission_is_dated_today_and_assessed_as_of_the_forms_date(service: Service) -> None:
+    import datetime as dt
+
+    service.user("wang", "assessor")
+    service.login("wang")
+    token = csrf_of(service.client.get(f"/programmes/{NINGBO}/submit").text)
+    fields = form_fields(evidence("ningbo/jiangbei-certified")) | {"_as_of": "2010-12-01", "subject.district": "330205", "csrf_token": token}
+    assert service.client.post(f"/programmes/{NINGBO}/submit", data=fields).status_code == 200
+    history = service.services.register
+    from fivegood_core.register import reports
+
+    h = reports.history(history, "jiangbei-cicheng")
+    assert h["submissions"][0]["submitted_on"] == dt.date.today()
+    assert h["assessments"][0]["as_of"] == dt.date(2010, 12, 1)

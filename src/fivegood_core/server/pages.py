@@ -408,7 +408,9 @@ async def submit(request: Request, id: str) -> Response:
     reg = services.register
     try:
         checked_subject_id(evidence, "form")
-        stored = await run_in_threadpool(reg.submit, prog.ref, dumps(evidence).encode("utf-8"), "form.json", on=on, actor=user.name)
+        # Submitted today, whatever the form's date: that date is the assessment's, and a page must not backdate
+        # a submission past a deadline (the command line's `submit --on` records past submissions, for whoever runs it).
+        stored = await run_in_threadpool(reg.submit, prog.ref, dumps(evidence).encode("utf-8"), "form.json", actor=user.name)
         assessed = await run_in_threadpool(lambda: reg.assess(prog.ref, stored["subject"], as_of=on, actor=user.name))
     except RefusedError as e:
         if auth.screened(request, e) is not e:  # a subject of a jurisdiction this user may not see: not found
