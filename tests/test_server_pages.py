@@ -304,7 +304,11 @@ def test_a_form_submission_is_dated_today_and_assessed_as_of_the_forms_date(serv
     service.user("wang", "assessor")
     service.login("wang")
     token = csrf_of(service.client.get(f"/programmes/{NINGBO}/submit").text)
-    fields = form_fields(evidence("ningbo/jiangbei-certified")) | {"_as_of": "2010-12-01", "subject.district": "330205", "csrf_token": token}
+    fields = form_fields(evidence("ningbo/jiangbei-certified")) | {
+        "_as_of": "2010-12-01",
+        "subject.district": "330205",
+        "csrf_token": token,
+    }
     assert service.client.post(f"/programmes/{NINGBO}/submit", data=fields).status_code == 200
     history = service.services.register
     from fivegood_core.register import reports
