@@ -546,6 +546,7 @@ def dashboard(request: Request, id: str) -> Response:
         ledger=ledger,
         on=on.isoformat(),
         chart=_bars(failed),
+        names={r["subject"]: r["name"] for r in rows},
         st=st,
     )
 

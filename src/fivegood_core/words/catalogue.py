@@ -889,6 +889,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "page.run_batch": ("Assess the file", "评估文件"),
     "page.rows": ("Rows", "逐行结果"),
+    "page.criteria_counts": (
+        "Each criterion over the file (records where it passed, failed or lacked evidence)",
+        "各条款在文件中的结果(达标、未达标、缺证据的记录数)",
+    ),
     "page.line": ("Line", "行"),
     "page.certified": ("Passed", "达标数"),
 }
