@@ -938,6 +938,12 @@ class Register:
         problems.sort(key=lambda p: p[0])
         return VerifyReport(not problems, len(entries), prev, tuple(p for _, p in problems))
 
+    def subject(self, subject_id: str) -> dict[str, Any] | None:
+        """One subject's row, or None when the register has no subject of that id."""
+        with db.translated(self.url), self._read() as conn:
+            row = conn.execute(sa.select(t.subjects).where(t.subjects.c.id == subject_id)).mappings().first()
+            return dict(row) if row is not None else None
+
     def subjects(self) -> list[dict[str, Any]]:
         """Every subject, by id."""
         with db.translated(self.url), self._read() as conn:

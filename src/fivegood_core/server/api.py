@@ -27,10 +27,11 @@ from fivegood_core.register.programmes import Programme
 from fivegood_core.register.users import ROLES, User
 from fivegood_core.render.docgen import standard_json, standard_summary
 from fivegood_core.render.jsonschema import batch_row_schema, evidence_schema, result_schema
-from fivegood_core.server.auth import authorise, current_user, services_of, visible
+from fivegood_core.server.auth import authorise, current_user, programme_for, services_of, subject_for
+from fivegood_core.server.bodies import read_bounded, spool
 from fivegood_core.server.jsonio import ExactJSON, loads
 from fivegood_core.server.observe import logger
-from fivegood_core.server.problems import ERROR_SCHEMA, HTTPProblem, NotFound
+from fivegood_core.server.problems import ERROR_SCHEMA, HTTPProblem
 from fivegood_core.server.services import Services
 from fivegood_core.version import installed_version
 from fivegood_core.words.catalogue import say, shown
@@ -92,32 +93,16 @@ def _checked_ref(text: str, field: str) -> str:
     return text
 
 
-def _date(value: Any, field: str) -> dt.date | None:
+def date_field(value: Any, field: str) -> dt.date | None:
+    """``value`` as a date written YYYY-MM-DD, or None when it is None; anything else is bad input naming ``field``."""
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date(value, field)
+        if isinstance(value, str) and len(value) == 10:
+            return dt.date.fromisoformat(value)
     except ValueError:
-        return _bad_date(value, field)
-
-
-def _bad_date(value: Any, field: str) -> dt.date:
+        pass
     raise EvidenceError([Problem(None, None, field, say("cli.bad_date", got=repr(value)[:40]))])
-
-
-async def read_bounded(request: Request, limit: int) -> bytes:
-    """The request body, refused (413) when longer than ``limit`` bytes, before it is all read."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPProblem(413, say("server.too_large", limit=limit), code="too_large")
-    chunks = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPProblem(413, say("server.too_large", limit=limit), code="too_large")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 # --- the service -----------------------------------------------------------------------------
@@ -177,13 +162,13 @@ class StandardSummary(BaseModel):
 def list_standards(
     request: Request, as_of: str | None = Query(None, description="YYYY-MM-DD: which versions are in force then (default today)")
 ) -> Any:
-    on = _date(as_of, "as_of") or dt.date.today()
+    on = date_field(as_of, "as_of") or dt.date.today()
     return [standard_summary(s) | {"in_force": s.in_force(on)} for s in _services(request).engine.standards()]
 
 
 def _compiled(request: Request, id: str, version: str | None, as_of: str | None) -> Any:
     _checked_ref(id if "@" in id or not version else f"{id}@{version}", "id")
-    return _services(request).engine.get(_ref(id, version), _date(as_of, "as_of"))
+    return _services(request).engine.get(_ref(id, version), date_field(as_of, "as_of"))
 
 
 @router.get(
@@ -204,7 +189,7 @@ def template(
     format: Literal["toml", "xlsx"] = Query("toml", description="`toml` (one organisation) or `xlsx` (a workbook, one organisation a row)"),
 ) -> Response:
     engine = _services(request).engine
-    on = _date(as_of, "as_of") or dt.date.today()
+    on = date_field(as_of, "as_of") or dt.date.today()
     compiled = _compiled(request, id, version, as_of)
     if format == "xlsx":
         from fivegood_core.render.template_xlsx import evidence_workbook
@@ -228,7 +213,7 @@ def template(
 )
 def evidence_schema_route(request: Request, id: str, version: str | None = Query(None), as_of: str | None = Query(None)) -> Any:
     compiled = _compiled(request, id, version, as_of)
-    return evidence_schema(_services(request).engine, compiled, _date(as_of, "as_of"))
+    return evidence_schema(_services(request).engine, compiled, date_field(as_of, "as_of"))
 
 
 @router.get("/standards/{id:path}", tags=["standards"], responses={**ERRORS, **NOT_FOUND}, summary="A standard version, article by article")
@@ -273,7 +258,7 @@ def _check_body(doc: dict[str, Any]) -> tuple[str, dt.date, dict[str, Any]]:
     if not isinstance(standard, str):
         raise EvidenceError([Problem("<request>", None, "standard", say("server.standard_expected", got=shown(standard)))])
     _checked_ref(standard, "standard")
-    on = _date(doc.get("as_of"), "as_of") or dt.date.today()
+    on = date_field(doc.get("as_of"), "as_of") or dt.date.today()
     evidence = doc.get("evidence")
     if not isinstance(evidence, dict):
         raise EvidenceError([Problem("<request>", None, "evidence", say("server.object_expected", got=shown(evidence)))])
@@ -346,27 +331,18 @@ async def batch(
 
     services = _services(request)
     _checked_ref(standard, "standard")
-    on = _date(as_of, "as_of") or dt.date.today()
+    on = date_field(as_of, "as_of") or dt.date.today()
     compiled = services.engine.get(standard, on)
     media = request.headers.get("content-type", "application/x-ndjson").split(";")[0].strip().lower()
     suffix = BATCH_TYPES.get(media)
     if suffix is None:
         raise HTTPProblem(415, say("server.batch_type", got=media, expected=", ".join(BATCH_TYPES)), code="bad_request")
-    # Spooled to a file as it arrives, then read record by record: memory stays flat however long the body.
-    spool = tempfile.NamedTemporaryFile(prefix="fivegood-batch-", suffix=suffix, delete=False)
+    name = await spool(request.stream(), services.settings.max_batch_body, suffix)
     try:
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > services.settings.max_batch_body:
-                raise HTTPProblem(413, say("server.too_large", limit=services.settings.max_batch_body), code="too_large")
-            spool.write(chunk)
-        spool.close()
-        records = read_records(spool.name, services.engine.vocabulary, name="<body>")
+        records = read_records(name, services.engine.vocabulary, name="<body>")
         first = next(records, None)  # a refused file (UTF-16, a duplicated column) is refused whole, before any row
     except BaseException:
-        spool.close()
-        os.unlink(spool.name)
+        os.unlink(name)
         raise
 
     def rows() -> Iterator[str]:
@@ -376,7 +352,7 @@ async def batch(
             for row in batch_rows(services.engine, _chain(first, records), compiled, on, "<body>", every=True):
                 yield json.dumps(row.to_json(), ensure_ascii=False) + "\n"
         finally:
-            os.unlink(spool.name)
+            os.unlink(name)
 
     return StreamingResponse(iterate_in_threadpool(rows()), media_type="application/x-ndjson")
 
@@ -390,23 +366,7 @@ def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
 
 
 def _programme(request: Request, user: User | None, ref: str, on: dt.date | None = None) -> Programme:
-    _checked_ref(ref, "programme")
-    services = _services(request)
-    try:
-        prog = services.register.programme(ref, on)
-    except FivegoodError:
-        raise NotFound(say("server.not_found", what=ref)) from None
-    visible(user, prog.jurisdiction, ref)
-    return prog
-
-
-def _subject_visible(request: Request, user: User, subject: str) -> dict[str, Any]:
-    """The subject's row, or 404 when it does not exist or lies outside the user's jurisdiction."""
-    found = next((s for s in _services(request).register.subjects() if s["id"] == subject), None)
-    if found is None:
-        raise NotFound(say("server.not_found", what=subject))
-    visible(user, found["jurisdiction"], subject)
-    return found
+    return programme_for(request, user, _checked_ref(ref, "programme"), on)
 
 
 SubjectId = Path(pattern=SUBJECT_ID, max_length=200, description="The subject's id (letters, digits, `-`, `_`, `.`)")
@@ -440,7 +400,7 @@ def programmes(request: Request) -> Any:
 )
 def programme_status(request: Request, programme: str, on: str | None = Query(None)) -> Any:
     user = authorise(request, "read")
-    day = _date(on, "on")
+    day = date_field(on, "on")
     prog = _programme(request, user, programme, day)
     return reports.status(_services(request).register, prog.ref, day)
 
@@ -453,7 +413,7 @@ def programme_status(request: Request, programme: str, on: str | None = Query(No
 )
 def programme_rollup(request: Request, programme: str, on: str | None = Query(None), area: str | None = Query(None)) -> Any:
     user = authorise(request, "read")
-    day = _date(on, "on")
+    day = date_field(on, "on")
     prog = _programme(request, user, programme, day)
     return reports.rollup(_services(request).register, prog.ref, day, area)
 
@@ -472,7 +432,7 @@ def subjects(request: Request) -> Any:
 )
 def subject_history(request: Request, subject: str = SubjectId) -> Any:
     user = authorise(request, "read")
-    _subject_visible(request, user, subject)
+    subject_for(request, user, subject)
     return reports.history(_services(request).register, subject)
 
 
@@ -530,7 +490,7 @@ def export(
     if user.jurisdiction is not None:
         # The tables hold every jurisdiction's rows; a user limited to one reads them through the other routes.
         raise HTTPProblem(403, say("server.export_limited", user=user.name, jurisdiction=user.jurisdiction), code="forbidden")
-    day = _date(on, "on")
+    day = date_field(on, "on")
     ref = _programme(request, user, programme, day).ref if programme else None
     data = exporting.sheets(_services(request).register, ref, day)
     if format == "json":
@@ -600,7 +560,7 @@ def nominate(request: Request, programme: str, body: Nomination) -> Any:
 )
 async def submit(request: Request, programme: str, on: str | None = Query(None)) -> Any:
     user = authorise(request, "submit")
-    day = _date(on, "on")
+    day = date_field(on, "on")
     prog = _programme(request, user, programme, day)
     content = await read_bounded(request, _services(request).settings.max_evidence_body)
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
@@ -625,7 +585,7 @@ def checked_subject_id(doc: Any, filename: str) -> None:
 def _subject_op(request: Request, action: str, programme: str, subject: str, on: dt.date | None) -> tuple[User, Programme]:
     user = authorise(request, action)
     prog = _programme(request, user, programme, on)
-    _subject_visible(request, user, subject)
+    subject_for(request, user, subject)
     return user, prog
 
 

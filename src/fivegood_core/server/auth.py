@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from typing import Any
@@ -26,6 +27,7 @@ from starlette.responses import Response
 
 from fivegood_core.errors import FivegoodError
 from fivegood_core.register.errors import RefusedError
+from fivegood_core.register.programmes import Programme
 from fivegood_core.register.users import User
 from fivegood_core.server.problems import HTTPProblem, NotFound
 from fivegood_core.server.services import Services
@@ -223,9 +225,28 @@ def screened(request: Request, error: FivegoodError) -> FivegoodError:
     if not isinstance(user, User) or user.jurisdiction is None:
         return error
     try:
-        found = next((s for s in services_of(request).register.subjects() if s["id"] == error.subject), None)
+        found = services_of(request).register.subject(error.subject)
     except FivegoodError:
         found = None
     if found is not None and user.sees(found["jurisdiction"]):
         return error
     return NotFound(say("server.not_found", what=error.subject))
+
+
+def programme_for(request: Request, user: User | None, ref: str, on: dt.date | None = None) -> Programme:
+    """The programme ``ref`` names (in force on ``on``), or "not found" when there is none or the user may not see it."""
+    try:
+        prog = services_of(request).register.programme(ref, on)
+    except FivegoodError:
+        raise NotFound(say("server.not_found", what=ref)) from None
+    visible(user, prog.jurisdiction, ref)
+    return prog
+
+
+def subject_for(request: Request, user: User, subject: str) -> dict[str, Any]:
+    """The subject's row, or "not found" when it does not exist or lies outside the user's jurisdiction."""
+    found = services_of(request).register.subject(subject)
+    if found is None:
+        raise NotFound(say("server.not_found", what=subject))
+    visible(user, found["jurisdiction"], subject)
+    return found

@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import tempfile
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, AsyncIterator, Mapping
 from urllib.parse import quote, urlencode
 
 import attrs
@@ -36,8 +35,10 @@ from fivegood_core.register.users import LoginRefused, LoginThrottled, User
 from fivegood_core.render.docgen import standard_json
 from fivegood_core.render.template import evidence_sections, subject_places
 from fivegood_core.server import auth
-from fivegood_core.server.auth import authorise, csrf_token, current_user, services_of, visible
-from fivegood_core.server.problems import HTTPProblem, NotFound, status_of
+from fivegood_core.server.api import date_field
+from fivegood_core.server.auth import authorise, csrf_token, current_user, programme_for, services_of, subject_for
+from fivegood_core.server.bodies import spool
+from fivegood_core.server.problems import NotFound, status_of
 from fivegood_core.words.catalogue import render, say, word
 
 router = APIRouter(include_in_schema=False)
@@ -148,12 +149,8 @@ def _safe_next(value: Any) -> str:
 
 
 def _date(value: Any, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise EvidenceError([Problem(None, None, field, say("cli.bad_date", got=repr(value)[:40]))]) from None
+    # A form sends an empty field for a date not given.
+    return date_field(value or None, field)
 
 
 # --- standards -------------------------------------------------------------------------------
@@ -358,15 +355,6 @@ async def logout(request: Request) -> Response:
 # --- programmes ------------------------------------------------------------------------------
 
 
-def _programme(request: Request, user: User, ref: str) -> Programme:
-    try:
-        prog = services_of(request).register.programme(ref)
-    except FivegoodError:
-        raise NotFound(say("server.not_found", what=ref)) from None
-    visible(user, prog.jurisdiction, ref)
-    return prog
-
-
 @router.get("/programmes")
 def programmes(request: Request) -> Response:
     user = authorise(request, "read")
@@ -377,7 +365,7 @@ def programmes(request: Request) -> Response:
 @router.get("/programmes/{id:path}/submit")
 def submit_form(request: Request, id: str) -> Response:
     user = authorise(request, "submit")
-    prog = _programme(request, user, id)
+    prog = programme_for(request, user, id)
     compiled = services_of(request).engine.get(prog.standard, dt.date.today())
     return _form_page(request, compiled, action=f"/programmes/{prog.id}/submit", values={}, programme=prog)
 
@@ -386,7 +374,7 @@ def submit_form(request: Request, id: str) -> Response:
 async def submit(request: Request, id: str) -> Response:
     form = await request.form()
     user = authorise(request, "submit", csrf=form.get(auth.CSRF_FIELD))
-    prog = _programme(request, user, id)
+    prog = programme_for(request, user, id)
     services = services_of(request)
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     on = _date(values.get("_as_of"), "as_of") or dt.date.today()
@@ -432,9 +420,9 @@ async def subject_action(request: Request, id: str, subject: str, action: str) -
         raise NotFound(say("server.not_found", what=action))
     form = await request.form()
     user = authorise(request, action, csrf=form.get(auth.CSRF_FIELD))
-    prog = _programme(request, user, id)
+    prog = programme_for(request, user, id)
     reg = services_of(request).register
-    _visible_subject(request, user, subject)
+    subject_for(request, user, subject)
     f = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
     on = _date(f.get("on"), "on")
 
@@ -478,16 +466,8 @@ async def subject_action(request: Request, id: str, subject: str, action: str) -
     return _redirect(f"/programmes/{prog.id}/subjects/{quote(subject)}?" + urlencode({"done": action}))
 
 
-def _visible_subject(request: Request, user: User, subject: str) -> dict[str, Any]:
-    found = next((s for s in services_of(request).register.subjects() if s["id"] == subject), None)
-    if found is None:
-        raise NotFound(say("server.not_found", what=subject))
-    visible(user, found["jurisdiction"], subject)
-    return found
-
-
 def _subject_page(request: Request, user: User, prog: Programme, subject: str, status: int = 200, error: str | None = None) -> Response:
-    _visible_subject(request, user, subject)
+    subject_for(request, user, subject)
     reg = services_of(request).register
     history = reports.history(reg, subject)
     latest = next((a for a in reversed(history["assessments"]) if a["programme"] == prog.id), None)
@@ -514,14 +494,14 @@ def _subject_page(request: Request, user: User, prog: Programme, subject: str, s
 @router.get("/programmes/{id:path}/subjects/{subject}")
 def subject_page(request: Request, id: str, subject: str) -> Response:
     user = authorise(request, "read")
-    prog = _programme(request, user, id)
+    prog = programme_for(request, user, id)
     return _subject_page(request, user, prog, subject)
 
 
 @router.get("/programmes/{id:path}")
 def dashboard(request: Request, id: str) -> Response:
     user = authorise(request, "read")
-    prog = _programme(request, user, id)
+    prog = programme_for(request, user, id)
     reg = services_of(request).register
     on = _date(request.query_params.get("on"), "on") or dt.date.today()
     rows = [r for r in reports.status(reg, prog.ref, on)]
@@ -622,48 +602,37 @@ async def batch_upload(request: Request) -> Response:
             as_of=str(form.get("as_of") or ""),
         )
     name = Path(upload.filename).name
-    spool = tempfile.NamedTemporaryFile(prefix="fivegood-upload-", suffix=suffix, delete=False)
+
+    def run(path: str) -> tuple[Any, list[Any]]:
+        tally = Tally(compiled, on)
+        kept: list[Any] = []
+        errors = 0
+        for row in batch_rows(services.engine, read_records(path, services.engine.vocabulary, name=name), compiled, on, name, every=True):
+            tally.add(row)
+            # At most 1000 rows and 1000 more with errors: a file of millions of bad lines must not be kept whole in memory.
+            if len(kept) < 1000:
+                kept.append(row)
+            elif row.error and errors < 1000:
+                kept.append(row)
+                errors += 1
+        return tally.summary(), kept
+
+    spooled = await spool(_chunks(upload), services.settings.max_batch_body, suffix)
     try:
-        size = 0
-        while chunk := await upload.read(1 << 20):
-            size += len(chunk)
-            if size > services.settings.max_batch_body:
-                raise HTTPProblem(413, say("server.too_large", limit=services.settings.max_batch_body), code="too_large")
-            spool.write(chunk)
-        spool.close()
-
-        def run() -> tuple[Any, list[Any]]:
-            tally = Tally(compiled, on)
-            kept: list[Any] = []
-            errors = 0
-            for row in batch_rows(
-                services.engine, read_records(spool.name, services.engine.vocabulary, name=name), compiled, on, name, every=True
-            ):
-                tally.add(row)
-                # At most 1000 rows and 1000 more with errors: a file of millions of bad lines must not be kept whole in memory.
-                if len(kept) < 1000:
-                    kept.append(row)
-                elif row.error and errors < 1000:
-                    kept.append(row)
-                    errors += 1
-            return tally.summary(), kept
-
-        try:
-            summary, rows = await run_in_threadpool(run)
-        except FivegoodError as e:
-            return page(
-                request,
-                "batch.html",
-                status=422,
-                standards=_standard_ids(request),
-                summary=None,
-                rows=[],
-                error=e.render(language(request)),
-                as_of=on.isoformat(),
-            )
+        summary, rows = await run_in_threadpool(run, spooled)
+    except FivegoodError as e:
+        return page(
+            request,
+            "batch.html",
+            status=422,
+            standards=_standard_ids(request),
+            summary=None,
+            rows=[],
+            error=e.render(language(request)),
+            as_of=on.isoformat(),
+        )
     finally:
-        spool.close()
-        os.unlink(spool.name)
+        os.unlink(spooled)
     return page(
         request,
         "batch.html",
@@ -675,6 +644,11 @@ async def batch_upload(request: Request) -> Response:
         filename=name,
         chosen=standard,
     )
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(1 << 20):
+        yield chunk
 
 
 def money(value: Any) -> str:
