@@ -28,7 +28,7 @@ from fivegood_core.register.users import ROLES, User
 from fivegood_core.render.docgen import standard_json, standard_summary
 from fivegood_core.render.jsonschema import batch_row_schema, evidence_schema, result_schema
 from fivegood_core.server.auth import authorise, current_user, programme_for, services_of, subject_for
-from fivegood_core.server.bodies import read_bounded, spool
+from fivegood_core.server.bodies import spool
 from fivegood_core.server.jsonio import ExactJSON, loads
 from fivegood_core.server.observe import logger
 from fivegood_core.server.problems import ERROR_SCHEMA, HTTPProblem
@@ -285,7 +285,7 @@ def _schema(model: type[BaseModel]) -> dict[str, Any]:
 )
 async def check(request: Request) -> Response:
     services = _services(request)
-    doc = loads(await read_bounded(request, services.settings.max_evidence_body), "<request>")
+    doc = loads(await request.body(), "<request>")  # bounded by the BodyLimit middleware
     standard, on, evidence = _check_body(doc)
     result = services.engine.evaluate(evidence, standard, on)
     request.app.state.metrics.verdict(result.verdict.value)
@@ -337,7 +337,7 @@ async def batch(
     suffix = BATCH_TYPES.get(media)
     if suffix is None:
         raise HTTPProblem(415, say("server.batch_type", got=media, expected=", ".join(BATCH_TYPES)), code="bad_request")
-    name = await spool(request.stream(), services.settings.max_batch_body, suffix)
+    name = await spool(request.stream(), suffix)
     try:
         records = read_records(name, services.engine.vocabulary, name="<body>")
         first = next(records, None)  # a refused file (UTF-16, a duplicated column) is refused whole, before any row
@@ -562,7 +562,7 @@ async def submit(request: Request, programme: str, on: str | None = Query(None))
     user = authorise(request, "submit")
     day = date_field(on, "on")
     prog = _programme(request, user, programme, day)
-    content = await read_bounded(request, _services(request).settings.max_evidence_body)
+    content = await request.body()  # bounded by the BodyLimit middleware
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     filename = "evidence.toml" if media in ("application/toml", "text/toml", "text/plain") else "evidence.json"
     reg = _services(request).register

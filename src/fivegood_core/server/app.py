@@ -64,7 +64,7 @@ BATCH_PATHS = frozenset({"/batch", "/api/v1/batch"})
 class BodyLimit:
     """ASGI middleware: refuse (413) a request body over the limit, before it is read into memory or spooled to disk.
 
-    Routes that read their body themselves check it too; this bounds the others:
+    The one bound of every body: what routes read themselves (evidence, batches),
     JSON bodies FastAPI reads for a route's model (before the user is known), and
     every form of the pages (a file part of a form is spooled to disk whole
     before the route sees it).

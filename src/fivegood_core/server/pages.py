@@ -617,7 +617,7 @@ async def batch_upload(request: Request) -> Response:
                 errors += 1
         return tally.summary(), kept
 
-    spooled = await spool(_chunks(upload), services.settings.max_batch_body, suffix)
+    spooled = await spool(_chunks(upload), suffix)
     try:
         summary, rows = await run_in_threadpool(run, spooled)
     except FivegoodError as e:

@@ -28,7 +28,7 @@ class Settings:
     log_evidence: bool = False
     #: How long a login lasts (seconds).
     session_seconds: int = 8 * 3600
-    #: The largest request body for checking or submitting one organisation's evidence (bytes).
+    #: The largest request body of any request but a batch: one organisation's evidence, a form (bytes).
     max_evidence_body: int = 8 * 1024 * 1024
     #: The largest batch upload (bytes): records are read one at a time, so this bounds disk, not memory.
     max_batch_body: int = 256 * 1024 * 1024
