@@ -43,7 +43,7 @@ class Tree(Protocol):
     def context(self, as_of: dt.date, subject_year: int | None) -> EvalContext: ...
 
 
-#: How many distinct verdict patterns a standard remembers before it starts again.
+#: How many distinct verdict patterns a standard (and each of its roots) remembers before it starts again.
 PATTERN_CACHE = 4096
 
 _NA = int(Verdict.NOT_APPLICABLE)
@@ -132,13 +132,13 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
     overall = {int(v): Overall.of(v) for v in Verdict}
     # What decided is found root by root: a root's part depends only on the codes of its own
     # subtree (a contiguous run of nodes, and of gates), which repeat far more often than the
-    # pattern of the whole tree. Each root's parts are remembered on their own.
-    spans = []
+    # pattern of the whole tree. Each root remembers its own parts, so a root with few patterns
+    # is never pushed out by one with many.
+    spans: list[tuple[int, int, int, int, int, dict[Any, tuple[tuple[str, ...], tuple[str, ...]]]]] = []
     for r in roots:
         end = r + len(nodes[r].walk())
         inside = [gate[i] for i in range(r, end) if gate[i] >= 0]
-        spans.append((r, r, end, inside[0] if inside else 0, inside[-1] + 1 if inside else 0))
-    parts: dict[tuple[int, tuple[int, ...], tuple[int, ...]], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        spans.append((r, r, end, inside[0] if inside else 0, inside[-1] + 1 if inside else 0, {}))
 
     def part(r: int, codes: tuple[int, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         counted: Sequence[Sequence[int]] = fixed
@@ -158,16 +158,17 @@ def _decider(standard: Tree, gated: Sequence[Node]) -> Callable[[int, tuple[int,
             return found
         if len(seen) >= PATTERN_CACHE:
             seen.clear()
-        if len(parts) >= PATTERN_CACHE:
-            parts.clear()
         failed: tuple[str, ...] = ()
         missing: tuple[str, ...] = ()
-        for r, a, b, ga, gb in spans:
-            if codes[r] != fail and codes[r] != unknown:
+        for r, a, b, ga, gb, parts in spans:
+            code = codes[r]
+            if code != fail and code != unknown:
                 continue  # a root that neither failed nor is unknown decided nothing
-            key = (r, codes[a:b], codes[ga:gb])
+            key = codes[a:b] if ga == gb else (codes[a:b], codes[ga:gb])
             got = parts.get(key)
             if got is None:
+                if len(parts) >= PATTERN_CACHE:
+                    parts.clear()
                 got = parts[key] = part(r, codes)
             if got[0]:
                 failed += got[0]
