@@ -20,9 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from fivegood_core.batch import Tally, batch_rows, read_records
-from fivegood_core.batch.fast import FastRow, json_line
+from fivegood_core.batch import Tally, batch_rows, fast, read_records
+from fivegood_core.batch.fast import FastLane, FastRow, json_line
+from fivegood_core.batch.records import parse_line
+from fivegood_core.batch.rows import assess_record
 from fivegood_core.batch.run import fast_rows
 from fivegood_core.engine import Engine
 
@@ -120,6 +124,14 @@ def engine() -> Engine:
     return Engine.from_entry_points()
 
 
+@pytest.fixture(params=["typed", "plain"])
+def lane(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test of this process's fast lane runs twice: parsed by msgspec (the ``fast`` extra), and without it."""
+    if request.param == "plain":
+        monkeypatch.setattr(fast, "_typed", lambda vocabulary: None)
+    return str(request.param)
+
+
 def _reference(engine: Engine, path: Path, ref: str, on: dt.date, jobs: int = 1) -> tuple[list[str], list[list[str]], Any, list[Any]]:
     compiled = engine.get(ref, on)
     tally = Tally(compiled, on)
@@ -154,7 +166,8 @@ def _fast(engine: Engine, path: Path, ref: str, on: dt.date, jobs: int = 1) -> t
         ("henan/five-guarantees", dt.date(2012, 10, 1)),
     ],
 )
-def test_fast_lane_writes_the_reference_rows(engine: Engine, tmp_path: Path, ref: str, on: dt.date) -> None:
+def test_fast_lane_writes_the_reference_rows(engine: Engine, tmp_path: Path, ref: str, on: dt.date, lane: str) -> None:
+    assert FastLane(engine, engine.get(ref, on), on).typed is (lane == "typed")
     path = tmp_path / "varied.jsonl"
     _varied(path, 3000, seed=len(ref) + on.year)
     want_lines, want_cells, want_summary, want_errors = _reference(engine, path, ref, on)
@@ -169,7 +182,7 @@ def test_fast_lane_writes_the_reference_rows(engine: Engine, tmp_path: Path, ref
     assert sum(1 for line in lines if json.loads(line)["error"]) > 50  # and the reference path the errors
 
 
-def test_fast_lane_passes_and_rewards_as_the_reference(engine: Engine, tmp_path: Path) -> None:
+def test_fast_lane_passes_and_rewards_as_the_reference(engine: Engine, tmp_path: Path, lane: str) -> None:
     # A standard with reward schemes and districts (placed as codes), passes among its records.
     path = tmp_path / "ningbo.jsonl"
     base = (ROOT / "examples/ningbo/batch.jsonl").read_text(encoding="utf-8").splitlines()
@@ -188,6 +201,68 @@ def test_fast_lane_passes_and_rewards_as_the_reference(engine: Engine, tmp_path:
     assert got[4] > 200
     rewarded = [json.loads(line) for line in got[0] if '"amount": "' in line]
     assert rewarded and all(r["verdict"] == "pass" and r["district"] for r in rewarded)
+
+
+#: Lines each lane must hand to the reference path, or read exactly as it does: numbers written as strings,
+#: numbers the JSON module reads differently (a 5,000-digit integer, which it refuses), a key twice with
+#: values of different types, keys unknown or misplaced, a section of the wrong type, attestations
+#: under names evidence refuses, and bounds just inside and outside.
+EDGES = [
+    '"office": {"area_m2": "60"}',
+    '"office": {"area_m2": "60", "area_m2": 60}',
+    '"office": {"area_m2": 60, "area_m2": "60"}',
+    '"finance": {"working_funds": "50000.5"}',
+    '"finance": {"working_funds": 50000.5, "working_funds": 1}',
+    '"finance": {"working_funds": 999999999999999}',
+    '"finance": {"working_funds": 1000000000000000}',
+    '"finance": {"working_funds": 1E+15}',
+    '"finance": {"working_funds": 0.000000000000000000001}',
+    '"finance": {"working_funds": -0.0}',
+    '"staff": {"headcount": 1.0}',
+    '"staff": {"headcount": 1e0}',
+    '"staff": {"headcount": -0}',
+    '"staff": {"headcount": true}',
+    '"staff": {"headcount": "3"}',
+    '"staff": {"headcount": 999999999999999}',
+    '"staff": {"headcount": 1000000000000000}',
+    '"staff": {"headcount": ' + "9" * 5000 + "}",
+    '"staff": {"headcount": 3, "nobody": 1}',
+    '"staff": {"civil_servant_scope": 1}',
+    '"staff": []',
+    '"staff": null',
+    '"staff": {}',
+    '"attest": {"": true}',
+    '"attest": {"a.b": true}',
+    '"attest": {"party-group-functioning": 1}',
+    '"attest": {"party-group-functioning": true, "party-group-functioning": false}',
+    '"attest": null',
+    '"members": {"leading_industries": ["a"]}',
+    '"local": {"leading_industries": ["a", 1]}',
+    '"local": {"leading_industries": "a"}',
+    '"members": {"growth_rate_reported": 0.5}',
+    '"members": {"growth_rate_reported": "0.5"}',
+    '"no_such_section": {}',
+    '"subject": {"id": "a", "year": 2013, "year": 2012}',
+    '"subject": {"id": "a", "year": 999}',
+    '"subject": {"id": "a", "year": ' + "2" * 5000 + "}",
+    '"subject": {"id": "a", "name": ""}',
+    '"subject": {"id": "a", "name": " "}',
+    '"subject": {"id": "' + "x" * 501 + '"}',
+    '"subject": {"id": "a", "kind": 7}',
+    '"subject": "a"',
+]
+
+
+def test_fast_lane_reads_edge_cases_as_the_reference(engine: Engine, tmp_path: Path, lane: str) -> None:
+    path = tmp_path / "edges.jsonl"
+    base = '"subject": {"id": "c", "kind": "county_federation", "year": 2013}, "staff": {"headcount": 4}'
+    lines = ["{" + base + ", " + edge + "}" for edge in EDGES] + ["{" + edge + "}" for edge in EDGES]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    on = dt.date(2014, 1, 1)
+    want = _reference(engine, path, "henan/five-guarantees", on)
+    got = _fast(engine, path, "henan/five-guarantees", on)
+    assert got[:4] == want
+    assert 0 < got[4] < len(lines)  # some on the fast lane, some handed over
 
 
 def test_fast_lane_in_workers_gives_the_same_rows(engine: Engine, tmp_path: Path) -> None:
@@ -245,3 +320,37 @@ def test_batch_command_writes_what_it_wrote_before(tmp_path: Path, jobs: str) ->
     assert run.returncode == 2  # the input has error rows
     assert hashlib.sha256((tmp_path / "rows.jsonl").read_bytes()).hexdigest() == BEFORE_ROWS
     assert hashlib.sha256((tmp_path / "summary.json").read_bytes()).hexdigest() == BEFORE_SUMMARY
+
+
+# Values as JSON text: what each key type takes, what it refuses, and what the two parsers might read apart.
+_JSON_VALUES = st.sampled_from(
+    ["0", "1", "7", "-1", "1.5", "60.0", "1e2", "-0.0", "999999999999999", "1000000000000000", "1" * 30, "true", "false"]
+    + ["null", '"7"', '"a"', '""', '" "', "[]", '["a"]', '["a", 2]', "{}", '{"2012": 3}', "0.000000000000000000001"]
+)
+
+
+@st.composite
+def _lines_of_json(draw: st.DrawFn, vocabulary: Any) -> str:
+    plain = vocabulary.plain_keys()
+    sections = draw(st.lists(st.sampled_from([*sorted(plain), "attest", "nowhere"]), max_size=5))
+    parts = []
+    for section in sections:
+        if draw(st.integers(0, 9)) == 0:
+            parts.append(f'"{section}": {draw(_JSON_VALUES)}')
+            continue
+        names = sorted(plain.get(section, {"party-group-functioning": None, "a.b": None, "": None}))
+        keys = draw(st.lists(st.sampled_from([*names, "nobody"]), max_size=6))
+        parts.append(f'"{section}": {{' + ", ".join(f'"{k}": {draw(_JSON_VALUES)}' for k in keys) + "}")
+    return "{" + ", ".join(parts) + "}"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_either_lane_writes_any_line_as_the_reference(engine: Engine, lane: str, data: st.DataObject) -> None:
+    on = dt.date(2014, 1, 1)
+    compiled = engine.get("henan/five-guarantees", on)
+    line = data.draw(_lines_of_json(compiled.vocabulary))
+    got = FastLane(engine, compiled, on, "x.jsonl", every=True).row(3, line)
+    want = assess_record(engine, compiled, on, 3, parse_line(3, line, "x.jsonl"), "x.jsonl", True)
+    assert json_line(got) == json.dumps(want.to_json(), ensure_ascii=False)
+    assert (got.error_in("zh"), list(got.verdicts)) == (want.error_in("zh"), list(want.verdicts))

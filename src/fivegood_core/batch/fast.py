@@ -1,11 +1,14 @@
 """The fast lane of a JSON Lines batch: the same rows as :func:`.rows.assess_record`, in a fraction of the time.
 
-A record on the fast lane is parsed once by the C JSON scanner (numbers with
-a fraction still become ``Decimal``), its values are checked with inline type
-tests instead of the general evidence check, it is decided by the generated
-fast path, and its row's JSON is put together from its parts (strings encoded
-by the json module's own C encoder) rather than by ``json.dumps`` of a dict
-built per row; node verdicts are counted a block at a time. Anything the fast lane is not sure of (a backslash in the
+A record on the fast lane is parsed once in C (numbers with a fraction
+still become ``Decimal``, from their text): with msgspec installed (the
+``fast`` extra), by a decoder typed from the standard's vocabulary, which
+checks counts, flags, years and whole amounts in C as it parses; without it,
+by the standard library's JSON scanner and inline type tests instead of the
+general evidence check. Either way it is decided by the generated fast path,
+and its row's JSON is put together from its parts (strings encoded by the json
+module's own C encoder) rather than by ``json.dumps`` of a dict built per row;
+node verdicts are counted a block at a time. Anything the fast lane is not sure of (a backslash in the
 line, a value of an unusual type or out of bounds, a nested table, an
 unknown section, a subject that will not place, any error at all) sends the
 record down the reference path, :func:`.rows.assess_record` on the line
@@ -17,7 +20,10 @@ two lanes to the same bytes.
 Duplicate keys (which evidence refuses) are caught without a hook per JSON
 object: in a line without a backslash every ``"`` opens or closes a string, so
 the line holds ``count('"') / 2`` strings; the parsed document holds exactly
-that many (keys and string values) unless a repeated key dropped one.
+that many (keys and string values) unless a repeated key dropped one. The typed
+decoder's other ways of holding fewer strings than the line (a key it does not
+know, which it skips; a number written as a string, which it reads as one) are
+caught by the same count.
 """
 
 from __future__ import annotations
@@ -142,6 +148,42 @@ def json_line(row: Any) -> str:
     return json.dumps(row.to_json(), ensure_ascii=False)
 
 
+def _other(entry: Any, value: Any) -> int:
+    """How many strings a value of another key type holds, or -1 when the reference path must check it."""
+    cls = value.__class__
+    strings = 0
+    if cls is list:
+        if any(v.__class__ is not str for v in value):
+            return -1
+        strings = len(value)
+    elif cls is str:
+        strings = 1
+    elif cls is not int and cls is not Decimal and cls is not bool:
+        return -1  # a table (e.g. counts by year) or anything else: the reference path
+    try:
+        entry.read(value)
+    except BadValue:
+        return -1
+    return strings
+
+
+def _decimal(entry: Any, value: Any) -> bool:
+    """Whether a Decimal amount or area is one the key accepts (bounds, places)."""
+    try:
+        entry.read(value)
+    except BadValue:
+        return False
+    return True
+
+
+def _attest(table: dict[str, Any]) -> bool:
+    """Whether ``attest.<criterion id>`` names and values are what evidence accepts: flags under plain names."""
+    for name, value in table.items():
+        if not name or "." in name or (value is not True and value is not False and value is not None):
+            return False
+    return True
+
+
 def _checker(vocabulary: Vocabulary) -> Callable[[dict[str, Any]], int]:
     """A function of a parsed document: how many strings it holds, or -1 when the reference path must check it."""
     plain = {
@@ -186,11 +228,7 @@ def _checker(vocabulary: Vocabulary) -> Callable[[dict[str, Any]], int]:
                 continue
             known = plain.get(section)
             if known is None:
-                if section == "attest":
-                    # attest.<criterion id>: flags
-                    for name, value in table.items():
-                        if not name or "." in name or (value is not True and value is not False and value is not None):
-                            return -1
+                if section == "attest" and _attest(table):
                     strings += len(table)
                     values += len(table)
                     continue
@@ -215,12 +253,7 @@ def _checker(vocabulary: Vocabulary) -> Callable[[dict[str, Any]], int]:
                     if cls is int:
                         if value < 0 or value >= big:
                             return -1
-                    elif cls is Decimal:
-                        try:
-                            found[1].read(value)
-                        except BadValue:
-                            return -1
-                    else:
+                    elif cls is not Decimal or not _decimal(found[1], value):
                         return -1
                 elif code == _TEXT:
                     if cls is not str or no_text(value):
@@ -229,26 +262,96 @@ def _checker(vocabulary: Vocabulary) -> Callable[[dict[str, Any]], int]:
                 elif code == _YEAR:
                     if cls is not int or not 1000 <= value <= 2999:
                         return -1
-                elif cls is dict:
-                    return -1
                 else:
-                    if cls is list:
-                        if any(v.__class__ is not str for v in value):
-                            return -1
-                        strings += len(value)
-                    elif cls is str:
-                        strings += 1
-                    elif cls is not int and cls is not Decimal and cls is not bool:
+                    more = _other(found[1], value)
+                    if more < 0:
                         return -1
-                    try:
-                        found[1].read(value)
-                    except BadValue:
-                        return -1
+                    strings += more
         if values > MAX_VALUES:
             return -1
         return strings
 
     return check
+
+
+def _typed(vocabulary: Vocabulary) -> tuple[Callable[[str], Any], Callable[[dict[str, Any]], int]] | None:
+    """A typed msgspec decoder of a document and the checks it leaves to Python; None without msgspec.
+
+    The decoder checks in C what :func:`_checker` checks of counts, flags,
+    years and the integer amounts and areas (type and bounds), so what is left
+    here is small: text, decimal amounts, other key types, attestations, and
+    counting strings. It accepts only what :func:`_checker` accepts, with the
+    same values: numbers with a fraction or exponent become ``Decimal`` from
+    their text; keys it does not know are skipped, which the string count
+    notices like a repeated key (both leave fewer strings than quotes), as it
+    notices a number written as a string.
+    """
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    from typing import Annotated, TypedDict, Union
+
+    count = Annotated[int, msgspec.Meta(ge=0, lt=MAX_MAGNITUDE)]
+    types: dict[int, Any] = {
+        _COUNT: Union[count, None],
+        _FLAG: Union[bool, None],
+        _NONNEG: Union[count, Decimal, None],
+        _TEXT: Union[str, None],
+        _YEAR: Union[Annotated[int, msgspec.Meta(ge=1000, le=2999)], None],
+    }
+    fields: dict[str, Any] = {}
+    # Per section, the keys Python still checks: (name, code, entry).
+    left: dict[str, tuple[tuple[str, int, Any], ...]] = {}
+    for number, (section, keys) in enumerate(vocabulary.plain_keys().items()):
+        shape: dict[str, Any] = {}
+        rest = []
+        for name, entry in keys.items():
+            code = _CODE_OF_TYPE.get(entry.type.name, _OTHER)
+            shape[name] = types.get(code, Any)
+            if code in (_NONNEG, _TEXT, _OTHER):
+                rest.append((name, code, entry))
+        fields[section] = Union[TypedDict(f"Section{number}", shape, total=False), None]  # type: ignore[operator]
+        if rest:
+            left[section] = tuple(rest)
+    if "attest" not in fields:
+        fields["attest"] = Union[dict[str, Union[bool, None]], None]
+    decode = msgspec.json.Decoder(TypedDict("Evidence", fields, total=False), float_hook=Decimal).decode  # type: ignore[operator]
+    no_text = CONTROL_CHARACTERS.search
+
+    def check(doc: dict[str, Any]) -> int:
+        strings = len(doc)
+        values = 0
+        for section, table in doc.items():
+            if table is None:
+                continue
+            values += len(table)
+            rest = left.get(section)
+            if rest is None:
+                if section == "attest" and not _attest(table):
+                    return -1
+                continue
+            for name, code, entry in rest:
+                value = table.get(name)
+                if value is None:
+                    continue
+                if code == _TEXT:
+                    if no_text(value):
+                        return -1
+                    strings += 1
+                elif code == _NONNEG:
+                    if value.__class__ is Decimal and not _decimal(entry, value):
+                        return -1
+                else:
+                    more = _other(entry, value)
+                    if more < 0:
+                        return -1
+                    strings += more
+        if values > MAX_VALUES:
+            return -1
+        return strings + values
+
+    return decode, check
 
 
 def _subject(table: Any) -> bool:
@@ -271,13 +374,25 @@ def _subject(table: Any) -> bool:
 class FastLane:
     """Turns JSON Lines text into rows, on the fast lane when it can and the reference path when not."""
 
-    def __init__(self, engine: Assessor, compiled: CompiledStandard, on: dt.date, source: str = "<batch>", every: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Assessor,
+        compiled: CompiledStandard,
+        on: dt.date,
+        source: str = "<batch>",
+        every: bool = False,
+        typed: bool = True,
+    ) -> None:
         self.engine = engine
         self.compiled = compiled
         self.on = on
         self.source = source
         self.every = every
-        self.check = _checker(compiled.vocabulary)
+        # With msgspec installed (the ``fast`` extra) and ``typed``, lines are parsed and type-checked in C.
+        found = _typed(compiled.vocabulary) if typed else None
+        self.parse, self.check = found if found is not None else (_DECODE, _checker(compiled.vocabulary))
+        #: Whether this lane parses with msgspec.
+        self.typed = found is not None
         defn = compiled.defn
         self.rewards = bool(defn.rewards)
         self.jurisdiction = defn.jurisdiction
@@ -302,7 +417,7 @@ class FastLane:
         return assess_record(self.engine, self.compiled, self.on, line, parse_line(line, text, self.source), self.source, self.every)
 
     def _fast(self, line: int, text: str) -> FastRow | None:
-        doc = _DECODE(text)
+        doc = self.parse(text)
         if doc.__class__ is not dict:
             return None
         strings = self.check(doc)
