@@ -198,6 +198,7 @@ def test_fast_lane_passes_and_rewards_as_the_reference(engine: Engine, tmp_path:
     want = _reference(engine, path, "ningbo/five-have-five-good", on)
     got = _fast(engine, path, "ningbo/five-have-five-good", on)
     assert got[:4] == want
+    assert list(got[2]["districts"]) == list(want[2]["districts"])  # in the order they first appear, whichever lane
     assert got[4] > 200
     rewarded = [json.loads(line) for line in got[0] if '"amount": "' in line]
     assert rewarded and all(r["verdict"] == "pass" and r["district"] for r in rewarded)
@@ -263,6 +264,21 @@ def test_fast_lane_reads_edge_cases_as_the_reference(engine: Engine, tmp_path: P
     got = _fast(engine, path, "henan/five-guarantees", on)
     assert got[:4] == want
     assert 0 < got[4] < len(lines)  # some on the fast lane, some handed over
+
+
+def test_districts_are_summed_in_the_order_they_first_appear_whichever_lane_reads_them(engine: Engine, tmp_path: Path) -> None:
+    # A Jiangbei chamber on the fast lane, then a Yinzhou one that the reference path reads (an escape in its
+    # name), then Jiangbei again: the summary lists Jiangbei first, as the reference path alone does.
+    base = (ROOT / "examples/ningbo/batch.jsonl").read_text(encoding="utf-8").splitlines()
+    jiangbei = next(line for line in base if '"district": "jiangbei"' in line)
+    yinzhou = next(line for line in base if '"district": "yinzhou"' in line).replace('"name": "', '"name": "\\u9102')
+    path = tmp_path / "order.jsonl"
+    path.write_text("\n".join([jiangbei, yinzhou, jiangbei]) + "\n", encoding="utf-8")
+    on = dt.date(2011, 1, 12)
+    want = _reference(engine, path, "ningbo/five-have-five-good", on)
+    got = _fast(engine, path, "ningbo/five-have-five-good", on)
+    assert got[4] == 2  # the first and last on the fast lane
+    assert list(got[2]["districts"]) == list(want[2]["districts"]) == [json.loads(got[0][0])["district"], json.loads(got[0][1])["district"]]
 
 
 def test_fast_lane_in_workers_gives_the_same_rows(engine: Engine, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ its line number; every other record still counts.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
@@ -110,24 +111,22 @@ class Tally:
         self.districts: dict[str, dict[str, int]] = {}
         # Counted by verdict member (a plain dict lookup); labelled once, in summary().
         self.per_node: list[dict[Verdict, int]] = [dict.fromkeys(Verdict, 0) for _ in compiled.nodes]
-        # Fast rows' node codes, counted a block at a time (column by column, in C) rather than one by one.
+        # Fast rows' verdicts by district, and their node codes, counted a block at a time (in C) rather than one by one.
+        self._places: list[tuple[Overall, str | None]] = []
         self._block: list[Sequence[int]] = []
 
     def add(self, row: "BatchRow | FastRow") -> None:
         """Count one row."""
         if row.__class__ is FastRow:
-            verdict = row.verdict.value
-            self.counts[verdict] += 1
-            district = self.districts.get(row.district or "-")
-            if district is None:
-                district = self.districts[row.district or "-"] = {v.value: 0 for v in Overall}
-            district[verdict] += 1
+            places = self._places
+            places.append((row.verdict, row.district))
             if row.codes:
-                block = self._block
-                block.append(row.codes)
-                if len(block) >= BLOCK:
-                    count_codes(self.per_node, block)
+                self._block.append(row.codes)
+            if len(places) >= BLOCK:
+                self._flush()
         else:
+            if self._places:
+                self._flush()  # districts are listed in the order they first appear
             key = row.verdict.value if row.verdict else "error"
             self.counts[key] += 1
             if row.verdict is not None:
@@ -141,9 +140,19 @@ class Tally:
             entry[1] += 1
             entry[2] += reward.amount
 
+    def _flush(self) -> None:
+        for (verdict, place), n in Counter(self._places).items():
+            self.counts[verdict.value] += n
+            district = self.districts.get(place or "-")
+            if district is None:
+                district = self.districts[place or "-"] = {v.value: 0 for v in Overall}
+            district[verdict.value] += n
+        self._places.clear()
+        count_codes(self.per_node, self._block)
+
     def counted(self) -> dict[str, Any]:
         """What has been counted, without the standard: small to send from a worker, for :meth:`merge`."""
-        count_codes(self.per_node, self._block)
+        self._flush()
         return {"counts": self.counts, "totals": self.totals, "districts": self.districts, "per_node": self.per_node}
 
     def merge(self, counted: Mapping[str, Any]) -> None:
@@ -164,7 +173,7 @@ class Tally:
 
     def summary(self) -> BatchSummary:
         """The summary of every row added so far."""
-        count_codes(self.per_node, self._block)
+        self._flush()
         totals = tuple(
             RewardTotal(d, payer, currency, n, amount)
             for (d, _, currency), (payer, n, amount) in sorted(self.totals.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
