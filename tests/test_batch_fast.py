@@ -370,3 +370,18 @@ def test_either_lane_writes_any_line_as_the_reference(engine: Engine, lane: str,
     want = assess_record(engine, compiled, on, 3, parse_line(3, line, "x.jsonl"), "x.jsonl", True)
     assert json_line(got) == json.dumps(want.to_json(), ensure_ascii=False)
     assert (got.error_in("zh"), list(got.verdicts)) == (want.error_in("zh"), list(want.verdicts))
+
+
+def test_a_fast_row_equals_the_reference_row_of_its_record_and_no_other(engine: Engine) -> None:
+    on = dt.date(2011, 1, 12)
+    compiled = engine.get("ningbo/five-have-five-good", on)
+    lines = (ROOT / "examples/ningbo/batch.jsonl").read_text(encoding="utf-8").splitlines()
+    lane = FastLane(engine, compiled, on, "b.jsonl", every=True)
+    fast_rows_ = [lane.row(n, line) for n, line in enumerate(lines, start=1)]
+    reference = [
+        assess_record(engine, compiled, on, n, parse_line(n, line, "b.jsonl"), "b.jsonl", True) for n, line in enumerate(lines, start=1)
+    ]
+    assert sum(row.__class__ is FastRow for row in fast_rows_) >= 3
+    assert fast_rows_ == reference and reference == fast_rows_
+    assert fast_rows_[0] != reference[1] and reference[1] != fast_rows_[0]
+    assert {hash(r) for r in fast_rows_} == {hash(r) for r in reference}

@@ -30,6 +30,7 @@ from fivegood_core.batch import BatchRow, BatchSummary, Tally, read_records, str
 from fivegood_core.batch import distributed as fg_distributed
 from fivegood_core.batch import records as fg_records
 from fivegood_core.batch.distributed import DaskBatch, Shipment, assess_bag, merge, plan, read_piece, records_bag
+from fivegood_core.batch.fast import FastRow, json_line
 from fivegood_core.cli import main
 from fivegood_core.evidence.document import nest
 
@@ -142,6 +143,9 @@ def test_the_cluster_agrees_with_one_process_on_every_record(engine: Engine, cli
         assert len(batch.pieces) > 5  # really split, so line numbers and tallies cross partitions
     rows = list(batch.rows())
     assert rows == expected_rows
+    assert [json_line(r) for r in rows] == [json_line(r) for r in expected_rows]
+    # JSON Lines are read on the workers' fast lane, like `fivegood batch` reads them.
+    assert (sum(r.__class__ is FastRow for r in rows) > len(rows) / 2) is (kind == "jsonl")
     summary = batch.summary()
     assert summary == expected_summary
     assert summary.to_json() == expected_summary.to_json()
