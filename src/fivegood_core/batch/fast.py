@@ -61,6 +61,8 @@ _VERDICT_OF_CODE = {int(v): v for v in Verdict}
 _VERDICT_TEXT = {v: encode_basestring(v.value) for v in Overall}
 #: Node verdicts buffered before they are counted column by column.
 BLOCK = 1024
+#: How many distinct verdicts, with their failed and unknown checks, a lane remembers as row text.
+TEXTS = 4096
 
 
 class FastRow:
@@ -409,6 +411,7 @@ class FastLane:
         self.jurisdiction = defn.jurisdiction
         self.also_in = defn.also_in
         self.decide = compiled.codes if every else None
+        self._texts: dict[tuple[Overall, tuple[str, ...], tuple[str, ...]], str] = {}
 
     def rows(self, lines: Iterable[tuple[int, Any]]) -> Iterator[Any]:
         """A row for each numbered line of text (or error), in order."""
@@ -470,17 +473,29 @@ class FastLane:
             + ("null" if sid is None else encode_basestring(sid))
             + ', "district": '
             + ("null" if district is None else encode_basestring(district))
-            + ', "verdict": '
-            + _VERDICT_TEXT[decision.verdict]
-            + ', "failed": ['
-            + ", ".join(map(encode_basestring, decision.failed))
-            + '], "unknown": ['
-            + ", ".join(map(encode_basestring, decision.unknown))
-            + '], "reward": '
+            + self._verdict_text(decision)
             + ("null" if reward is None else json.dumps(reward.to_json(), ensure_ascii=False))
             + ', "error": null}'
         )
         return FastRow(line, sid, district, decision.verdict, decision.failed, decision.unknown, codes, reward, out)
+
+    def _verdict_text(self, decision: Decision) -> str:
+        """The row's text from the verdict to the reward: the same for every record decided alike, so remembered."""
+        key = (decision.verdict, decision.failed, decision.unknown)
+        text = self._texts.get(key)
+        if text is None:
+            if len(self._texts) >= TEXTS:
+                self._texts.clear()
+            text = self._texts[key] = (
+                ', "verdict": '
+                + _VERDICT_TEXT[decision.verdict]
+                + ', "failed": ['
+                + ", ".join(map(encode_basestring, decision.failed))
+                + '], "unknown": ['
+                + ", ".join(map(encode_basestring, decision.unknown))
+                + '], "reward": '
+            )
+        return text
 
     def _reward(self, doc: dict[str, Any], decision: Decision) -> RewardResult | None:
         from fivegood_core.evidence.document import subject_of
