@@ -289,6 +289,9 @@ def test_verify_catches_rows_edited_behind_the_registers_back(tmp_path: Path) ->
     con.commit()
     status, out, _ = cli("verify", db=db)
     assert status == 1 and out.startswith("BROKEN: audit entry #3 ")
+    # An export of a register that does not verify is still written, and says so with the same status.
+    status, out, err = cli("export", "--format", "json", db=db)
+    assert status == 1 and json.loads(out)["ledger"] and "does not verify" in err and "audit entry #3" in err
     con.execute("UPDATE audit_log SET actor = 'tester' WHERE seq = 3")
     con.commit()
     assert cli("verify", db=db)[0] == 0

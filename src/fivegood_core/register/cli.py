@@ -185,6 +185,7 @@ def run(args: argparse.Namespace, lang: str) -> int:
     try:
         from fivegood_core import FivegoodError
 
+        args.said_in = lang  # the language of warnings a command prints itself
         return COMMANDS[args.register_command](args)
     except ImportError as e:
         print(f"fivegood register: error: the register needs the 'register' extra: pip install 'fivegood[register]' ({e})", file=sys.stderr)
@@ -476,6 +477,8 @@ def _export(args: argparse.Namespace) -> int:
 
     with _open(args) as reg:
         data = sheets(reg, args.programme, args.as_of)
+        # An export is what people trust when the register is not at hand: it says when the register does not verify.
+        report = reg.verify()
     if args.table and args.table not in data:
         raise _usage(say("register.unknown_table", name=repr(args.table), expected=", ".join(data)))
     if args.format == "xlsx":
@@ -497,6 +500,10 @@ def _export(args: argparse.Namespace) -> int:
             print(args.output)
         else:
             print(text)
+    if not report.ok:
+        warning = say("register.export_unverified", problem=report.problems[0]).render(getattr(args, "said_in", "en"))
+        print(f"fivegood register: {warning}", file=sys.stderr)
+        return EXIT_BROKEN
     return EXIT_OK
 
 

@@ -596,6 +596,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{subject} has rewards under scheme {scheme} in several programmes; name one with --programme",
         "{subject} 在多个项目中有 {scheme} 方案的奖励;请用 --programme 指定一个",
     ),
+    "register.export_unverified": (
+        "the register does not verify, so neither does this export: {problem} (see `fivegood register verify`)",
+        "登记簿未通过校验,本次导出同样不可信:{problem}(见 `fivegood register verify`)",
+    ),
     "register.unknown_table": ("unknown table {name}; expected one of {expected}", "未知的表 {name};应为以下之一:{expected}"),
     "register.lock_timeout": (
         "FIVEGOOD_LOCK_TIMEOUT: expected a number of seconds, got {got}",
