@@ -443,3 +443,20 @@ def test_the_submit_page_of_a_henan_user_learns_nothing_of_a_ningbo_subject(serv
     r = c.post(url, data=form)
     assert r.status_code == 404, r.text[:300]
     assert "ningbo" not in r.text and "chamber" not in r.text
+
+
+def test_logging_out_ends_the_session_everywhere_its_cookie_was_copied(service: Service) -> None:
+    s = service
+    c = _logged_in(s, "liming", "approver")
+    copied = TestClient(s.app)
+    copied.cookies.update(dict(c.cookies))
+    assert copied.get("/api/v1/me").json()["name"] == "liming"  # the copy works while the session lasts
+    token = csrf_of(c.get("/").text)
+    r = c.post("/logout", data={"csrf_token": token}, headers={"Sec-Fetch-Site": "same-origin"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert c.get("/api/v1/me").status_code == 401
+    assert copied.get("/api/v1/me").status_code == 401  # the copied cookie no longer logs anyone in
+    log = [e for e in s.services.register.log() if e["action"] == "user.sign-out"]
+    assert [(e["actor"], e["detail"]["user"]) for e in log] == [("liming", "liming")]
+    assert s.services.register.verify().ok
+    assert s.login("liming").get("/api/v1/me").status_code == 200  # logging in again works

@@ -201,7 +201,7 @@ user_states = Table(
     Column("jurisdiction", String(100)),  # None: every jurisdiction
     Column("active", Boolean, nullable=False),
     Column("password_hash", Text, nullable=False),  # Argon2id, PHC string; never exported or shown
-    Column("change", String(20), nullable=False),  # add, password, role, disable, enable, rehash
+    Column("change", String(20), nullable=False),  # add, password, role, disable, enable, rehash, sign-out
     Column("at", TS, nullable=False),
     Column("by", Text, nullable=False),
     CheckConstraint("role in ('viewer', 'assessor', 'approver', 'admin')", name="ck_user_role"),

@@ -324,6 +324,16 @@ class Users:
             detail["revoked_tokens"] = revoked
         return attrs.evolve(user, active=False)
 
+    def sign_out(self, name: str, *, actor: str) -> None:
+        """End every session ``name`` has (a new state, the same in all else); their API tokens stay valid.
+
+        A session is a signed cookie that names the user's state, so the only way to end
+        one that was copied elsewhere is to move the state on: logging out ends all of them.
+        """
+        with self.register._write(actor, "user.sign-out", {"user": name}) as tx:
+            _, state = self._known(tx.conn, name)
+            self._new_state(tx, state, "sign-out")
+
     def enable(self, name: str, *, actor: str) -> User:
         """Enable a disabled user again (their old tokens stay revoked)."""
         with self.register._write(actor, "user.enable", {"user": name}) as tx:

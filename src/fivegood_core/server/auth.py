@@ -70,8 +70,11 @@ def start_session(request: Request, response: Response, user: User) -> None:
     _set_csrf_cookie(request, response, token)
 
 
-def end_session(response: Response) -> None:
-    """Log out: both cookies cleared."""
+def end_session(request: Request, response: Response) -> None:
+    """Log out: the user's sessions ended in the register (a copied cookie stops working too), both cookies cleared."""
+    user = _session_user(request)
+    if user is not None:
+        services_of(request).users.sign_out(user.name, actor=user.name)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
 

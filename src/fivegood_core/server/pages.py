@@ -348,7 +348,7 @@ async def logout(request: Request) -> Response:
     form = await request.form()
     auth.check_csrf(request, form.get(auth.CSRF_FIELD))
     response = _redirect("/")
-    auth.end_session(response)
+    await run_in_threadpool(auth.end_session, request, response)
     return response
 
 
