@@ -18,7 +18,7 @@ openpyxl = pytest.importorskip("openpyxl")
 from fivegood_core import Engine  # noqa: E402
 from fivegood_core.batch.xlsx import read_xlsx  # noqa: E402
 from fivegood_core.errors import EvidenceError  # noqa: E402
-from fivegood_core.render.template import template_keys  # noqa: E402
+from fivegood_core.render.template import keys_read, template_keys  # noqa: E402
 from fivegood_core.render.template_xlsx import FIRST_DATA_ROW, evidence_workbook  # noqa: E402
 from helpers import ROOT, fivegood  # noqa: E402
 
@@ -89,6 +89,31 @@ def test_the_template_of_every_bundled_standard_has_keys_labels_drop_downs_and_a
         if item.uses[0].citation:
             assert item.uses[0].citation in text
     assert "members.total_by_year.2012" in text  # how to fill in year tables
+
+
+@pytest.mark.parametrize("ref, on", STANDARDS, ids=[s for s, _ in STANDARDS])
+def test_templates_follow_the_standard_article_by_article(engine: Engine, ref: str, on: dt.date) -> None:
+    # Filling in a template follows the text: each section where its first key is first read, its keys in the
+    # order they are first read (sections kept whole, as TOML tables must be), attestations last.
+    compiled = engine.get(ref, on)
+    read = [k for k in keys_read(engine, compiled, on) if not k.startswith("subject.")]
+    keys = [item.key for item in template_keys(engine, compiled, on)]
+    assert sorted(keys) == sorted(read)
+    sections = [k.partition(".")[0] for k in keys]
+    assert sections == sorted(sections, key=lambda s: (s == "attest", min(read.index(k) for k in read if k.startswith(s + "."))))
+    for head in set(sections):
+        mine = [k for k in keys if k.startswith(head + ".")]
+        assert mine == sorted(mine, key=read.index)
+    columns = [str(c.value) for c in _template(engine, ref, on)["evidence"][1]]
+    # The workbook's columns in the same order (a year table as a column a year: members.total_by_year.2012).
+    as_keys = [c if c in keys else c.rpartition(".")[0] for c in columns]
+    assert [k for k in dict.fromkeys(as_keys) if k in keys] == keys
+
+
+def test_the_five_guarantees_template_opens_with_the_party_group_of_article_one(engine: Engine) -> None:
+    keys = [item.key for item in template_keys(engine, engine.get("henan/five-guarantees", dt.date(2014, 1, 1)), dt.date(2014, 1, 1))]
+    order = list(dict.fromkeys(k.partition(".")[0] for k in keys))
+    assert order == ["party_group", "staff", "finance", "office", "equipment", "activities", "attest"]
 
 
 def test_districts_are_a_drop_down_of_the_jurisdictions_divisions(engine: Engine) -> None:

@@ -67,12 +67,18 @@ def _uses(engine: "Engine", compiled: "CompiledStandard", on: dt.date, out: dict
 def template_keys(engine: "Engine", compiled: "CompiledStandard", on: dt.date) -> list[TemplateKey]:
     """Every evidence key the standard (and the standards it requires) reads, outside ``[subject]``, in template order.
 
-    The one list both templates (TOML and xlsx) are written from: sections in
-    order, attestations last.
+    The one list both templates (TOML and xlsx) are written from, in the order
+    the standard reads them, article by article, so that filling it in follows
+    the text: each section where its first key is read, its keys together (as
+    TOML's tables must be), in the order they are first read; attestations last.
     """
     uses = keys_read(engine, compiled, on)
+    first = {key: i for i, key in enumerate(uses)}  # keys_read lists keys as the criteria first read them
+    section: dict[str, int] = {}
+    for key, i in first.items():
+        section.setdefault(key.partition(".")[0], i)
     found = []
-    for key in sorted(uses, key=lambda k: (k.startswith("attest."), k)):
+    for key in sorted(uses, key=lambda k: (k.startswith("attest."), section[k.partition(".")[0]], first[k])):
         if key.partition(".")[0] == "subject":
             continue
         entry = engine.vocabulary.get(key)
