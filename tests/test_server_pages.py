@@ -40,6 +40,18 @@ def test_pages_are_in_chinese_by_default_and_in_english_when_asked(service: Serv
     assert "检查证据" in service.client.get("/", headers={"accept-language": "zh-CN"}, params={"lang": "zh"}).text
 
 
+def test_jurisdictions_are_named_in_the_pages_language(service: Service) -> None:
+    import re
+
+    cells = lambda html: re.findall(r'<td title="([a-z]+)">([^<]*)</td>', html)  # noqa: E731
+    zh = dict(cells(service.client.get("/", params={"lang": "zh"}).text))
+    en = dict(cells(service.client.get("/", params={"lang": "en"}).text))
+    assert (zh["henan"], zh["ningbo"], en["henan"], en["ningbo"]) == ("河南省", "宁波市", "Henan", "Ningbo")
+    assert zh["sample"] == en["sample"] == "sample"  # a jurisdiction the divisions do not know keeps its id
+    page = service.client.get("/standards/ningbo/five-have-five-good", params={"lang": "zh"}).text
+    assert "chamber · 宁波市" in page
+
+
 def test_every_page_is_sent_with_security_headers(service: Service) -> None:
     r = service.client.get("/")
     assert "script-src 'self'" in r.headers["content-security-policy"]

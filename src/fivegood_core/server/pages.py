@@ -95,6 +95,14 @@ def _place(value: Any, lang: str) -> str:
     return str(d.zh if lang == "zh" else d.en)
 
 
+def _jurisdiction(value: Any, lang: str) -> str:
+    """A jurisdiction's name in ``lang`` (``henan`` → 河南省 / Henan), from the area it covers; else its id as it is."""
+    from fivegood_core.model import divisions
+
+    area = divisions.jurisdiction_area(value) if isinstance(value, str) else None
+    return _place(area, lang) if area is not None and area in _divisions() else _place(value, lang)
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
     """Render ``template`` in the request's language, with the user, a CSRF token and the words catalogue."""
     lang = language(request)
@@ -117,6 +125,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         "path": request.url.path,
         "q": lambda value: quote(str(value), safe="/@"),
         "place": lambda value: _place(value, lang),
+        "jurisdiction": lambda value: _jurisdiction(value, lang),
     }
     html = _env.get_template(template).render(**values, **context)
     response = HTMLResponse(html, status_code=status)
