@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -210,3 +211,40 @@ def test_an_entry_point_loads_as_importlib_metadata_loads_it() -> None:
         with pytest.raises(Exception) as theirs:
             ep.load()
         assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+def _every_help(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, str]:
+    """The help of ``parser`` and, recursively, of every command under it, by command line."""
+    out = {prefix: parser.format_help()}
+    if any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
+        for name, cmd in _subparsers(parser).items():
+            out.update(_every_help(cmd, f"{prefix} {name}".strip()))
+    return out
+
+
+def test_a_command_line_builds_only_its_own_command_and_every_help_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    cli = importlib.import_module("fivegood_core.cli.main")  # the module; the package's `main` is the function
+    monkeypatch.setenv("COLUMNS", "100")
+    full = _every_help(cli._parser([], every=True))
+    lazy = cli._parser(["check", "x.toml", "-s", "a/b"])
+    # Only `check` has its arguments: the others are listed with their help line, for `fivegood --help`.
+    assert [n for n, c in _subparsers(lazy).items() if c._actions] == ["check"]
+    assert lazy.format_help() == full[""]
+    assert list(_subparsers(lazy)) == list(_subparsers(cli._parser([], every=True)))
+    for command, text in full.items():
+        words = command.split()
+        if words:
+            # The command as the user reaches it: `fivegood schema evidence --help`, built from its own words.
+            built = cli._parser([*words, "--help"])
+            for w in words:
+                built = _subparsers(built)[w]
+            assert built.format_help() == text, command
+    args = cli._parser(["--lang", "zh", "check", "x.toml", "-s", "a/b"]).parse_args(["--lang", "zh", "check", "x.toml", "-s", "a/b"])
+    assert (args.command, args.evidence, args.standard, args.global_lang, args.format) == ("check", "x.toml", "a/b", "zh", "text")
