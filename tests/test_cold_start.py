@@ -69,8 +69,19 @@ def test_checking_one_file_imports_neither_the_register_nor_the_batch_modules() 
         "fivegood_core.register.cli",
         "fivegood_core.catalogue.wording",
         "importlib.metadata",  # the plugins installed come from the cache once it is filled
+        "hashlib",  # OpenSSL's binding: cache keys and content hashes use CPython's own SHA-256 (cache.sha256)
     )
     assert [m for m in unused if m in loaded] == []
+
+
+def test_the_cache_hashes_as_hashlib_does() -> None:
+    import hashlib
+
+    for data in (b"", b"abc", "县 Henan".encode() * 1000):
+        ours, theirs = cache.sha256(data), hashlib.sha256(data)
+        ours.update(b"more")
+        theirs.update(b"more")
+        assert ours.hexdigest() == theirs.hexdigest()
 
 
 def test_a_standard_generates_its_fast_path_when_first_used(engine: Engine) -> None:
