@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import sys
 from typing import Any, Mapping
 
 import attrs
@@ -27,11 +26,6 @@ import attrs
 from fivegood_core.errors import FivegoodError
 from fivegood_core.model.datafiles import beside
 from fivegood_core.words.catalogue import Message, say
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 only
-    import tomli as tomllib
 
 #: Suffixes a Chinese name may be given without (郑州 for 郑州市, 江北 for 江北区).
 _SUFFIXES = ("市", "区", "县", "省")
@@ -86,7 +80,9 @@ class Jurisdiction:
 
 @functools.lru_cache(maxsize=1)
 def _data() -> tuple[tuple[Division, ...], dict[str, Jurisdiction]]:
-    data = tomllib.loads(beside(__file__, __package__, "divisions.toml").read_text(encoding="utf-8"))
+    from fivegood_core.reading.tomlfile import parse_toml_cached  # through the cache of parsed files, as the standards
+
+    data = parse_toml_cached(beside(__file__, __package__, "divisions.toml").read_text(encoding="utf-8"), "divisions.toml").data
     found = tuple(
         Division(
             d["code"],
