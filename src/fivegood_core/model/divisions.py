@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
 from typing import Any, Mapping
 
 import attrs
@@ -80,9 +81,12 @@ class Jurisdiction:
 
 @functools.lru_cache(maxsize=1)
 def _data() -> tuple[tuple[Division, ...], dict[str, Jurisdiction]]:
-    from fivegood_core.reading.tomlfile import parse_toml_cached  # through the cache of parsed files, as the standards
+    if sys.version_info >= (3, 11):  # imported when used, not at start-up
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 only
+        import tomli as tomllib
 
-    data = parse_toml_cached(beside(__file__, __package__, "divisions.toml").read_text(encoding="utf-8"), "divisions.toml").data
+    data = tomllib.loads(beside(__file__, __package__, "divisions.toml").read_text(encoding="utf-8"))
     found = tuple(
         Division(
             d["code"],
