@@ -70,6 +70,7 @@ def test_checking_one_file_imports_neither_the_register_nor_the_batch_modules() 
         "fivegood_core.catalogue.wording",
         "importlib.metadata",  # the plugins installed come from the cache once it is filled
         "hashlib",  # OpenSSL's binding: cache keys and content hashes use CPython's own SHA-256 (cache.sha256)
+        "shutil",  # argparse's formatter imports it for the terminal's width; ours finds the width as it does
     )
     assert [m for m in unused if m in loaded] == []
 
@@ -267,3 +268,28 @@ def test_a_command_line_builds_only_its_own_command_and_every_help_is_the_same(m
             assert built.format_help() == text, command
     args = cli._parser(["--lang", "zh", "check", "x.toml", "-s", "a/b"]).parse_args(["--lang", "zh", "check", "x.toml", "-s", "a/b"])
     assert (args.command, args.evidence, args.standard, args.global_lang, args.format) == ("check", "x.toml", "a/b", "zh", "text")
+
+
+def _every_parser(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    out = [parser]
+    if any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
+        for cmd in _subparsers(parser).values():
+            out.extend(_every_parser(cmd))
+    return out
+
+
+@pytest.mark.parametrize("columns", [None, "40", "100", "0", "wide"])
+def test_help_is_formatted_as_argparse_formats_it(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    import importlib
+
+    cli = importlib.import_module("fivegood_core.cli.main")
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    parsers = _every_parser(cli._parser([], every=True))
+    assert len(parsers) > 20 and all(p.formatter_class is cli._Formatter for p in parsers)
+    for p in parsers:
+        ours = (p.format_help(), p.format_usage())
+        p.formatter_class = argparse.HelpFormatter
+        assert (p.format_help(), p.format_usage()) == ours

@@ -61,6 +61,40 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _columns() -> int:
+    """The terminal's width, as :func:`shutil.get_terminal_size` finds it (``COLUMNS``, else the terminal, else 80)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):  # no standard output, or not a terminal
+        return 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, sized as argparse sizes it, without importing :mod:`shutil` to do so.
+
+    argparse makes a formatter for every argument added (to check its
+    metavar), and the formatter imports ``shutil`` (and with it ``bz2`` and
+    ``lzma``) for the terminal's width: a couple of milliseconds of every start.
+    """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None, **kwargs: Any) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width, **kwargs)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help is formatted by :class:`_Formatter`; its commands' parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 #: The ``register`` command's line in ``fivegood --help`` (its own parser says the same).
 REGISTER_HELP = "the certification register: nominate, submit, assess, certify, pay, audit"
 
@@ -195,13 +229,13 @@ def _parser(argv: Sequence[str] | None = None, *, every: bool = False) -> argpar
     Building every command's arguments (each argument asks gettext for its
     words and sizes the terminal) took several milliseconds of every start.
     """
-    p = argparse.ArgumentParser(prog="fivegood", description="Check evidence against certification standards defined as code.")
+    p = _Parser(prog="fivegood", description="Check evidence against certification standards defined as code.")
     p.add_argument("--version", action=_Version, help="show the installed version and exit")
     # Accepted before the command too (`fivegood --lang zh list`); after it, the command's own --lang wins.
     p.add_argument(
         "--lang", dest="global_lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)"
     )
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)")
     sub = p.add_subparsers(dest="command", required=True)
     words = set(sys.argv[1:] if argv is None else argv)
