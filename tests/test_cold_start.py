@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -144,9 +145,16 @@ def test_processes_writing_the_same_entries_at_once_leave_whole_entries(tmp_path
     assert [p.wait() for p in procs] == [0, 0, 0, 0]
     entries = list(tmp_path.iterdir())
     assert entries and all(p.suffix == ".pickle" for p in entries)
-    # Every entry is whole: a fresh engine reads them all and loads as without the cache.
-    cached = subprocess.run([sys.executable, "-c", code + ".standards()"], env=env, check=True)
-    assert cached.returncode == 0
+    assert any(p.name.startswith("catalogue-") for p in entries)
+    # Every entry is whole: a fresh engine reads them all, the built catalogue among them, and loads as without the cache.
+    cached = subprocess.run(
+        [sys.executable, "-c", code.replace("Engine.from", "e = Engine.from") + "; print(e.catalogue.from_cache, len(e.standards()))"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert cached.stdout.split() == ["True", str(len(Engine.from_entry_points(strict=True).standards()))]
 
 
 def test_a_standard_read_from_the_cache_has_the_same_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -293,3 +301,114 @@ def test_help_is_formatted_as_argparse_formats_it(monkeypatch: pytest.MonkeyPatc
         ours = (p.format_help(), p.format_usage())
         p.formatter_class = argparse.HelpFormatter
         assert (p.format_help(), p.format_usage()) == ours
+
+
+# --- the built catalogue, cached -------------------------------------------------------------
+
+
+def _fingerprint(engine: Engine) -> list[object]:
+    """Everything a catalogue gives, as values: its standards, their generated code, results, problems."""
+    out: list[object] = [engine.errors, engine.case_files, engine.vocabulary, dict(engine.engine_info)]
+    for s in engine.standards():
+        compiled = engine.get(s.ref)
+        out += [s, compiled.source_code, [n.defn for n in compiled.nodes], sorted(v.defn.ref for v in compiled.requirements)]
+    for evidence, sid in (
+        ("henan/model-county.toml", "henan/county-five-good"),
+        ("ningbo/jiangbei-failed.toml", "ningbo/five-have-five-good"),
+    ):
+        out.append(engine.evaluate(ROOT / "examples" / evidence, sid, ON).dumps())
+    out.append(engine.validate([SAMPLE]))
+    return out
+
+
+def test_a_catalogue_read_from_the_cache_is_the_catalogue_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path))
+    built = Engine.from_entry_points(strict=True)
+    cached = Engine.from_entry_points(strict=True)
+    assert (built.catalogue.from_cache, cached.catalogue.from_cache) == (False, True)
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", "off")
+    plain = Engine.from_entry_points(strict=True)
+    assert not plain.catalogue.from_cache
+    assert _fingerprint(cached) == _fingerprint(built) == _fingerprint(plain)
+
+
+def _folder_engine(folder: Path) -> Engine:
+    from fivegood_core import FolderPlugin
+
+    return Engine.from_plugins([FolderPlugin(folder, "tests")], entry_points=True, strict=False)
+
+
+def test_an_edited_standard_is_read_again_not_taken_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "standards"
+    folder.mkdir()
+    source = SAMPLE.read_text(encoding="utf-8").replace('id = "henan/county-five-good"', 'id = "tests/edited"', 1)
+    (folder / "edited.toml").write_text(source, encoding="utf-8")
+    _folder_engine(folder)
+    assert _folder_engine(folder).catalogue.from_cache
+    assert _folder_engine(folder).get("tests/edited", ON).defn.title.en != "Edited title"
+    edited_source = source.replace(
+        'en = "Henan county federation demonstration sites: the \\"Five Good\\" standard"', 'en = "Edited title"', 1
+    )
+    assert edited_source != source
+    (folder / "edited.toml").write_text(edited_source, encoding="utf-8")
+    edited = _folder_engine(folder)
+    assert not edited.catalogue.from_cache
+    assert edited.get("tests/edited", ON).defn.title.en == "Edited title"
+    assert _folder_engine(folder).catalogue.from_cache  # and kept again
+
+
+def test_a_catalogue_with_problems_is_built_every_time_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "standards"
+    folder.mkdir()
+    (folder / "bad.toml").write_text(
+        SAMPLE.read_text(encoding="utf-8").replace('kind = "threshold"', 'kind = "no-such-kind"', 1), encoding="utf-8"
+    )
+    first, second = _folder_engine(folder), _folder_engine(folder)
+    assert first.errors and first.errors == second.errors
+    assert not first.catalogue.from_cache and not second.catalogue.from_cache
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith("catalogue-")]
+    # The other standards still load, and `check` of a good one works beside the broken one.
+    assert second.get("henan/county-five-good", ON).defn.id == "henan/county-five-good"
+
+
+def test_a_plugin_whose_code_changed_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
+    module = tmp_path / "plugin_with_code.py"
+    module.write_text(
+        "from fivegood_core import hookimpl\n"
+        "from fivegood_core.kinds.metrics import BUILTIN_METRICS\n"
+        "class Plugin:\n"
+        "    @hookimpl\n"
+        "    def fivegood_metrics(self):\n"
+        "        return []\n"
+        "plugin = Plugin()\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    plugin = importlib.import_module("plugin_with_code").plugin
+
+    def engine() -> Engine:
+        return Engine.from_plugins([plugin], entry_points=True, strict=True)
+
+    engine()
+    assert engine().catalogue.from_cache
+    os.utime(module, ns=(1, 1))  # its code edited (as an editable install's would be)
+    assert not engine().catalogue.from_cache
+    assert engine().catalogue.from_cache
+
+
+def test_a_corrupt_or_foreign_catalogue_entry_is_ignored_and_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path))
+    built = Engine.from_entry_points(strict=True)
+    (entry,) = [p for p in tmp_path.iterdir() if p.name.startswith("catalogue-")]
+    whole = entry.read_bytes()
+    for junk in (b"", b"not a pickle", whole[: len(whole) // 2], b"\x80\x04K\x01.", pickle.dumps((1, [("/no/such/file", 1, 1)], None))):
+        entry.write_bytes(junk)
+        again = Engine.from_entry_points(strict=True)
+        assert not again.catalogue.from_cache
+        assert _fingerprint(again) == _fingerprint(built)
+    assert Engine.from_entry_points(strict=True).catalogue.from_cache  # written whole again
