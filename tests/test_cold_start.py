@@ -406,9 +406,31 @@ def test_a_corrupt_or_foreign_catalogue_entry_is_ignored_and_replaced(tmp_path: 
     built = Engine.from_entry_points(strict=True)
     (entry,) = [p for p in tmp_path.iterdir() if p.name.startswith("catalogue-")]
     whole = entry.read_bytes()
-    for junk in (b"", b"not a pickle", whole[: len(whole) // 2], b"\x80\x04K\x01.", pickle.dumps((1, [("/no/such/file", 1, 1)], None))):
+    for junk in (
+        b"",
+        b"not a pickle",
+        whole[: len(whole) // 2],
+        b"\x80\x04K\x01.",
+        pickle.dumps((1, ON.isoformat(), [], None)),
+        pickle.dumps((1, dt.date.today().isoformat(), [("/no/such/file", 1, 1)], None)),
+    ):
         entry.write_bytes(junk)
         again = Engine.from_entry_points(strict=True)
         assert not again.catalogue.from_cache
         assert _fingerprint(again) == _fingerprint(built)
     assert Engine.from_entry_points(strict=True).catalogue.from_cache  # written whole again
+
+
+def test_a_catalogue_kept_on_another_day_is_built_again_in_its_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivegood_core.catalogue import catalogue
+
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path))
+    Engine.from_entry_points(strict=True)
+    (entry,) = [p for p in tmp_path.iterdir() if p.name.startswith("catalogue-")]
+    kept = pickle.loads(entry.read_bytes())
+    assert kept[1] == dt.date.today().isoformat()
+    entry.write_bytes(pickle.dumps((kept[0], "2014-01-01", *kept[2:])))
+    assert catalogue._cached(str(entry)) is None
+    assert not Engine.from_entry_points(strict=True).catalogue.from_cache
+    assert [p for p in tmp_path.iterdir() if p.name.startswith("catalogue-")] == [entry]  # the same entry, replaced
+    assert Engine.from_entry_points(strict=True).catalogue.from_cache

@@ -121,12 +121,13 @@ def _cache_entry(
 
     The key is everything a catalogue is built from that is not code: the
     plugins registered, the names and classes of what they provide, every
-    standard and vocabulary file (its plugin, name and text), the date (a
-    reward's places are checked as of today when it gives no date) and the
-    Python version. The code it is built with is checked separately, file by
-    file, when an entry is read (:func:`_cached`).
+    standard and vocabulary file (its plugin, name and text) and the Python
+    version. The code it is built with, and the day it was built on (a
+    reward's places are checked as of today when it gives no date), are
+    checked when an entry is read (:func:`_cached`); an entry of another day
+    is replaced, so a user's cache holds one entry per set of files, not one a day.
     """
-    key = [f"{CATALOGUE_FORMAT}\0{sys.version}\0{dt.date.today().isoformat()}".encode()]
+    key = [f"{CATALOGUE_FORMAT}\0{sys.version}".encode()]
     key.append("\0".join(name for name, _ in pm.list_name_plugin()).encode())
     for provided in (kinds, metrics, calculators):
         key.append("\0".join(f"{name}\0{type(item).__module__}.{type(item).__qualname__}" for name, item in provided.items()).encode())
@@ -171,18 +172,20 @@ def _dependencies(pm: Any, toolkit: Toolkit, before: set[str]) -> list[str]:
 def _keep(path: str, dependencies: list[str], built: tuple[Vocabulary, dict[str, list[CompiledStandard]], dict[str, set[str]]]) -> None:
     stamps = [_stamp(f) for f in dependencies]
     if None not in stamps:
-        store(path, (CATALOGUE_FORMAT, stamps, built))
+        store(path, (CATALOGUE_FORMAT, dt.date.today().isoformat(), stamps, built))
 
 
 def _cached(path: str) -> tuple[Vocabulary, dict[str, list[CompiledStandard]], dict[str, set[str]]] | None:
-    """The catalogue kept at ``path``, if every file of code and data it was built with is as it was then."""
+    """The catalogue kept at ``path``, if it was built today and every file of code and data it was built with is as it was then."""
     entry = load(path)
-    if type(entry) is not tuple or len(entry) != 3 or entry[0] != CATALOGUE_FORMAT or type(entry[1]) is not list:
+    if type(entry) is not tuple or len(entry) != 4 or entry[0] != CATALOGUE_FORMAT or entry[1] != dt.date.today().isoformat():
         return None
-    for stamp in entry[1]:
+    if type(entry[2]) is not list:
+        return None
+    for stamp in entry[2]:
         if type(stamp) is not tuple or len(stamp) != 3 or _stamp(stamp[0]) != stamp:
             return None  # fivegood, a plugin or a library changed (or went) since: built again
-    built = entry[2]
+    built = entry[3]
     if type(built) is not tuple or len(built) != 3 or not isinstance(built[0], Vocabulary) or type(built[1]) is not dict:
         return None
     return built
