@@ -76,12 +76,13 @@ def test_checking_one_file_imports_neither_the_register_nor_the_batch_modules() 
     assert [m for m in unused if m in loaded] == []
 
 
-def test_listing_with_the_cache_filled_loads_neither_openssl_nor_difflib() -> None:
+def test_listing_with_the_cache_filled_parses_no_toml_and_loads_no_openssl() -> None:
     code = "import contextlib, io\nfrom fivegood_core.cli.main import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['list'])"
     _modules_after(code)  # the cache filled (it may be new)
     loaded = _modules_after(code)
-    # Cache keys use CPython's own SHA-256; difflib is for suggesting a close match to a misspelt key.
-    assert [m for m in ("hashlib", "difflib") if m in loaded] == []
+    # The catalogue comes built from the cache: no file parsed, so neither the TOML parser nor the loader's
+    # difflib (a close match to a misspelt key); cache keys use CPython's own SHA-256, not OpenSSL's.
+    assert [m for m in ("tomllib", "tomli", "hashlib", "difflib", "importlib.metadata") if m in loaded] == []
 
 
 def test_the_cache_hashes_as_hashlib_does() -> None:
