@@ -158,18 +158,26 @@ def test_processes_writing_the_same_entries_at_once_leave_whole_entries(tmp_path
     assert cached.stdout.split() == ["True", str(len(Engine.from_entry_points(strict=True).standards()))]
 
 
-def test_a_standard_read_from_the_cache_has_the_same_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_standard_read_from_the_cache_has_the_same_problems_and_a_broken_catalogue_is_never_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "standards"
     folder.mkdir()
-    bad = SAMPLE.read_text(encoding="utf-8").replace('kind = "threshold"', 'kind = "no-such-kind"', 1)
-    (folder / "bad.toml").write_text(bad, encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8")
+    (folder / "bad.toml").write_text(text.replace('kind = "threshold"', 'kind = "no-such-kind"', 1), encoding="utf-8")
+    (folder / "good.toml").write_text(text.replace('id = "henan/county-five-good"', 'id = "tests/good"', 1), encoding="utf-8")
     from fivegood_core import FolderPlugin
 
-    first = Engine.from_plugins([FolderPlugin(folder, "tests")], strict=False)
-    second = Engine.from_plugins([FolderPlugin(folder, "tests")], strict=False)
+    first = Engine.from_plugins([FolderPlugin(folder, "tests")], entry_points=True, strict=False)  # with Henan's vocabulary
+    second = Engine.from_plugins([FolderPlugin(folder, "tests")], entry_points=True, strict=False)
     assert len(list((tmp_path / "cache").iterdir())) >= 1
     assert first.errors and first.errors == second.errors
+    # Built, and its problems found, every time: a catalogue with problems is never kept.
+    assert not first.catalogue.from_cache and not second.catalogue.from_cache
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith("catalogue-")]
+    # The good standard beside the broken one still loads (and `check` of it works, warning of the other).
+    assert second.get("tests/good", ON).defn.id == "tests/good"
 
 
 def _fake_dist(folder: Path, name: str, value: str) -> Path:
@@ -357,21 +365,6 @@ def test_an_edited_standard_is_read_again_not_taken_from_the_cache(tmp_path: Pat
     assert not edited.catalogue.from_cache
     assert edited.get("tests/edited", ON).defn.title.en == "Edited title"
     assert _folder_engine(folder).catalogue.from_cache  # and kept again
-
-
-def test_a_catalogue_with_problems_is_built_every_time_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "standards"
-    folder.mkdir()
-    (folder / "bad.toml").write_text(
-        SAMPLE.read_text(encoding="utf-8").replace('kind = "threshold"', 'kind = "no-such-kind"', 1), encoding="utf-8"
-    )
-    first, second = _folder_engine(folder), _folder_engine(folder)
-    assert first.errors and first.errors == second.errors
-    assert not first.catalogue.from_cache and not second.catalogue.from_cache
-    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith("catalogue-")]
-    # The other standards still load, and `check` of a good one works beside the broken one.
-    assert second.get("henan/county-five-good", ON).defn.id == "henan/county-five-good"
 
 
 def test_a_plugin_whose_code_changed_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
