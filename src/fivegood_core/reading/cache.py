@@ -1,9 +1,11 @@
 """A per-user cache of what is slow to work out at start-up and depends only on its key.
 
-Two things use it: parsed standard and vocabulary files (:mod:`.tomlfile`),
-and the plugins installed (:mod:`fivegood_core.catalogue.manager`). Each entry
-is a pickle named by a SHA-256 of everything it depends on, so a stale entry is
-never found rather than found and checked. Entries are written to a temporary
+Three things use it: parsed standard and vocabulary files (:mod:`.tomlfile`),
+the plugins installed (:mod:`fivegood_core.catalogue.manager`), and the built
+catalogue (:mod:`fivegood_core.catalogue.catalogue`). Each entry is a pickle
+named by a SHA-256 of everything it depends on, so a stale entry is never found
+rather than found and checked (the catalogue's entry also records the files of
+the code it was built with, checked when it is read). Entries are written to a temporary
 file and renamed into place (atomic on POSIX and Windows): two processes writing
 one entry at once leave one whole entry. An entry that cannot be read, or is not
 of the shape its reader expects, is ignored and written again.
