@@ -428,3 +428,42 @@ def test_a_catalogue_kept_on_another_day_is_built_again_in_its_place(tmp_path: P
     assert not Engine.from_entry_points(strict=True).catalogue.from_cache
     assert [p for p in tmp_path.iterdir() if p.name.startswith("catalogue-")] == [entry]  # the same entry, replaced
     assert Engine.from_entry_points(strict=True).catalogue.from_cache
+
+
+def test_a_catalogue_built_with_a_lambda_or_closure_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivegood_core import Metric, hookimpl
+
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path))
+
+    def metric_plugin(bind: object) -> object:
+        class Plugin:
+            @hookimpl
+            def fivegood_metrics(self) -> list[Metric]:
+                return [Metric("tests-metric", "a metric made in a test", {}, bind)]  # type: ignore[arg-type]
+
+        return Plugin()
+
+    # Two plugins alike but for a closure: nothing tells them apart, so neither catalogue is kept.
+    for limit in (1, 2):
+        plugin = metric_plugin(lambda args, ctx, limit=limit: limit)
+        first = Engine.from_plugins([plugin], entry_points=True, strict=True)
+        second = Engine.from_plugins([plugin], entry_points=True, strict=True)
+        assert not first.catalogue.from_cache and not second.catalogue.from_cache
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("catalogue-")]
+
+
+def test_what_plugins_provide_is_told_apart_by_every_field() -> None:
+    from fivegood_core import CheckKind, Field
+    from fivegood_core.catalogue.catalogue import _describe
+    from fivegood_core.kinds import leaves
+
+    kind = CheckKind("k", "doc", (Field("key", "key", True, "a key"),), leaves.build_threshold)
+    assert _describe(kind) == _describe(CheckKind("k", "doc", (Field("key", "key", True, "a key"),), leaves.build_threshold))
+    assert "fivegood_core.kinds.leaves:build_threshold" in _describe(kind)
+    for other in (
+        CheckKind("k", "doc", (Field("key", "key", False, "a key"),), leaves.build_threshold),
+        CheckKind("k", "doc", (), leaves.build_threshold),
+        CheckKind("k", "doc", (Field("key", "key", True, "a key"),), leaves.build_ratio),
+        CheckKind("k", "doc", (Field("key", "key", True, "a key"),), leaves.build_threshold, group=True),
+    ):
+        assert _describe(other) != _describe(kind)

@@ -120,23 +120,59 @@ def _snapshot(sources: list[tuple[str, Any]]) -> list[Source]:
     return out
 
 
+class _Undescribed(Exception):
+    """Something a plugin provides that cannot be told apart from another by its description alone."""
+
+
+def _describe(value: Any) -> str:
+    """A description of a provided value that is the same in every process and differs wherever the value does.
+
+    Plain values by their ``repr``; containers and attrs instances by what they
+    hold; functions and classes by their module and qualified name, only if that
+    name finds them (a lambda, a closure or a class made inside a function
+    could hold anything, so a catalogue built with one is not kept).
+    """
+    if value is None or isinstance(value, (str, int, float, bool, dt.date)):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ",".join(_describe(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{_describe(k)}:{_describe(v)}" for k, v in value.items()) + "}"
+    if attrs.has(type(value)):
+        fields = ",".join(f"{f.name}={_describe(getattr(value, f.name))}" for f in attrs.fields(type(value)))
+        return f"{_describe(type(value))}({fields})"
+    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    if isinstance(module, str) and isinstance(name, str) and (callable(value) or isinstance(value, type)):
+        found: Any = sys.modules.get(module)
+        for part in name.split("."):
+            found = getattr(found, part, None)
+        if found is value:
+            return f"{module}:{name}"
+    raise _Undescribed(type(value).__name__)
+
+
 def _cache_entry(
     pm: Any, kinds: Mapping[str, Any], metrics: Mapping[str, Any], calculators: Mapping[str, Any], sources: list[Source]
 ) -> str | None:
-    """Where the catalogue built from exactly these inputs is kept (None when the cache is off).
+    """Where the catalogue built from exactly these inputs is kept (None when the cache is off, or they cannot be told apart).
 
     The key is everything a catalogue is built from that is not code: the
-    plugins registered, the names and classes of what they provide, every
-    standard and vocabulary file (its plugin, name and text) and the Python
-    version. The code it is built with, and the day it was built on (a
-    reward's places are checked as of today when it gives no date), are
-    checked when an entry is read (:func:`_cached`); an entry of another day
-    is replaced, so a user's cache holds one entry per set of files, not one a day.
+    plugins registered, what they provide (each kind, metric and reward
+    calculator described in full: its fields and the names of its functions,
+    :func:`_describe`), every standard and vocabulary file (its plugin, name
+    and text) and the Python version. The code it is built with, and the day it
+    was built on (a reward's places are checked as of today when it gives no
+    date), are checked when an entry is read (:func:`_cached`); an entry of
+    another day is replaced, so a user's cache holds one entry per set of
+    files, not one a day.
     """
     key = [f"{CATALOGUE_FORMAT}\0{sys.version}".encode()]
     key.append("\0".join(name for name, _ in pm.list_name_plugin()).encode())
-    for provided in (kinds, metrics, calculators):
-        key.append("\0".join(f"{name}\0{type(item).__module__}.{type(item).__qualname__}" for name, item in provided.items()).encode())
+    try:
+        for provided in (kinds, metrics, calculators):
+            key.append(_describe(provided).encode("utf-8", "surrogatepass"))
+    except _Undescribed:
+        return None
     for provider, _, files in sources:
         key.append(provider.encode("utf-8", "surrogatepass"))
         for name, text in files or ():
