@@ -176,8 +176,9 @@ def test_a_standard_read_from_the_cache_has_the_same_problems_and_a_broken_catal
     # Built, and its problems found, every time: a catalogue with problems is never kept.
     assert not first.catalogue.from_cache and not second.catalogue.from_cache
     assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith("catalogue-")]
-    # The good standard beside the broken one still loads (and `check` of it works, warning of the other).
-    assert second.get("tests/good", ON).defn.id == "tests/good"
+    # The good standard beside the broken one still loads and evaluates, as the one it copies does.
+    evidence = ROOT / "examples" / "henan" / "model-county.toml"
+    assert second.evaluate(evidence, "tests/good", ON).verdict == second.evaluate(evidence, "henan/county-five-good", ON).verdict
 
 
 def _fake_dist(folder: Path, name: str, value: str) -> Path:
