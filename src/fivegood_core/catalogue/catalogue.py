@@ -6,14 +6,24 @@ start-up, not at the thousandth organisation). A standard's fast path is
 generated the first time it is used (:attr:`CompiledStandard.decide`), so a
 command that needs one standard does not compile them all. A broken plugin or
 standard is named in :attr:`Catalogue.errors`, and the others stay usable.
+
+What building gives is kept in the cache when nothing is wrong with it, and
+read back while the files and the code it was built from are unchanged
+(:func:`_cache_entry`, :func:`_cached`): the same catalogue, without
+validating and building every standard at every start. A catalogue with
+problems is built, and its problems found, every time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+import types
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
+
+import attrs
 
 from fivegood_core.catalogue.manager import PluginInfo, collect, make_manager, plugin_infos
 from fivegood_core.errors import PluginError, Problem, StandardError
@@ -22,9 +32,11 @@ from fivegood_core.evaluation.toolkit import Toolkit
 from fivegood_core.evaluation.tree import Node
 from fivegood_core.evaluation.versions import Versions
 from fivegood_core.kinds.leaves import Requires
+from fivegood_core.model import divisions
 from fivegood_core.model.definitions import StandardDef
 from fivegood_core.model.refs import StandardRef
 from fivegood_core.model.vocabulary import EvidenceKey, TypeClash, Vocabulary
+from fivegood_core.reading.cache import entry_path, load, store
 from fivegood_core.reading.loader import load_standard, load_vocabulary, merge_overlay
 from fivegood_core.reading.sources import CASE_SUFFIX, Unreadable, read_text, toml_files
 from fivegood_core.words.catalogue import Said, say
@@ -85,6 +97,142 @@ def _requirements(compiled: CompiledStandard, known: Mapping[str, set[str]]) -> 
             yield ref.id, n, problem
 
 
+#: A source of standard or vocabulary files: its plugin, the source, and its files as read (None: one could not be read).
+Source = tuple[str, Any, "list[tuple[str, str]] | None"]
+
+#: The format of a cached catalogue: changed whenever what is kept changes.
+CATALOGUE_FORMAT = 1
+
+
+def _snapshot(sources: list[tuple[str, Any]]) -> list[Source]:
+    """Each source with its files read; a source with a file that cannot be read is left to be read (and reported) as before."""
+    out: list[Source] = []
+    for provider, source in sources:
+        try:
+            files = list(toml_files(source))
+        except OSError:
+            out.append((provider, source, None))
+            continue
+        if any(isinstance(text, Unreadable) for _, text in files):
+            out.append((provider, source, None))
+            continue
+        out.append((provider, source, [(name, text) for name, text in files if isinstance(text, str)]))
+    return out
+
+
+class _Undescribed(Exception):
+    """Something a plugin provides that cannot be told apart from another by its description alone."""
+
+
+def _describe(value: Any) -> str:
+    """A description of a provided value that is the same in every process and differs wherever the value does.
+
+    Plain values by their ``repr``; containers and attrs instances by what they
+    hold; functions and classes by their module and qualified name, only if that
+    name finds them (a lambda, a closure or a class made inside a function
+    could hold anything, so a catalogue built with one is not kept).
+    """
+    if value is None or isinstance(value, (str, int, float, bool, dt.date)):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ",".join(_describe(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{_describe(k)}:{_describe(v)}" for k, v in value.items()) + "}"
+    if attrs.has(type(value)):
+        fields = ",".join(f"{f.name}={_describe(getattr(value, f.name))}" for f in attrs.fields(type(value)))
+        return f"{_describe(type(value))}({fields})"
+    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    if isinstance(module, str) and isinstance(name, str) and (callable(value) or isinstance(value, type)):
+        found: Any = sys.modules.get(module)
+        for part in name.split("."):
+            found = getattr(found, part, None)
+        if found is value:
+            return f"{module}:{name}"
+    raise _Undescribed(type(value).__name__)
+
+
+def _cache_entry(
+    pm: Any, kinds: Mapping[str, Any], metrics: Mapping[str, Any], calculators: Mapping[str, Any], sources: list[Source]
+) -> str | None:
+    """Where the catalogue built from exactly these inputs is kept (None when the cache is off, or they cannot be told apart).
+
+    The key is everything a catalogue is built from that is not code: the
+    plugins registered, what they provide (each kind, metric and reward
+    calculator described in full: its fields and the names of its functions,
+    :func:`_describe`), every standard and vocabulary file (its plugin, name
+    and text) and the Python version. The code it is built with, and the day it
+    was built on (a reward's places are checked as of today when it gives no
+    date), are checked when an entry is read (:func:`_cached`); an entry of
+    another day is replaced, so a user's cache holds one entry per set of
+    files, not one a day.
+    """
+    key = [f"{CATALOGUE_FORMAT}\0{sys.version}".encode()]
+    key.append("\0".join(name for name, _ in pm.list_name_plugin()).encode())
+    try:
+        for provided in (kinds, metrics, calculators):
+            key.append(_describe(provided).encode("utf-8", "surrogatepass"))
+    except _Undescribed:
+        return None
+    for provider, _, files in sources:
+        key.append(provider.encode("utf-8", "surrogatepass"))
+        for name, text in files or ():
+            key.append(name.encode("utf-8", "surrogatepass"))
+            key.append(text.encode("utf-8", "surrogatepass"))
+    return entry_path("catalogue", *key)
+
+
+def _stamp(path: str) -> tuple[str, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (path, st.st_size, st.st_mtime_ns)
+
+
+def _dependencies(pm: Any, toolkit: Toolkit, before: set[str]) -> list[str]:
+    """The code and data a catalogue was built with: every module of fivegood, attrs, pluggy, the plugins and what
+    they provide, every module first imported while it was built, and the divisions table."""
+    packages = {"fivegood_core", "attr", "attrs", "pluggy"}
+    things: list[Any] = [plugin for _, plugin in pm.list_name_plugin()]
+    for provided in (toolkit.kinds, toolkit.metrics, toolkit.calculators):
+        for item in provided.values():
+            things.append(item)
+            fields = attrs.fields(type(item)) if attrs.has(type(item)) else ()
+            things.extend(getattr(item, f.name, None) for f in fields)
+    for thing in things:
+        module = thing.__name__ if isinstance(thing, types.ModuleType) else getattr(thing, "__module__", None) or type(thing).__module__
+        packages.add(str(module).split(".")[0])
+    files = {
+        str(module.__file__)
+        for name, module in list(sys.modules.items())
+        if (name.split(".")[0] in packages or name not in before) and getattr(module, "__file__", None)
+    }
+    files.add(os.path.join(os.path.dirname(divisions.__file__), "divisions.toml"))
+    return sorted(files)
+
+
+def _keep(path: str, dependencies: list[str], built: tuple[Vocabulary, dict[str, list[CompiledStandard]], dict[str, set[str]]]) -> None:
+    stamps = [_stamp(f) for f in dependencies]
+    if None not in stamps:
+        store(path, (CATALOGUE_FORMAT, dt.date.today().isoformat(), stamps, built))
+
+
+def _cached(path: str) -> tuple[Vocabulary, dict[str, list[CompiledStandard]], dict[str, set[str]]] | None:
+    """The catalogue kept at ``path``, if it was built today and every file of code and data it was built with is as it was then."""
+    entry = load(path)
+    if type(entry) is not tuple or len(entry) != 4 or entry[0] != CATALOGUE_FORMAT or entry[1] != dt.date.today().isoformat():
+        return None
+    if type(entry[2]) is not list:
+        return None
+    for stamp in entry[2]:
+        if type(stamp) is not tuple or len(stamp) != 3 or _stamp(stamp[0]) != stamp:
+            return None  # fivegood, a plugin or a library changed (or went) since: built again
+    built = entry[3]
+    if type(built) is not tuple or len(built) != 3 or not isinstance(built[0], Vocabulary) or type(built[1]) is not dict:
+        return None
+    return built
+
+
 class Catalogue:
     """Standards from plugins, compiled and linked. Created by :class:`~fivegood_core.engine.Engine`."""
 
@@ -100,21 +248,37 @@ class Catalogue:
         pm, errors, dists = make_manager(plugins, entry_points, only, trace)
         self._problems: list[tuple[str | None, Problem]] = []
         self.plugins: tuple[PluginInfo, ...] = tuple(plugin_infos(pm, dists))
-        self.toolkit = Toolkit(
-            kinds=self._unique(collect(pm, "fivegood_check_kinds", errors, trace), say("word.check_kind")),
-            metrics=self._unique(collect(pm, "fivegood_metrics", errors, trace), say("word.metric")),
-            calculators=self._unique(collect(pm, "fivegood_reward_calculators", errors, trace), say("word.reward_calculator")),
-            vocabulary=self._vocabulary(collect(pm, "fivegood_vocabulary", errors, trace)),
-        )
+        kinds = self._unique(collect(pm, "fivegood_check_kinds", errors, trace), say("word.check_kind"))
+        metrics = self._unique(collect(pm, "fivegood_metrics", errors, trace), say("word.metric"))
+        calculators = self._unique(collect(pm, "fivegood_reward_calculators", errors, trace), say("word.reward_calculator"))
+        vocabulary_sources = _snapshot(collect(pm, "fivegood_vocabulary", errors, trace))
+        standard_sources = _snapshot(collect(pm, "fivegood_standard_sources", errors, trace))
         self._by_id: dict[str, list[CompiledStandard]] = {}
         self._case_files: list[str] = []
         self._withdrawn: set[str] = set()
         self._overlays: list[tuple[str, StandardDef]] = []
-        for provider, source in collect(pm, "fivegood_standard_sources", errors, trace):
-            self._load_source(provider, source)
-        self._merge_overlays()
-        self._check_versions()
-        self._check_requires()
+        self._edges: dict[str, set[str]] = {}
+        # Every file read, and nothing amiss so far: the built catalogue may be in the cache (see _cache_entry).
+        cacheable = not self._problems and all(files is not None for _, _, files in vocabulary_sources + standard_sources)
+        entry = _cache_entry(pm, kinds, metrics, calculators, vocabulary_sources + standard_sources) if cacheable else None
+        cached = _cached(entry) if entry is not None else None
+        #: Whether the catalogue was read whole from the cache rather than built (the same catalogue either way).
+        self.from_cache = cached is not None
+        if cached is not None:
+            vocabulary, self._by_id, self._edges = cached
+            self.toolkit = Toolkit(kinds=kinds, metrics=metrics, calculators=calculators, vocabulary=vocabulary)
+            self._case_files = [name for _, _, files in standard_sources for name, _ in files or () if name.endswith(CASE_SUFFIX)]
+        else:
+            before = set(sys.modules)
+            self.toolkit = Toolkit(kinds=kinds, metrics=metrics, calculators=calculators, vocabulary=self._vocabulary(vocabulary_sources))
+            for provider, source, files in standard_sources:
+                self._load_source(provider, source, files)
+            self._merge_overlays()
+            self._check_versions()
+            self._check_requires()
+            if entry is not None and not self._problems:
+                # Only a catalogue without problems is kept: a broken one is built, and its problems found, every time.
+                _keep(entry, _dependencies(pm, self.toolkit, before), (self.toolkit.vocabulary, self._by_id, self._edges))
         #: Every problem met while loading, one message each naming the plugin it came from (renders in either language).
         self.error_messages: tuple[Said, ...] = tuple(errors) + tuple(
             say("plugin.problem", name=repr(who), problem=p) if who else say("catalogue.problem", problem=p) for who, p in self._problems
@@ -161,11 +325,11 @@ class Catalogue:
             out[item.name], owner[item.name] = item, provider
         return out
 
-    def _vocabulary(self, sources: list[tuple[str, Any]]) -> Vocabulary:
+    def _vocabulary(self, sources: list[Source]) -> Vocabulary:
         entries: list[EvidenceKey] = []
-        for provider, source in sources:
+        for provider, source, files in sources:
             try:
-                for name, text in toml_files(source):
+                for name, text in toml_files(source) if files is None else files:
                     if isinstance(text, Unreadable):
                         self._problems.append((provider, Problem(name, None, None, text.message)))
                         continue
@@ -180,9 +344,9 @@ class Catalogue:
             self._problems.append((None, Problem(None, None, None, exc.message)))
             return Vocabulary({e.key: e for e in entries})
 
-    def _load_source(self, provider: str, source: Any) -> None:
+    def _load_source(self, provider: str, source: Any, read: list[tuple[str, str]] | None) -> None:
         try:
-            files = list(toml_files(source))
+            files: list[tuple[str, str | Unreadable]] = list(toml_files(source)) if read is None else list(read)
         except OSError as exc:
             self._problems.append((provider, Problem(str(source), None, None, say("catalogue.source_unreadable", error=str(exc)))))
             return

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from fivegood_core.cli.output import destination, refuse_overwriting, stdout, write_bytes
 from fivegood_core.engine import Engine
@@ -61,48 +61,76 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _columns() -> int:
+    """The terminal's width, as :func:`shutil.get_terminal_size` finds it (``COLUMNS``, else the terminal, else 80)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):  # no standard output, or not a terminal
+        return 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, sized as argparse sizes it, without importing :mod:`shutil` to do so.
+
+    argparse makes a formatter for every argument added (to check its
+    metavar), and the formatter imports ``shutil`` (and with it ``bz2`` and
+    ``lzma``) for the terminal's width: a couple of milliseconds of every start.
+    """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None, **kwargs: Any) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width, **kwargs)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help is formatted by :class:`_Formatter`; its commands' parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 #: The ``register`` command's line in ``fivegood --help`` (its own parser says the same).
 REGISTER_HELP = "the certification register: nominate, submit, assess, certify, pay, audit"
 
 
-def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="fivegood", description="Check evidence against certification standards defined as code.")
-    p.add_argument("--version", action=_Version, help="show the installed version and exit")
-    # Accepted before the command too (`fivegood --lang zh list`); after it, the command's own --lang wins.
-    p.add_argument(
-        "--lang", dest="global_lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)"
-    )
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)")
-    sub = p.add_subparsers(dest="command", required=True)
+def _dated(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--as-of", type=_date, default=None, help="date that selects the version in force (default: today)")
 
-    def dated(cmd: argparse.ArgumentParser) -> None:
-        cmd.add_argument("--as-of", type=_date, default=None, help="date that selects the version in force (default: today)")
 
-    check = sub.add_parser("check", parents=[common], help="check one organisation's evidence against a standard")
+def _check_args(check: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     check.add_argument("evidence", help="evidence file (.toml or .json), or - for standard input")
     check.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
-    dated(check)
+    _dated(check)
     check.add_argument(
         "--format", "-f", choices=("text", "json", "markdown", "html", "junit"), default="text", help="report format (default: text)"
     )
     check.add_argument("--output", "-o", default=None, help="write the report to this file instead of standard output")
 
-    sub.add_parser("list", parents=[common], help="list installed standards, their versions, dates and plugins")
-    sub.add_parser("plugins", parents=[common], help="list plugins: version, hooks implemented, standards provided")
 
-    new = sub.add_parser("new-plugin", parents=[common], help="scaffold an installable jurisdiction plugin that passes its own tests")
+def _no_args(cmd: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _new_plugin_args(new: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     new.add_argument("name", help="jurisdiction name, e.g. xinzheng (the package is fivegood-NAME)")
     new.add_argument("--standard", default="example", help="name of the first standard (its id is NAME/STANDARD)")
     new.add_argument("--directory", "-d", default=".", help="where to create the package folder")
 
-    show = sub.add_parser("show", parents=[common], help="show a standard's criteria with citations, thresholds and interpretations")
-    show.add_argument("standard", help="ID or ID@VERSION")
-    dated(show)
 
-    template = sub.add_parser("template", parents=[common], help="write an evidence file to fill in for a standard")
+def _show_args(show: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    show.add_argument("standard", help="ID or ID@VERSION")
+    _dated(show)
+
+
+def _template_args(template: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     template.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
-    dated(template)
+    _dated(template)
     template.add_argument(
         "--format",
         "-f",
@@ -113,12 +141,11 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     template.add_argument("--output", "-o", default=None, help="write the template to this file instead of standard output")
     template.add_argument("--force", action="store_true", help="replace an existing --output file (it may hold filled-in evidence)")
 
-    batch = sub.add_parser(
-        "batch", parents=[common], help="check many organisations: JSON Lines, CSV, Parquet or xlsx in, one result per record out"
-    )
+
+def _batch_args(batch: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     batch.add_argument("input", help="a .jsonl, .csv, .parquet or .xlsx file (Parquet needs fivegood[distributed], xlsx fivegood[xlsx])")
     batch.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
-    dated(batch)
+    _dated(batch)
     batch.add_argument(
         "--format",
         "-f",
@@ -137,45 +164,93 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="run on the Dask cluster whose scheduler is at ADDRESS, e.g. tcp://10.0.0.5:8786 (needs fivegood[distributed])",
     )
 
-    schema = sub.add_parser("schema", parents=[common], help="write a JSON Schema: a standard's evidence, a result, a batch row")
+
+def _schema_args(schema: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     schemas = schema.add_subparsers(dest="schema", required=True)
     evidence = schemas.add_parser("evidence", parents=[common], help="the JSON evidence document of a standard version")
     evidence.add_argument("--standard", "-s", required=True, help="ID or ID@VERSION")
-    dated(evidence)
+    _dated(evidence)
     result = schemas.add_parser("result", parents=[common], help="the JSON result (fivegood check --format json)")
     batch_row = schemas.add_parser("batch-row", parents=[common], help="one row of fivegood batch --format jsonl")
     for cmd in (evidence, result, batch_row):
         cmd.add_argument("--output", "-o", default=None, help="write the schema to this file instead of standard output")
 
-    diff = sub.add_parser("diff", parents=[common], help="criteria added, removed and changed between two versions")
+
+def _diff_args(diff: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     diff.add_argument("old", help="ID@VERSION")
     diff.add_argument("new", help="ID@VERSION")
 
-    validate = sub.add_parser("validate", parents=[common], help="check standard files for authors, listing every problem")
+
+def _validate_args(validate: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     validate.add_argument("files", nargs="+", help="standard TOML files (example-case files among them are passed over)")
 
-    test = sub.add_parser("test", parents=[common], help="run example cases (*.cases.toml): the installed plugins' or the files given")
+
+def _test_args(test: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     test.add_argument("cases", nargs="*", help="cases files (default: every bundled one)")
 
-    docs = sub.add_parser("docs", parents=[common], help="write a Markdown page per installed standard, and the vocabulary reference")
+
+def _docs_args(docs: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     docs.add_argument("directory", help="docs folder: pages go to DIRECTORY/standards/, the vocabulary to DIRECTORY/vocabulary.md")
     docs.add_argument("--jurisdiction", action="append", default=None, help="only standards of this jurisdiction (repeatable)")
-    serve = sub.add_parser("serve", parents=[common], help="start the web service: the JSON API, its OpenAPI document and the staff pages")
+
+
+def _serve_args(serve: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     serve.add_argument("--db", default=None, metavar="URL", help="the register (as for `fivegood register`; created if missing)")
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
     serve.add_argument("--secure-cookies", action="store_true", help="mark cookies Secure (behind HTTPS)")
     serve.add_argument("--log-evidence", action="store_true", help="log query strings too (never by default)")
 
-    words = sys.argv[1:] if argv is None else argv
-    if "register" in words:
+
+#: Each command: its line in ``fivegood --help`` and what adds its own arguments, in the order of the help.
+SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser, argparse.ArgumentParser], None]]] = {
+    "check": ("check one organisation's evidence against a standard", _check_args),
+    "list": ("list installed standards, their versions, dates and plugins", _no_args),
+    "plugins": ("list plugins: version, hooks implemented, standards provided", _no_args),
+    "new-plugin": ("scaffold an installable jurisdiction plugin that passes its own tests", _new_plugin_args),
+    "show": ("show a standard's criteria with citations, thresholds and interpretations", _show_args),
+    "template": ("write an evidence file to fill in for a standard", _template_args),
+    "batch": ("check many organisations: JSON Lines, CSV, Parquet or xlsx in, one result per record out", _batch_args),
+    "schema": ("write a JSON Schema: a standard's evidence, a result, a batch row", _schema_args),
+    "diff": ("criteria added, removed and changed between two versions", _diff_args),
+    "validate": ("check standard files for authors, listing every problem", _validate_args),
+    "test": ("run example cases (*.cases.toml): the installed plugins' or the files given", _test_args),
+    "docs": ("write a Markdown page per installed standard, and the vocabulary reference", _docs_args),
+    "serve": ("start the web service: the JSON API, its OpenAPI document and the staff pages", _serve_args),
+}
+
+
+def _parser(argv: Sequence[str] | None = None, *, every: bool = False) -> argparse.ArgumentParser:
+    """The command line's parser; only the commands named in ``argv`` (or all, with ``every``) get their own arguments.
+
+    argparse matches command names exactly, so a command line without a
+    command's name cannot select it: its parser need only be listed, with its
+    help line, for ``fivegood --help`` and argparse's "invalid choice" message.
+    Building every command's arguments (each argument asks gettext for its
+    words and sizes the terminal) took several milliseconds of every start.
+    """
+    p = _Parser(prog="fivegood", description="Check evidence against certification standards defined as code.")
+    p.add_argument("--version", action=_Version, help="show the installed version and exit")
+    # Accepted before the command too (`fivegood --lang zh list`); after it, the command's own --lang wins.
+    p.add_argument(
+        "--lang", dest="global_lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)"
+    )
+    common = _Parser(add_help=False)
+    common.add_argument("--lang", choices=("zh", "en"), default=None, help="language of reports and messages (default: from the locale)")
+    sub = p.add_subparsers(dest="command", required=True)
+    words = set(sys.argv[1:] if argv is None else argv)
+    for name, (line, add_arguments) in SUBCOMMANDS.items():
+        if every or name in words:
+            add_arguments(sub.add_parser(name, parents=[common], help=line), common)
+        else:
+            sub.add_parser(name, help=line, add_help=False)
+    if every or "register" in words:
         from fivegood_core.register import cli as register_cli
 
         register_cli.add_parser(sub, common)  # `fivegood register …` (the certification register, issue 12)
     else:
-        # A command line without the word cannot select the command (argparse matches command names
-        # exactly), so its fourteen subcommands are built only when they may be used.
-        sub.add_parser("register", parents=[common], help=REGISTER_HELP)
+        # Its fourteen subcommands are built only when they may be used, as above.
+        sub.add_parser("register", help=REGISTER_HELP, add_help=False)
     return p
 
 

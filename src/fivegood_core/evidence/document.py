@@ -9,7 +9,6 @@ expected; a key the vocabulary does not know is a warning, never an error.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
@@ -211,6 +210,8 @@ def check_document(doc: Any, vocabulary: Vocabulary, source: str = "<evidence>")
                 elif isinstance(inner, dict) and dotted in vocabulary.tables:
                     continue
                 elif not _under_known(dotted, vocabulary):
+                    import difflib  # imported when used, not at start-up
+
                     close = difflib.get_close_matches(dotted, list(vocabulary.keys), n=1, cutoff=0.8)
                     if close:
                         warnings.append(say("warning.unknown_key_close", key=repr(dotted), close=repr(close[0])))

@@ -28,11 +28,6 @@ from fivegood_core.errors import FivegoodError
 from fivegood_core.model.datafiles import beside
 from fivegood_core.words.catalogue import Message, say
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 only
-    import tomli as tomllib
-
 #: Suffixes a Chinese name may be given without (郑州 for 郑州市, 江北 for 江北区).
 _SUFFIXES = ("市", "区", "县", "省")
 
@@ -86,6 +81,11 @@ class Jurisdiction:
 
 @functools.lru_cache(maxsize=1)
 def _data() -> tuple[tuple[Division, ...], dict[str, Jurisdiction]]:
+    if sys.version_info >= (3, 11):  # imported when used, not at start-up
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 only
+        import tomli as tomllib
+
     data = tomllib.loads(beside(__file__, __package__, "divisions.toml").read_text(encoding="utf-8"))
     found = tuple(
         Division(

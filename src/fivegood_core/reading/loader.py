@@ -10,7 +10,6 @@ author fixes them in one pass.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any, Mapping
 
 import attrs
@@ -19,6 +18,7 @@ from fivegood_core.errors import Problem, StandardError
 from fivegood_core.model.definitions import CriterionDef, OverlayDef, RewardScheme, StandardDef
 from fivegood_core.model.divisions import division_list
 from fivegood_core.model.vocabulary import KEY_PATTERN, TYPES, EvidenceKey, Vocabulary
+from fivegood_core.reading.cache import sha256
 from fivegood_core.reading.schema import TYPES as SCHEMA_TYPES
 from fivegood_core.reading.schema import Field, Invalid, KindSchema, Schemas, check_table, invalid
 from fivegood_core.reading.tomlfile import TomlDocument, TomlSyntaxError, parse_toml, parse_toml_cached
@@ -143,7 +143,7 @@ def load_standard(text: str, name: str, schemas: Schemas, provider: str | None =
         criteria=criteria,
         rewards=rewards,
         source=name,
-        content_hash="sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content_hash="sha256:" + sha256(text.encode("utf-8")).hexdigest(),
         provider=provider,
         extends=extends,
         overlays=overlays,

@@ -20,11 +20,6 @@ from fivegood_core.errors import Problem
 from fivegood_core.reading.cache import entry_path, load, store
 from fivegood_core.words.catalogue import Message, say
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 KeyPath = tuple[Union[str, int], ...]
 
 _BARE = r"[A-Za-z0-9_-]+"
@@ -121,8 +116,18 @@ class TomlDocument:
         return Problem(self.name, self.index.line_of(path), key or None, message)
 
 
+def toml_parser() -> Any:
+    """The TOML parser, imported when first used: with the cache warm, most commands parse no TOML."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib
+
+
 def parse_toml(text: str, name: str) -> TomlDocument:
     """Parse ``text``; a syntax error raises :class:`TomlSyntaxError` with its line."""
+    tomllib = toml_parser()
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:

@@ -88,14 +88,13 @@ def _overall(verdict: Overall, lang: str) -> str:
 
 def _extra(c: CriterionResult, lang: str) -> str:
     """What a report adds after a criterion's reason: a waiver, the basis of its threshold, and whether it counts."""
-    words = _labels(lang)
-    parts = []
+    parts = []  # each label looked up only when it is shown: most criteria show none
     if c.waiver is not None:
-        parts.append(f"{words['waived']}: {c.waiver.get(lang)}")
+        parts.append(f"{word('report.waived', lang)}: {c.waiver.get(lang)}")
     if c.basis:
-        parts.append(f"{words['basis']}: {c.basis}")
+        parts.append(f"{word('report.basis', lang)}: {c.basis}")
     if not c.counted:
-        parts.append(words["not_counted"])
+        parts.append(word("report.not_counted", lang))
     return f" [{'; '.join(parts)}]" if parts else ""
 
 
