@@ -125,6 +125,31 @@ def test_a_corrupt_or_foreign_cache_entry_is_ignored_and_replaced(tmp_path: Path
     assert [p.name for p in tmp_path.iterdir()] == [entry.name]  # written whole again, no temporary file left
 
 
+def test_a_cache_entry_others_could_have_written_is_never_unpickled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Unpickling runs code: an entry writable by the group or others (a cache folder in a shared place) is ignored.
+    import os
+    import pickle
+
+    from fivegood_core.reading import cache
+
+    monkeypatch.setenv("FIVEGOOD_CACHE_DIR", str(tmp_path))
+    text = SAMPLE.read_text(encoding="utf-8")
+    tomlfile.parse_toml_cached(text, "a.toml")
+    (entry,) = tmp_path.iterdir()
+    assert entry.stat().st_mode & 0o777 == 0o600  # written for the user alone, whatever the umask
+    planted = pickle.dumps(("planted",))
+    entry.write_bytes(planted)
+    entry.chmod(0o600)
+    assert cache.load(str(entry)) == ("planted",)  # the user's own file is read
+    for mode in (0o620, 0o602, 0o666):
+        entry.chmod(mode)
+        assert cache.load(str(entry)) is None, oct(mode)
+    assert tomlfile.parse_toml_cached(text, "a.toml") == tomlfile.parse_toml(text, "a.toml")
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(entry).st_uid + 1)  # a file owned by someone else
+    entry.chmod(0o600)
+    assert cache.load(str(entry)) is None
+
+
 def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIVEGOOD_CACHE_DIR", "off")
     assert cache.cache_dir() is None

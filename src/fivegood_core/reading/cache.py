@@ -62,9 +62,24 @@ def load(path: str) -> Any:
 
     try:
         with open(path, "rb") as handle:
+            if not _own(os.fstat(handle.fileno())):
+                return None
             return pickle.load(handle)  # noqa: S301 - the user's own cache, written only by store()
     except Exception:  # noqa: BLE001 - missing, cut short or corrupt: the caller works it out again
         return None
+
+
+def _own(st: os.stat_result) -> bool:
+    """Whether a cache file is this user's and nobody else may write it.
+
+    Unpickling runs code, so an entry someone else could have written or
+    replaced (a cache folder pointed at a shared place, a file made writable
+    by others) is ignored, as ssh ignores a key file others can write.
+    """
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # pragma: no cover - Windows: no owners to compare, the user's own profile folder
+        return True
+    return st.st_uid == getuid() and not st.st_mode & 0o022
 
 
 def store(path: str, value: Any) -> None:
@@ -74,7 +89,8 @@ def store(path: str, value: Any) -> None:
     temporary = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        with open(temporary, "wb") as handle:
+        # Readable and writable by the user alone, whatever the umask: load() ignores anything else.
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except Exception:  # noqa: BLE001 - read-only or full disk, or a value that does not pickle
