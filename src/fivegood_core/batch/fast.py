@@ -322,7 +322,8 @@ def _typed(vocabulary: Vocabulary) -> tuple[Callable[[str], Any], Callable[[dict
         for name, entry in keys.items():
             code = _CODE_OF_TYPE.get(entry.type.name, _OTHER)
             shape[name] = types.get(code, Any)
-            if code in (_NONNEG, _TEXT, _OTHER):
+            # Numbers and rates are Any to the decoder (an int or a Decimal of any size): checked here, as other types are.
+            if code in (_NONNEG, _TEXT, _NUMBER, _OTHER):
                 rest.append((name, code, entry))
         fields[section] = Union[TypedDict(f"Section{number}", shape, total=False), None]  # type: ignore[operator]
         if rest:
