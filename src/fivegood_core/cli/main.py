@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from fivegood_core.cli.output import destination, refuse_overwriting, stdout, write_bytes
 from fivegood_core.engine import Engine
@@ -292,7 +292,21 @@ def _rows(args: argparse.Namespace, engine: Engine, on: dt.date, stack: contextl
     return batch_rows(engine, records, compiled, on, args.input, every=True, jobs=args.jobs)
 
 
-def _progress(rows: Iterator[Any], enabled: bool) -> Iterator[Any]:
+def _in_blocks(args: argparse.Namespace) -> bool:
+    """Whether ``fivegood batch`` hands its JSON Lines to workers in raw blocks and gets back text (see :func:`_rows` otherwise)."""
+    from fivegood_core.batch.records import input_format
+
+    return (
+        args.jobs > 1
+        and not args.scheduler
+        and args.format in ("jsonl", "csv")
+        and input_format(args.input) == "jsonl"
+        and not os.environ.get("FIVEGOOD_BATCH_REFERENCE")
+    )
+
+
+def _progress(rows: Iterator[Any], enabled: bool, size: Callable[[Any], int] | None = None) -> Iterator[Any]:
+    # Advances a row at a time, or by ``size`` of each item (a block's rows).
     if not enabled:
         yield from rows
         return
@@ -309,7 +323,7 @@ def _progress(rows: Iterator[Any], enabled: bool) -> Iterator[Any]:
     ) as bar:
         task = bar.add_task("fivegood batch", total=None)
         for row in rows:
-            bar.advance(task)
+            bar.advance(task, 1 if size is None else size(row))
             yield row
 
 
@@ -373,6 +387,17 @@ def _batch_text(args: argparse.Namespace, engine: Engine, on: dt.date, tally: An
         writer = csv.writer(out) if args.format == "csv" else None
         if writer is not None:
             writer.writerow(CSV_COLUMNS)
+        if _in_blocks(args):
+            # Workers write the rows; here only each block's text, its errors and its tally (batch/run.py: text_blocks).
+            from fivegood_core.batch.run import text_blocks
+
+            blocks = text_blocks(engine.get(args.standard, on), args.input, on, args.input, args.jobs, lang, args.format)
+            for block in _progress(blocks, sys.stderr.isatty(), lambda block: block.rows):
+                out.write(block.text)
+                for error in block.errors:
+                    print(f"fivegood: {word('word.error', lang)}: {error}", file=sys.stderr)
+                tally.merge(block.counted)
+            return tally.summary()
         for row in _progress(_rows(args, engine, on, stack), sys.stderr.isatty()):
             tally.add(row)
             if writer is not None:
