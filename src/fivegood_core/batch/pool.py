@@ -73,11 +73,9 @@ def _worker_lines(chunk: list[tuple[int, Any]]) -> list[Any]:
     return [row(line, text) for line, text in chunk]
 
 
-def _worker_block(block: tuple[int, bytes]) -> Any:
-    from fivegood_core.batch.run import assess_block
-
-    w = _WORKER
-    return assess_block(w["lane"], block[0], block[1], w["lang"], w["form"])
+def worker() -> dict[str, Any]:
+    """In a worker: what it was started with (``lane``, the fast lane; ``lang``; ``form``; …), for a function given to :func:`in_order`."""
+    return _WORKER
 
 
 def _context() -> Any:
@@ -104,8 +102,11 @@ def _one_thread() -> bool:
         return False
 
 
-def _in_order(compiled: CompiledStandard, work: Callable[[Any], T], items: Iterable[Any], jobs: int, *initargs: Any) -> Iterator[T]:
-    """``work`` of each item, in order, by ``jobs`` workers; at most ``jobs * AHEAD`` items in flight."""
+def in_order(compiled: CompiledStandard, work: Callable[[Any], T], items: Iterable[Any], jobs: int, *initargs: Any) -> Iterator[T]:
+    """``work`` of each item, in order, by ``jobs`` workers started with ``compiled`` and ``initargs``; at most ``jobs * AHEAD`` items in flight.
+
+    ``work`` is a module's function (workers find it by name); :func:`worker` gives it what the worker was started with.
+    """
     payload = pack(compiled)
     pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_worker_start, initargs=(payload, *initargs))
     pending: deque[Future[T]] = deque()
@@ -132,17 +133,14 @@ def parallel_rows(
     """Rows in input order, assessed by ``jobs`` worker processes.
 
     With ``raw``, ``records`` are JSON Lines text with line numbers (:func:`.records.jsonl_lines`),
-    parsed by the workers on the fast lane (:mod:`.fast`), not here.
+    parsed by the workers on the fast lane (:mod:`.fast`), not here. This is
+    for what needs a row object per record (xlsx output, CSV and other input,
+    the Python API); the command's JSON Lines and CSV output from JSON Lines
+    take :func:`.run.text_blocks`, which sends raw blocks and gets text back,
+    leaving the parent next to nothing to do per record.
     """
     work = _worker_lines if raw else _worker_rows
     numbered = (item if isinstance(item, tuple) else (position, item) for position, item in enumerate(records, start=1))
     chunks = iter(lambda: list(itertools.islice(numbered, CHUNK)), [])
-    for rows in _in_order(compiled, work, chunks, jobs, on, source, every):
+    for rows in in_order(compiled, work, chunks, jobs, on, source, every):
         yield from rows
-
-
-def parallel_blocks(
-    compiled: CompiledStandard, blocks: Iterable[tuple[int, bytes]], on: dt.date, source: str, jobs: int, lang: str, form: str
-) -> Iterator[Any]:
-    """Each block of JSON Lines (:func:`.records.jsonl_blocks`) as :func:`.run.assess_block` makes it, in order, by ``jobs`` workers."""
-    return _in_order(compiled, _worker_block, blocks, jobs, on, source, True, lang, form)

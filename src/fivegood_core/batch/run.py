@@ -305,6 +305,13 @@ def text_blocks(
     :func:`fast_rows` (one process, or row objects from workers) stays for what
     needs a row object per record: an xlsx workbook, the Python API.
     """
-    from fivegood_core.batch.pool import parallel_blocks
+    from fivegood_core.batch.pool import in_order
 
-    return parallel_blocks(compiled, jsonl_blocks(path, name=source), on, source, jobs, lang, form)
+    return in_order(compiled, _assess_in_worker, jsonl_blocks(path, name=source), jobs, on, source, True, lang, form)
+
+
+def _assess_in_worker(block: tuple[int, bytes]) -> Block:
+    from fivegood_core.batch.pool import worker
+
+    state = worker()
+    return assess_block(state["lane"], block[0], block[1], state["lang"], state["form"])

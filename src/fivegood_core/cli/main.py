@@ -366,7 +366,7 @@ def _batch_xlsx(args: argparse.Namespace, engine: Engine, on: dt.date, tally: An
             tally.add(row)
             book.add(row)
             if row.error:
-                print(f"fivegood: {word('word.error', lang)}: {row.error_in(lang)}", file=sys.stderr)
+                _say_error_row(row.error_in(lang), lang)
     summary = tally.summary()
     import io  # imported when used, not at start-up
 
@@ -395,7 +395,7 @@ def _batch_text(args: argparse.Namespace, engine: Engine, on: dt.date, tally: An
             for block in _progress(blocks, sys.stderr.isatty(), lambda block: block.rows):
                 out.write(block.text)
                 for error in block.errors:
-                    print(f"fivegood: {word('word.error', lang)}: {error}", file=sys.stderr)
+                    _say_error_row(error, lang)
                 tally.merge(block.counted)
             return tally.summary()
         for row in _progress(_rows(args, engine, on, stack), sys.stderr.isatty()):
@@ -405,8 +405,13 @@ def _batch_text(args: argparse.Namespace, engine: Engine, on: dt.date, tally: An
             else:
                 out.write(json_line(row) + "\n")
             if row.error:
-                print(f"fivegood: {word('word.error', lang)}: {row.error_in(lang)}", file=sys.stderr)
+                _say_error_row(row.error_in(lang), lang)
     return tally.summary()
+
+
+def _say_error_row(message: str, lang: str) -> None:
+    # An error row's message on standard error too, where it is seen while the rows go to a file.
+    print(f"fivegood: {word('word.error', lang)}: {message}", file=sys.stderr)
 
 
 def _print_summary(summary: Any, lang: str) -> None:
