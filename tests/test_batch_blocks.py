@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import subprocess
 import sys
@@ -122,7 +123,7 @@ def test_the_block_path_is_taken_and_the_blocks_are_small(tmp_path: Path, capsys
     monkeypatch.setattr("fivegood_core.batch.run.fast_rows", lambda *args, **kwargs: pytest.fail("rows made in the parent"))
     _batch(capsys, path, tmp_path / "rows.jsonl", 2)
     assert len(seen) > 60
-    assert max(len(data) for _, data in seen) == MAX_RECORD + 1  # the line too long, cut
+    assert max(len(data) for _, _, data in seen) == MAX_RECORD + 1  # the line too long, cut
 
 
 def test_jobs_write_the_same_with_spawned_workers(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any) -> None:
@@ -136,6 +137,25 @@ def test_jobs_write_the_same_with_spawned_workers(tmp_path: Path, capsys: pytest
     monkeypatch.setattr(records, "BLOCK_BYTES", 2000)
     monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("spawn"))
     assert _batch(capsys, path, tmp_path / "two.jsonl", 2) == want
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_is_read_once_by_the_parent(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any) -> None:
+    # A pipe cannot be read again by offset: its blocks go to the workers as bytes.
+    source = tmp_path / "mixed.jsonl"
+    _mixed(source, seed=3)
+    want = _batch(capsys, source, tmp_path / "one.jsonl", 1)
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    monkeypatch.setattr(records, "BLOCK_BYTES", 500)
+    copy = f"import shutil; shutil.copyfileobj(open({str(source)!r}, 'rb'), open({str(pipe)!r}, 'wb'))"
+    writer = subprocess.Popen([sys.executable, "-c", copy])
+    try:
+        status, rows, summary, err = _batch(capsys, pipe, tmp_path / "two.jsonl", 2)
+    finally:
+        writer.wait(timeout=60)
+    named = (status, rows.replace(str(pipe).encode(), str(source).encode()), summary, err.replace(str(pipe), str(source)))
+    assert named == want
 
 
 def test_workers_are_forked_only_from_one_thread() -> None:
@@ -212,10 +232,10 @@ def test_blocks_hold_exactly_the_lines_jsonl_lines_reads(lines: list[bytes], siz
         except EvidenceError as exc:
             assert want == ["refused", exc.problems]
             return
-        got = [item for first, block in blocks for item in _plain(block_lines(block, "f", first))]
+        got = [item for first, _, block in blocks for item in _plain(block_lines(block, "f", first))]
         assert got == want
-        assert all(len(block) <= size + 41 for _, block in blocks)
-        assert b"".join(block for _, block in blocks) == data or any(len(line) > 40 for line in data.split(b"\n"))
+        assert all(len(block) <= size + 41 and data[start : start + len(block)] == block for _, start, block in blocks)
+        assert b"".join(block for _, _, block in blocks) == data or any(len(line) > 40 for line in data.split(b"\n"))
 
 
 @pytest.fixture(scope="module")
@@ -257,7 +277,7 @@ def test_a_file_in_blocks_gives_the_rows_of_one_process(lane: FastLane, picks: l
         path.write_bytes(data)
         text, errors, summary = _one_process(lane, path, form)
         tally = Tally(lane.compiled, ON)
-        blocks = [assess_block(lane, first, block, "zh", form) for first, block in jsonl_blocks(path, name="f", size=size)]
+        blocks = [assess_block(lane, first, block, "zh", form) for first, _, block in jsonl_blocks(path, name="f", size=size)]
         for block in blocks:
             tally.merge(block.counted)
         assert "".join(b.text for b in blocks) == text

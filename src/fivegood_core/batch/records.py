@@ -114,31 +114,36 @@ def _records(lines: Iterator[tuple[int, str | EvidenceError]]) -> Iterator[tuple
 BLOCK_BYTES = 1024 * 1024
 
 
-def jsonl_blocks(path: str | os.PathLike[str], *, name: str | None = None, size: int | None = None) -> Iterator[tuple[int, bytes]]:
-    """A JSON Lines file in blocks of whole lines, each with its first line's number, for :func:`block_lines`.
+def jsonl_blocks(path: str | os.PathLike[str], *, name: str | None = None, size: int | None = None) -> Iterator[tuple[int, int, bytes]]:
+    """A JSON Lines file in blocks of whole lines for :func:`block_lines`: each block's first line number, first byte's offset, and bytes.
 
     A block is ``size`` bytes (default :data:`BLOCK_BYTES`) and the rest of its
     last line. A line longer than :data:`MAX_RECORD` is cut after its first
     ``MAX_RECORD + 1`` bytes and ends its block, so that it is the error it is
     in :func:`jsonl_lines`, and a block never holds more than ``size + MAX_RECORD + 1`` bytes.
+    Its bytes are always those of the file from its offset on, so a block can be read again by offset and length.
     A file in another encoding is refused here, before any block.
     """
     name = str(path) if name is None else name
     size = BLOCK_BYTES if size is None else size
-    number = 1
+    number, position = 1, 0
     with open(path, "rb") as handle:
         _check_encoding(handle, name)
         while True:
+            start = position
             data = handle.read(size)
             if not data:
                 return
+            position += len(data)
             if not data.endswith(b"\n"):
-                data += handle.readline(MAX_RECORD + 1)
+                rest = handle.readline(MAX_RECORD + 1)
+                position += len(rest)
+                data += rest
                 last = len(data) - data.rfind(b"\n") - 1  # bytes of the last line, which has no line feed
                 if last > MAX_RECORD:
                     data = data[: len(data) - last + MAX_RECORD + 1]
-                    _skip_line(handle)
-            yield number, data
+                    position += _skip_line(handle)
+            yield number, start, data
             number += data.count(b"\n") + (not data.endswith(b"\n"))
 
 

@@ -9,6 +9,7 @@ its line number; every other record still counts.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
@@ -300,18 +301,33 @@ def text_blocks(
     """A JSON Lines file's rows as text, block by block in order, assessed by ``jobs`` worker processes.
 
     This is how ``fivegood batch --jobs N`` writes JSON Lines or CSV: the parent
-    only reads raw blocks of bytes, writes each block's text, prints its errors
-    and merges its tally, so nearly all the work per record is the workers'.
+    only cuts the input into blocks (a file's by offset and length, which the
+    worker reads; a pipe's as bytes), writes each block's text, prints its
+    errors and merges its tally, so nearly all the work per record is the workers'.
     :func:`fast_rows` (one process, or row objects from workers) stays for what
     needs a row object per record: an xlsx workbook, the Python API.
     """
     from fivegood_core.batch.pool import in_order
 
-    return in_order(compiled, _assess_in_worker, jsonl_blocks(path, name=source), jobs, on, source, True, lang, form)
+    blocks = jsonl_blocks(path, name=source)
+    if os.path.isfile(path):
+        # A worker reads a file's block itself, by offset and length: only its place goes through the pipe.
+        whole = os.path.abspath(path)
+        parts: Iterator[tuple[Any, ...]] = ((first, whole, start, len(data)) for first, start, data in blocks)
+    else:
+        parts = ((first, data) for first, _, data in blocks)  # a named pipe: read once, here
+    return in_order(compiled, _assess_in_worker, parts, jobs, on, source, True, lang, form)
 
 
-def _assess_in_worker(block: tuple[int, bytes]) -> Block:
+def _assess_in_worker(part: tuple[Any, ...]) -> Block:
     from fivegood_core.batch.pool import worker
 
+    if len(part) == 4:
+        first, path, start, length = part
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            data = handle.read(length)
+    else:
+        first, data = part
     state = worker()
-    return assess_block(state["lane"], block[0], block[1], state["lang"], state["form"])
+    return assess_block(state["lane"], first, data, state["lang"], state["form"])
