@@ -170,6 +170,26 @@ print(_context().get_start_method())
     assert run.stdout.split() == (["fork", "spawn"] if sys.platform == "linux" else ["spawn", "spawn"])
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_workers_are_forked_before_the_progress_bar_starts_its_thread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
+) -> None:
+    from fivegood_core.batch import pool
+
+    path = tmp_path / "mixed.jsonl"
+    _mixed(path)
+    want = _batch(capsys, path, tmp_path / "one.jsonl", 1)
+    assert pool._one_thread()  # else this test shows nothing
+    methods = []
+    context = pool._context
+    monkeypatch.setattr(pool, "_context", lambda: methods.append(context().get_start_method()) or context())
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the progress bar, and its thread
+    monkeypatch.setattr(records, "BLOCK_BYTES", 2000)
+    status, rows, summary, _ = _batch(capsys, path, tmp_path / "two.jsonl", 2)
+    assert (status, rows, summary) == want[:3]
+    assert methods == ["fork"]
+
+
 @pytest.mark.parametrize("form", ["jsonl", "csv"])
 def test_empty_input(tmp_path: Path, capsys: pytest.CaptureFixture[str], form: str) -> None:
     path = tmp_path / "empty.jsonl"

@@ -86,8 +86,8 @@ def _context() -> Any:
     its first record); a forked one starts with everything this process has
     imported. Forking is safe only where it is the platform's own way (Linux)
     and while this process runs a single thread (no lock can be held by a
-    thread the child lacks); otherwise, as with a progress bar's thread on a
-    terminal, workers are spawned. Either way a worker receives the pickled
+    thread the child lacks; the command line starts its workers before its
+    progress bar's thread); otherwise workers are spawned. Either way a worker receives the pickled
     standard (:func:`pack`), so what can run in workers does not depend on how they start.
     """
     if sys.platform == "linux" and _one_thread():

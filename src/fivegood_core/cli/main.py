@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import sys
@@ -392,7 +393,9 @@ def _batch_text(args: argparse.Namespace, engine: Engine, on: dt.date, tally: An
             from fivegood_core.batch.run import text_blocks
 
             blocks = text_blocks(engine.get(args.standard, on), args.input, on, args.input, args.jobs, lang, args.format)
-            for block in _progress(blocks, sys.stderr.isatty(), lambda block: block.rows):
+            # The first block starts the workers before the progress bar starts its thread, so that they can be forked.
+            first = list(itertools.islice(blocks, 1))
+            for block in _progress(itertools.chain(first, blocks), sys.stderr.isatty(), lambda block: block.rows):
                 out.write(block.text)
                 for error in block.errors:
                     _say_error_row(error, lang)
