@@ -291,7 +291,10 @@ def assess_block(lane: FastLane, first: int, data: bytes, lang: str = "en", form
             texts.append(json_line(row))
         if row.error:
             errors.append(row.error_in(lang))
-    text = buffer.getvalue() if buffer is not None else "".join(t + "\n" for t in texts)
+    if buffer is not None:
+        text = buffer.getvalue()
+    else:
+        text = "\n".join(texts) + "\n" if texts else ""
     return Block(rows, text, errors, tally.counted())
 
 
