@@ -170,24 +170,31 @@ print(_context().get_start_method())
     assert run.stdout.split() == (["fork", "spawn"] if sys.platform == "linux" else ["spawn", "spawn"])
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
-def test_workers_are_forked_before_the_progress_bar_starts_its_thread(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
-) -> None:
-    from fivegood_core.batch import pool
+#: In a process of its own (this one may run other threads: pyarrow's, for one): the command with its progress bar on.
+WITH_BAR = """
+import sys
+from fivegood_core.batch import pool, records
+from fivegood_core.cli.main import main
 
+assert pool._one_thread()
+methods = []
+context = pool._context
+pool._context = lambda: methods.append(context().get_start_method()) or context()
+sys.stderr.isatty = lambda: True  # the progress bar, and its thread
+records.BLOCK_BYTES = 2000
+status = main(["batch", sys.argv[1], "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12", "-o", sys.argv[2], "--jobs", "2"])
+print(status, methods, file=sys.__stdout__)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_workers_are_forked_before_the_progress_bar_starts_its_thread(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "mixed.jsonl"
     _mixed(path)
     want = _batch(capsys, path, tmp_path / "one.jsonl", 1)
-    assert pool._one_thread()  # else this test shows nothing
-    methods = []
-    context = pool._context
-    monkeypatch.setattr(pool, "_context", lambda: methods.append(context().get_start_method()) or context())
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the progress bar, and its thread
-    monkeypatch.setattr(records, "BLOCK_BYTES", 2000)
-    status, rows, summary, _ = _batch(capsys, path, tmp_path / "two.jsonl", 2)
-    assert (status, rows, summary) == want[:3]
-    assert methods == ["fork"]
+    run = subprocess.run([sys.executable, "-c", WITH_BAR, str(path), str(tmp_path / "two.jsonl")], capture_output=True, text=True)
+    assert run.stdout.split(maxsplit=1) == [str(want[0]), "['fork']\n"], run.stderr[-2000:]
+    assert (tmp_path / "two.jsonl").read_bytes() == want[1]
 
 
 @pytest.mark.parametrize("form", ["jsonl", "csv"])
