@@ -4,8 +4,10 @@
     python benchmarks/bench_batch.py 100000 1000000 --runs 5
     python benchmarks/bench_batch.py 100000 --before ../old/src   # another checkout's code, timed in the same rounds
 
-Each run is its own process, so its peak RSS is its own; rows go to
-/dev/null. Each round runs every variant in turn (one job, two jobs, and with
+Each run is its own process, so its peak RSS is its own (and its workers'
+largest); rows go to a file in the temporary folder, and CPU time is reported
+for the parent and its workers apart (less disturbed by other load than the
+wall clock). Each round runs every variant in turn (one job, two jobs, and with
 ``--before`` the other checkout's one and two jobs), so load from other work
 falls on all alike; the median of the rounds is reported with the fastest and
 slowest. Rows stream through, so memory should stay flat while the input
@@ -25,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 KEYS = {
     "staff": {"establishment_posts": (0, 6), "headcount": (0, 9)},
@@ -78,11 +81,22 @@ from fivegood_core.cli import main
 start = time.perf_counter()
 status = main(sys.argv[1:])
 elapsed = time.perf_counter() - start
-print(f"{elapsed} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.__stdout__)
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(elapsed, me.ru_maxrss, kids.ru_maxrss, me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime, file=sys.__stdout__)
 """
 
 
-def run(path: Path, jobs: int, pythonpath: str | None = None, reference: bool = False) -> tuple[float, int]:
+class Run(NamedTuple):
+    """One run: seconds, peak RSS (KiB) of the parent and of its largest worker, CPU seconds of the parent and of all workers."""
+
+    elapsed: float
+    rss: int
+    worker_rss: int
+    cpu: float
+    worker_cpu: float
+
+
+def run(path: Path, jobs: int, pythonpath: str | None = None, reference: bool = False) -> Run:
     args = [
         sys.executable,
         "-c",
@@ -94,7 +108,7 @@ def run(path: Path, jobs: int, pythonpath: str | None = None, reference: bool = 
         "--as-of",
         "2014-01-01",
         "-o",
-        os.devnull,
+        str(path.with_suffix(".out")),
         "--jobs",
         str(jobs),
     ]
@@ -104,8 +118,8 @@ def run(path: Path, jobs: int, pythonpath: str | None = None, reference: bool = 
     if reference:
         env["FIVEGOOD_BATCH_REFERENCE"] = "1"
     done = subprocess.run(args, capture_output=True, text=True, check=True, env=env)
-    elapsed, rss = done.stdout.split()
-    return float(elapsed), int(rss)
+    elapsed, rss, worker_rss, cpu, worker_cpu = done.stdout.split()
+    return Run(float(elapsed), int(rss), int(worker_rss), float(cpu), float(worker_cpu))
 
 
 def main() -> None:
@@ -127,18 +141,19 @@ def main() -> None:
             start = time.perf_counter()
             generate(path, n)
             print(f"generated {n:,} records ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
-            times: dict[tuple[str, int], list[float]] = {}
-            rss: dict[tuple[str, int], list[int]] = {}
+            runs: dict[tuple[str, int], list[Run]] = {}
             for _ in range(opts.runs):
                 for name, jobs, pythonpath, reference in variants:
-                    elapsed, peak = run(path, jobs, pythonpath, reference)
-                    times.setdefault((name, jobs), []).append(n / elapsed)
-                    rss.setdefault((name, jobs), []).append(peak)
-            for (name, jobs), rates in times.items():
-                peak = max(rss[(name, jobs)]) / 1024
+                    runs.setdefault((name, jobs), []).append(run(path, jobs, pythonpath, reference))
+            for (name, jobs), done in runs.items():
+                rates = [n / r.elapsed for r in done]
+                workers = f", worker {max(r.worker_rss for r in done) / 1024:.0f} MB" if jobs > 1 else ""
+                cpu = statistics.median(r.cpu for r in done) / n * 1e6
+                worker_cpu = statistics.median(r.worker_cpu for r in done) / n * 1e6
                 print(
                     f"  {name:9} --jobs {jobs}: {statistics.median(rates):,.0f} records/s "
-                    f"({min(rates):,.0f}–{max(rates):,.0f}), peak RSS {peak:.0f} MB"
+                    f"({min(rates):,.0f}–{max(rates):,.0f}), peak RSS {max(r.rss for r in done) / 1024:.0f} MB{workers}; "
+                    f"CPU per record {cpu:.1f} µs parent, {worker_cpu:.1f} µs workers"
                 )
 
 

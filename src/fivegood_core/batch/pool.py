@@ -2,8 +2,9 @@
 
 A compiled standard is self-contained (it pickles with the standards it
 requires), so a worker neither discovers plugins nor compiles anything: it
-receives what the parent process evaluates with. Records go out in chunks, a
-bounded number at a time, and come back in input order, so memory stays flat.
+receives what the parent process evaluates with. Records go out in chunks (or,
+for the command line's JSON Lines, blocks of raw bytes), a bounded number at a
+time, and come back in input order, so memory stays flat.
 A worker that cannot start or dies ends the run with a clear error instead of
 being replaced forever.
 """
@@ -13,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import multiprocessing
+import os
 import pickle
+import sys
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from fivegood_core.batch.rows import BatchRow, assess_record
 from fivegood_core.errors import FivegoodError, ResolutionError
@@ -31,6 +34,7 @@ CHUNK = 256
 AHEAD = 2
 
 _WORKER: dict[str, Any] = {}
+T = TypeVar("T")
 
 
 def _no_lookup(ref: str, on: dt.date | None) -> CompiledStandard:
@@ -51,11 +55,11 @@ def unpack(payload: bytes) -> tuple[Evaluator, CompiledStandard]:
     return Evaluator(compiled.vocabulary, _no_lookup), compiled
 
 
-def _worker_start(payload: bytes, on: dt.date, source: str, every: bool) -> None:
+def _worker_start(payload: bytes, on: dt.date, source: str, every: bool, lang: str = "en", form: str = "jsonl") -> None:
     from fivegood_core.batch.fast import FastLane
 
     evaluator, compiled = unpack(payload)
-    _WORKER.update(evaluator=evaluator, compiled=compiled, on=on, source=source, every=every)
+    _WORKER.update(evaluator=evaluator, compiled=compiled, on=on, source=source, every=every, lang=lang, form=form)
     _WORKER["lane"] = FastLane(evaluator, compiled, on, source, every)
 
 
@@ -69,30 +73,74 @@ def _worker_lines(chunk: list[tuple[int, Any]]) -> list[Any]:
     return [row(line, text) for line, text in chunk]
 
 
-def parallel_rows(
-    compiled: CompiledStandard, records: Iterable[Any], on: dt.date, source: str, every: bool, jobs: int, raw: bool = False
-) -> Iterator[BatchRow]:
-    """Rows in input order, assessed by ``jobs`` worker processes.
+def worker() -> dict[str, Any]:
+    """In a worker: what it was started with (``lane``, the fast lane; ``lang``; ``form``; …), for a function given to :func:`in_order`."""
+    return _WORKER
 
-    With ``raw``, ``records`` are JSON Lines text with line numbers (:func:`.records.jsonl_lines`),
-    parsed by the workers on the fast lane (:mod:`.fast`), not here.
+
+def _context() -> Any:
+    """Workers forked from this process when that is safe, else spawned.
+
+    A spawned worker is a new interpreter that imports fivegood (about a fifth
+    of a second of CPU per worker, on the cores the batch itself needs, before
+    its first record); a forked one starts with everything this process has
+    imported. Forking is safe only where it is the platform's own way (Linux)
+    and while this process runs a single thread (no lock can be held by a
+    thread the child lacks; the command line starts its workers before its
+    progress bar's thread); otherwise workers are spawned. Either way a worker receives the pickled
+    standard (:func:`pack`), so what can run in workers does not depend on how they start.
+    """
+    if sys.platform == "linux" and _one_thread():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _one_thread() -> bool:
+    try:
+        return len(os.listdir("/proc/self/task")) == 1  # every thread, the interpreter's or a library's
+    except OSError:
+        return False
+
+
+def in_order(compiled: CompiledStandard, work: Callable[[Any], T], items: Iterable[Any], jobs: int, *initargs: Any) -> Iterator[T]:
+    """``work`` of each item, in order, by ``jobs`` workers started with ``compiled`` and ``initargs``; at most ``jobs * AHEAD`` items in flight.
+
+    ``work`` is a module's function (workers find it by name); :func:`worker` gives it what the worker was started with.
     """
     payload = pack(compiled)
-    work = _worker_lines if raw else _worker_rows
-    numbered = (item if isinstance(item, tuple) else (position, item) for position, item in enumerate(records, start=1))
-    chunks = iter(lambda: list(itertools.islice(numbered, CHUNK)), [])
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start, initargs=(payload, on, source, every))
-    pending: deque[Future[list[BatchRow]]] = deque()
+    pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_worker_start, initargs=(payload, *initargs))
+    pending: deque[Future[T]] = deque()
     try:
-        for chunk in itertools.chain(chunks, [None]):
-            if chunk is not None:
-                pending.append(pool.submit(work, chunk))
-            while pending and (chunk is None or len(pending) >= jobs * AHEAD):
-                yield from pending.popleft().result()
+        for item in itertools.chain(items, [_END]):
+            if item is not _END:
+                pending.append(pool.submit(work, item))
+            while pending and (item is _END or len(pending) >= jobs * AHEAD):
+                yield pending.popleft().result()
     except BrokenProcessPool:
         raise FivegoodError(say("batch.worker_stopped", ref=compiled.defn.ref)) from None
     finally:
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+_END = object()
+
+
+def parallel_rows(
+    compiled: CompiledStandard, records: Iterable[Any], on: dt.date, source: str, every: bool, jobs: int, raw: bool = False
+) -> Iterator[BatchRow]:
+    """Rows in input order, assessed by ``jobs`` worker processes.
+
+    With ``raw``, ``records`` are JSON Lines text with line numbers (:func:`.records.jsonl_lines`),
+    parsed by the workers on the fast lane (:mod:`.fast`), not here. This is
+    for what needs a row object per record (xlsx output, CSV and other input,
+    the Python API); the command's JSON Lines and CSV output from JSON Lines
+    take :func:`.run.text_blocks`, which sends raw blocks and gets text back,
+    leaving the parent next to nothing to do per record.
+    """
+    work = _worker_lines if raw else _worker_rows
+    numbered = (item if isinstance(item, tuple) else (position, item) for position, item in enumerate(records, start=1))
+    chunks = iter(lambda: list(itertools.islice(numbered, CHUNK)), [])
+    for rows in in_order(compiled, work, chunks, jobs, on, source, every):
+        yield from rows

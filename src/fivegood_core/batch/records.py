@@ -14,7 +14,7 @@ from fivegood_core.evidence.document import nest, parse_json_evidence
 from fivegood_core.model.vocabulary import BadValue, Vocabulary
 from fivegood_core.words.catalogue import say, shown
 
-__all__ = ["MAX_RECORD", "Record", "input_format", "read_csv", "read_jsonl", "read_records"]
+__all__ = ["MAX_RECORD", "Record", "block_lines", "input_format", "jsonl_blocks", "read_csv", "read_jsonl", "read_records"]
 
 # CSV cells are bounded by MAX_RECORD like JSON lines; the csv module's own limit (131,072) is lower.
 csv.field_size_limit(1024 * 1024)
@@ -96,14 +96,60 @@ def jsonl_lines(
         else:
             handle.seek(start - 1)
             start += _skip_line(handle) - 1  # the line begun before this part (or just its line feed)
-        for number, line in _lines(handle, name, first - 1, start, stop):
-            if isinstance(line, EvidenceError):
+        yield from _records(_lines(handle, name, first - 1, start, stop))
+
+
+def _records(lines: Iterator[tuple[int, str | EvidenceError]]) -> Iterator[tuple[int, str | EvidenceError]]:
+    for number, line in lines:
+        if isinstance(line, EvidenceError):
+            yield number, line
+        else:
+            line = line.strip(_JSON_SPACE)
+            # Only JSON's own white space makes a line blank: "\x1c" is a record, and a bad one.
+            if line:
                 yield number, line
-            else:
-                line = line.strip(_JSON_SPACE)
-                # Only JSON's own white space makes a line blank: "\x1c" is a record, and a bad one.
-                if line:
-                    yield number, line
+
+
+#: Bytes of JSON Lines read at a time by :func:`jsonl_blocks` (then up to the end of the last line).
+BLOCK_BYTES = 1024 * 1024
+
+
+def jsonl_blocks(path: str | os.PathLike[str], *, name: str | None = None, size: int | None = None) -> Iterator[tuple[int, int, bytes]]:
+    """A JSON Lines file in blocks of whole lines for :func:`block_lines`: each block's first line number, first byte's offset, and bytes.
+
+    A block is ``size`` bytes (default :data:`BLOCK_BYTES`) and the rest of its
+    last line. A line longer than :data:`MAX_RECORD` is cut after its first
+    ``MAX_RECORD + 1`` bytes and ends its block, so that it is the error it is
+    in :func:`jsonl_lines`, and a block never holds more than ``size + MAX_RECORD + 1`` bytes.
+    Its bytes are always those of the file from its offset on, so a block can be read again by offset and length.
+    A file in another encoding is refused here, before any block.
+    """
+    name = str(path) if name is None else name
+    size = BLOCK_BYTES if size is None else size
+    number, position = 1, 0
+    with open(path, "rb") as handle:
+        _check_encoding(handle, name)
+        while True:
+            start = position
+            data = handle.read(size)
+            if not data:
+                return
+            position += len(data)
+            if not data.endswith(b"\n"):
+                rest = handle.readline(MAX_RECORD + 1)
+                position += len(rest)
+                data += rest
+                last = len(data) - data.rfind(b"\n") - 1  # bytes of the last line, which has no line feed
+                if last > MAX_RECORD:
+                    data = data[: len(data) - last + MAX_RECORD + 1]
+                    position += _skip_line(handle)
+            yield number, start, data
+            number += data.count(b"\n") + (not data.endswith(b"\n"))
+
+
+def block_lines(data: bytes, name: str, first: int) -> Iterator[tuple[int, str | EvidenceError]]:
+    """What :func:`jsonl_lines` reads from one of :func:`jsonl_blocks`: each record's text (or error) with its number."""
+    return _records(_lines(io.BytesIO(data), name, first - 1))
 
 
 def parse_line(number: int, line: str | EvidenceError, name: str) -> dict[str, Any] | EvidenceError:

@@ -9,6 +9,7 @@ its line number; every other record still counts.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
@@ -16,8 +17,8 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
 
 import attrs
 
-from fivegood_core.batch.fast import BLOCK, FastLane, FastRow, count_codes
-from fivegood_core.batch.records import jsonl_lines
+from fivegood_core.batch.fast import BLOCK, FastLane, FastRow, count_codes, json_line
+from fivegood_core.batch.records import block_lines, jsonl_blocks, jsonl_lines
 from fivegood_core.batch.rows import Assessor, BatchRow, stream_batch
 from fivegood_core.evaluation.compiled import CompiledStandard
 from fivegood_core.model.dates import as_of_or_today
@@ -260,3 +261,85 @@ def fast_rows(
     from fivegood_core.batch.pool import parallel_rows
 
     return parallel_rows(compiled, lines, on, source, every, jobs, raw=True)
+
+
+@attrs.frozen
+class Block:
+    """What a block of JSON Lines comes to: its rows as the command writes them, its error messages, its tally."""
+
+    #: How many rows (records, error rows among them).
+    rows: int
+    #: The rows as ``fivegood batch`` writes them: JSON Lines (each line fed), or CSV rows as :func:`csv.writer` writes them.
+    text: str
+    #: Each error row's message, in order, in the language asked for.
+    errors: list[str]
+    #: The block's :meth:`Tally.counted`, to :meth:`Tally.merge` in input order.
+    counted: dict[str, Any]
+
+
+def assess_block(lane: FastLane, first: int, data: bytes, lang: str = "en", form: str = "jsonl") -> Block:
+    """The rows of a block of JSON Lines (:func:`.records.jsonl_blocks`) as text in ``form`` (``jsonl`` or ``csv``), on the fast lane."""
+    tally = Tally(lane.compiled, lane.on)
+    errors = []
+    texts: list[str] = []
+    buffer = writer = None
+    if form == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+    rows = 0
+    for line, record in block_lines(data, lane.source, first):
+        row = lane.row(line, record)
+        rows += 1
+        tally.add(row)
+        if writer is not None:
+            writer.writerow(row.to_csv())
+        else:
+            texts.append(json_line(row))
+        if row.error:
+            errors.append(row.error_in(lang))
+    if buffer is not None:
+        text = buffer.getvalue()
+    else:
+        text = "\n".join(texts) + "\n" if texts else ""
+    return Block(rows, text, errors, tally.counted())
+
+
+def text_blocks(
+    compiled: CompiledStandard, path: str, on: dt.date, source: str = "<batch>", jobs: int = 2, lang: str = "en", form: str = "jsonl"
+) -> Iterator[Block]:
+    """A JSON Lines file's rows as text, block by block in order, assessed by ``jobs`` worker processes.
+
+    This is how ``fivegood batch --jobs N`` writes JSON Lines or CSV: the parent
+    only cuts the input into blocks (a file's by offset and length, which the
+    worker reads; a pipe's as bytes), writes each block's text, prints its
+    errors and merges its tally, so nearly all the work per record is the workers'.
+    :func:`fast_rows` (one process, or row objects from workers) stays for what
+    needs a row object per record: an xlsx workbook, the Python API.
+    """
+    from fivegood_core.batch.pool import in_order
+
+    blocks = jsonl_blocks(path, name=source)
+    if os.path.isfile(path):
+        # A worker reads a file's block itself, by offset and length: only its place goes through the pipe.
+        whole = os.path.abspath(path)
+        parts: Iterator[tuple[Any, ...]] = ((first, whole, start, len(data)) for first, start, data in blocks)
+    else:
+        parts = ((first, data) for first, _, data in blocks)  # a named pipe: read once, here
+    return in_order(compiled, _assess_in_worker, parts, jobs, on, source, True, lang, form)
+
+
+def _assess_in_worker(part: tuple[Any, ...]) -> Block:
+    from fivegood_core.batch.pool import worker
+
+    if len(part) == 4:
+        first, path, start, length = part
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            data = handle.read(length)
+    else:
+        first, data = part
+    state = worker()
+    return assess_block(state["lane"], first, data, state["lang"], state["form"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import sys
@@ -367,7 +368,21 @@ def _rows(args: argparse.Namespace, engine: Engine, on: dt.date, stack: contextl
     return batch_rows(engine, records, compiled, on, args.input, every=True, jobs=args.jobs)
 
 
-def _progress(rows: Iterator[Any], enabled: bool) -> Iterator[Any]:
+def _in_blocks(args: argparse.Namespace) -> bool:
+    """Whether ``fivegood batch`` hands its JSON Lines to workers in raw blocks and gets back text (see :func:`_rows` otherwise)."""
+    from fivegood_core.batch.records import input_format
+
+    return (
+        args.jobs > 1
+        and not args.scheduler
+        and args.format in ("jsonl", "csv")
+        and input_format(args.input) == "jsonl"
+        and not os.environ.get("FIVEGOOD_BATCH_REFERENCE")
+    )
+
+
+def _progress(rows: Iterator[Any], enabled: bool, size: Callable[[Any], int] | None = None) -> Iterator[Any]:
+    # Advances a row at a time, or by ``size`` of each item (a block's rows).
     if not enabled:
         yield from rows
         return
@@ -384,7 +399,7 @@ def _progress(rows: Iterator[Any], enabled: bool) -> Iterator[Any]:
     ) as bar:
         task = bar.add_task("fivegood batch", total=None)
         for row in rows:
-            bar.advance(task)
+            bar.advance(task, 1 if size is None else size(row))
             yield row
 
 
@@ -427,7 +442,7 @@ def _batch_xlsx(args: argparse.Namespace, engine: Engine, on: dt.date, tally: An
             tally.add(row)
             book.add(row)
             if row.error:
-                print(f"fivegood: {word('word.error', lang)}: {row.error_in(lang)}", file=sys.stderr)
+                _say_error_row(row.error_in(lang), lang)
     summary = tally.summary()
     import io  # imported when used, not at start-up
 
@@ -448,6 +463,19 @@ def _batch_text(args: argparse.Namespace, engine: Engine, on: dt.date, tally: An
         writer = csv.writer(out) if args.format == "csv" else None
         if writer is not None:
             writer.writerow(CSV_COLUMNS)
+        if _in_blocks(args):
+            # Workers write the rows; here only each block's text, its errors and its tally (batch/run.py: text_blocks).
+            from fivegood_core.batch.run import text_blocks
+
+            blocks = text_blocks(engine.get(args.standard, on), args.input, on, args.input, args.jobs, lang, args.format)
+            # The first block starts the workers before the progress bar starts its thread, so that they can be forked.
+            first = list(itertools.islice(blocks, 1))
+            for block in _progress(itertools.chain(first, blocks), sys.stderr.isatty(), lambda block: block.rows):
+                out.write(block.text)
+                for error in block.errors:
+                    _say_error_row(error, lang)
+                tally.merge(block.counted)
+            return tally.summary()
         for row in _progress(_rows(args, engine, on, stack), sys.stderr.isatty()):
             tally.add(row)
             if writer is not None:
@@ -455,8 +483,13 @@ def _batch_text(args: argparse.Namespace, engine: Engine, on: dt.date, tally: An
             else:
                 out.write(json_line(row) + "\n")
             if row.error:
-                print(f"fivegood: {word('word.error', lang)}: {row.error_in(lang)}", file=sys.stderr)
+                _say_error_row(row.error_in(lang), lang)
     return tally.summary()
+
+
+def _say_error_row(message: str, lang: str) -> None:
+    # An error row's message on standard error too, where it is seen while the rows go to a file.
+    print(f"fivegood: {word('word.error', lang)}: {message}", file=sys.stderr)
 
 
 def _print_summary(summary: Any, lang: str) -> None:
