@@ -196,6 +196,33 @@ def test_a_batch_answers_the_rows_fivegood_batch_writes(service: Service, tmp_pa
     assert any(row["reward"] and row["reward"]["amount"] == "15000" for row in rows)
 
 
+def test_a_batch_of_json_lines_takes_the_fast_lane_and_answers_the_reference_bytes(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fivegood_core.batch.fast import FastLane
+
+    body = (EXAMPLES / "ningbo" / "batch.jsonl").read_bytes()
+    calls = []
+    fast = FastLane._fast
+    monkeypatch.setattr(FastLane, "_fast", lambda self, line, text: calls.append(line) or fast(self, line, text))
+
+    def post() -> str:
+        r = service.client.post(
+            "/api/v1/batch",
+            params={"standard": NINGBO_STD, "as_of": "2010-12-01"},
+            content=body,
+            headers={"content-type": "application/x-ndjson"},
+        )
+        assert r.status_code == 200
+        return r.text
+
+    fast_text = post()
+    assert calls  # the service's JSON Lines went on the fast lane, as the command's do
+    calls.clear()
+    monkeypatch.setenv("FIVEGOOD_BATCH_REFERENCE", "1")
+    assert post() == fast_text and not calls  # the reference path gives the same bytes
+
+
 def test_a_batch_reads_csv_and_keeps_going_past_a_bad_line(service: Service) -> None:
     csv_rows = (EXAMPLES / "ningbo" / "batch.csv").read_text(encoding="utf-8").splitlines()
 

@@ -263,6 +263,30 @@ def fast_rows(
     return parallel_rows(compiled, lines, on, source, every, jobs, raw=True)
 
 
+def file_rows(
+    engine: Assessor,
+    path: str | os.PathLike[str],
+    compiled: CompiledStandard,
+    on: dt.date,
+    name: str | None = None,
+    every: bool = False,
+    jobs: int = 1,
+) -> Iterator[Any]:
+    """The rows of a batch file of any format, in order: what ``fivegood batch``, the API and the upload page all read.
+
+    JSON Lines take the fast lane (:mod:`.fast`; its rows are :class:`~.fast.FastRow`, equal to the
+    :class:`BatchRow` of the same record), unless ``FIVEGOOD_BATCH_REFERENCE`` is set; CSV, Parquet and
+    xlsx are read by :func:`.records.read_records`. ``name`` is what rows and errors call the file
+    (default its path). A file refused whole (UTF-16, a column named twice) raises at the first row.
+    """
+    from fivegood_core.batch.records import input_format, read_records
+
+    name = str(path) if name is None else name
+    if input_format(path) == "jsonl" and not os.environ.get("FIVEGOOD_BATCH_REFERENCE"):
+        return fast_rows(engine, str(path), compiled, on, name, every, jobs)
+    return batch_rows(engine, read_records(path, compiled.vocabulary, name=name), compiled, on, name, every, jobs)
+
+
 @attrs.frozen
 class Block:
     """What a block of JSON Lines comes to: its rows as the command writes them, its error messages, its tally."""

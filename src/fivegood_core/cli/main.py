@@ -355,17 +355,9 @@ def _rows(args: argparse.Namespace, engine: Engine, on: dt.date, stack: contextl
 
         client = stack.enter_context(connect(args.scheduler))
         return DaskBatch(engine, args.input, args.standard, on, client=client).rows()
-    from fivegood_core.batch import batch_rows, read_records
-    from fivegood_core.batch.records import input_format
+    from fivegood_core.batch.run import file_rows
 
-    compiled = engine.get(args.standard, on)
-    if input_format(args.input) == "jsonl" and not os.environ.get("FIVEGOOD_BATCH_REFERENCE"):
-        # JSON Lines go on the fast lane (the same rows; see batch/fast.py), in workers as raw lines.
-        from fivegood_core.batch.run import fast_rows
-
-        return fast_rows(engine, args.input, compiled, on, args.input, every=True, jobs=args.jobs)
-    records = read_records(args.input, engine.vocabulary)
-    return batch_rows(engine, records, compiled, on, args.input, every=True, jobs=args.jobs)
+    return file_rows(engine, args.input, engine.get(args.standard, on), on, args.input, every=True, jobs=args.jobs)
 
 
 def _in_blocks(args: argparse.Namespace) -> bool:

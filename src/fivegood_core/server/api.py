@@ -10,7 +10,6 @@ recorded in the audit log under the calling user's name.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import tempfile
@@ -327,7 +326,8 @@ async def batch(
     standard: str = Query(description="`ID` or `ID@VERSION`"),
     as_of: str | None = Query(None, description="YYYY-MM-DD (default today)"),
 ) -> Response:
-    from fivegood_core.batch import batch_rows, read_records
+    from fivegood_core.batch.fast import json_line
+    from fivegood_core.batch.run import file_rows
 
     services = _services(request)
     _checked_ref(standard, "standard")
@@ -339,8 +339,8 @@ async def batch(
         raise HTTPProblem(415, say("server.batch_type", got=media, expected=", ".join(BATCH_TYPES)), code="bad_request")
     name = await spool(request.stream(), suffix)
     try:
-        records = read_records(name, services.engine.vocabulary, name="<body>")
-        first = next(records, None)  # a refused file (UTF-16, a duplicated column) is refused whole, before any row
+        found = file_rows(services.engine, name, compiled, on, "<body>", every=True)
+        first = next(found, None)  # a refused file (UTF-16, a duplicated column) is refused whole, before any row
     except BaseException:
         os.unlink(name)
         raise
@@ -349,8 +349,8 @@ async def batch(
         try:
             if first is None:
                 return
-            for row in batch_rows(services.engine, _chain(first, records), compiled, on, "<body>", every=True):
-                yield json.dumps(row.to_json(), ensure_ascii=False) + "\n"
+            for row in _chain(first, found):
+                yield json_line(row) + "\n"
         finally:
             os.unlink(name)
 

@@ -584,7 +584,8 @@ def _standard_ids(request: Request) -> list[str]:
 
 @router.post("/batch")
 async def batch_upload(request: Request) -> Response:
-    from fivegood_core.batch import Tally, batch_rows, read_records
+    from fivegood_core.batch import Tally
+    from fivegood_core.batch.run import file_rows
 
     services = services_of(request)
     # The file is spooled to disk; the other fields (standard, date, token) are small, and kept to the default 1 MiB each.
@@ -616,7 +617,7 @@ async def batch_upload(request: Request) -> Response:
         tally = Tally(compiled, on)
         kept: list[Any] = []
         errors = 0
-        for row in batch_rows(services.engine, read_records(path, services.engine.vocabulary, name=name), compiled, on, name, every=True):
+        for row in file_rows(services.engine, path, compiled, on, name, every=True):
             tally.add(row)
             # At most 1000 rows and 1000 more with errors: a file of millions of bad lines must not be kept whole in memory.
             if len(kept) < 1000:
