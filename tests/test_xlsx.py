@@ -190,7 +190,7 @@ def test_a_filled_template_gives_the_verdicts_and_rewards_of_check(engine: Engin
     assert amounts["jiangbei-cicheng"] == "15000" and amounts["yinzhou-yinjiang"] == "20000"
 
 
-def _sheet(tmp_path: Path, rows: list[list[Any]], title: str = "evidence") -> Path:
+def _sheet(tmp_path: Path, rows: list[list[Any]], title: str = "evidence", formulas: bool = False) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = title
@@ -198,7 +198,7 @@ def _sheet(tmp_path: Path, rows: list[list[Any]], title: str = "evidence") -> Pa
         ws.append(row)
     for cells in ws.iter_rows():
         for cell in cells:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+            if isinstance(cell.value, str) and cell.value.startswith("=") and not formulas:
                 cell.data_type = "s"  # text that looks like a formula, as someone may type it
     path = tmp_path / "plain.xlsx"
     book.save(path)
@@ -234,6 +234,38 @@ def test_booleans_from_shi_fou_yes_no_and_true_false(engine: Engine, tmp_path: P
     (_, a), (_, b) = list(read_xlsx(path, engine.vocabulary))
     assert a["governance"]["rules"] is True and a["attest"] == {"good-role": False, "good-leadership": True, "good-self-discipline": False}
     assert b["governance"]["rules"] is True and b["attest"] == {"good-role": False, "good-leadership": True, "good-self-discipline": False}
+
+
+def test_a_formula_without_a_saved_value_is_an_error_not_an_empty_cell(engine: Engine, tmp_path: Path) -> None:
+    # openpyxl, like any script, writes formulas without their values: such a cell must not read as "unknown".
+    path = _sheet(
+        tmp_path,
+        [
+            ["subject.id", "staff.headcount", "office.area_m2", "governance.rules"],
+            ["unsaved", 3, "=50+10", "是"],
+            ["plain", 3, 60, "是"],
+            ["", None, "=B3*20", None],  # a row of nothing but an unsaved formula is not skipped as blank
+        ],
+        formulas=True,
+    )
+    (n1, first), (n2, second), (n3, third) = list(read_xlsx(path, engine.vocabulary))
+    assert (n1, n2, n3) == (2, 3, 4)
+    assert isinstance(first, EvidenceError) and isinstance(third, EvidenceError)
+    assert "evidence!C2" in first.render("en") and "=50+10" in first.render("en") and "saved" in first.render("en")
+    assert "公式" in first.render("zh") and "evidence!C4" in third.render("en")
+    assert second["office"]["area_m2"] == 60
+    # The same formula with the value a spreadsheet program saves beside it reads as that value.
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(saved, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<f>50+10</f><v />", b"<f>50+10</f><v>60</v>").replace(
+                    b"<f>B3*20</f><v />", b"<f>B3*20</f><v>1200</v>"
+                )
+            out.writestr(item, data)
+    rows = list(read_xlsx(saved, engine.vocabulary))
+    assert rows[0][1]["office"]["area_m2"] == 60 and not isinstance(rows[2][1], EvidenceError)
 
 
 def test_a_bad_cell_is_an_error_row_naming_the_cell_and_the_rest_run(tmp_path: Path) -> None:

@@ -34,7 +34,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import itertools
 import os
+import re
 import zipfile
 from decimal import Decimal
 from typing import IO, Any, Iterator
@@ -115,17 +117,35 @@ def read_xlsx(path: str | os.PathLike[str], vocabulary: Vocabulary, *, name: str
     xl = openpyxl()
     try:
         workbook = xl.load_workbook(path, read_only=True, data_only=True)
+        # A formula's value is read as the spreadsheet program saved it; one saved without (a workbook written by a
+        # script) would read as an empty cell. Its formula is read beside it, so that the cell is an error, not blank.
+        formulas = xl.load_workbook(path, read_only=True, data_only=False) if has_formulas(path) else None
     except Exception as exc:  # openpyxl raises many kinds for a damaged file: KeyError, ValueError, XML errors…
         raise _refuse(name, say("xlsx.unreadable", error=f"{type(exc).__name__}: {exc}")) from None
     try:
         sheet = _sheet(workbook)
         if sheet is not None and hasattr(sheet, "reset_dimensions"):  # a chart sheet holds no rows
-            yield from _records(sheet, name, vocabulary)
+            yield from _records(sheet, name, vocabulary, formulas[sheet.title] if formulas is not None else None)
     finally:
         workbook.close()
+        if formulas is not None:
+            formulas.close()
 
 
-def _records(ws: Any, name: str, vocabulary: Vocabulary) -> Iterator[Record]:
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def has_formulas(path: str | os.PathLike[str]) -> bool:
+    """Whether any worksheet of the workbook holds a formula (its size already bounded by :func:`check_archive`)."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                if _FORMULA.search(archive.read(member)):
+                    return True
+    return False
+
+
+def _records(ws: Any, name: str, vocabulary: Vocabulary, formulas: Any = None) -> Iterator[Record]:
     title = ws.title
     # The dimension a file declares may be wrong (too small loses rows, too big costs time): rows are counted here instead.
     ws.reset_dimensions()
@@ -149,11 +169,19 @@ def _records(ws: Any, name: str, vocabulary: Vocabulary) -> Iterator[Record]:
         raise EvidenceError([Problem(f"{name}: {title}!{column_letter(second + 1)}1", None, twice[0], say("batch.column_twice"))])
     width = len(header)
     number = 1
+    texts: Iterator[tuple[Any, ...]] = itertools.repeat(())
+    if formulas is not None:
+        formulas.reset_dimensions()
+        texts = formulas.iter_rows(min_row=2, max_col=width + 1, values_only=True)
     try:
         for cells in ws.iter_rows(min_row=2, max_col=width + 1, values_only=True):
             number += 1
             if number > MAX_ROWS:
                 raise _refuse(name, say("xlsx.too_long", limit=MAX_ROWS))
+            unsaved = _unsaved(name, title, number, header, cells, next(texts, ()))
+            if unsaved:
+                yield number, EvidenceError(unsaved)
+                continue
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
             if isinstance(cells[0], str) and (cells[0].strip() == "#" or cells[0].lstrip().startswith("# ")):
@@ -163,6 +191,15 @@ def _records(ws: Any, name: str, vocabulary: Vocabulary) -> Iterator[Record]:
         raise
     except Exception as exc:
         raise _refuse(name, say("xlsx.unreadable", error=f"{type(exc).__name__}: {exc}")) from None
+
+
+def _unsaved(name: str, title: str, number: int, header: list[str], cells: tuple[Any, ...], texts: tuple[Any, ...]) -> list[Problem]:
+    """A problem for each keyed cell whose formula has no saved value."""
+    return [
+        Problem(f"{name}: {title}!{column_letter(i + 1)}{number}", None, header[i], say("xlsx.formula_without_value", formula=shown(text)))
+        for i, (cell, text) in enumerate(zip(cells, texts))
+        if cell is None and isinstance(text, str) and text.startswith("=") and i < len(header) and header[i]
+    ]
 
 
 def _row(name: str, title: str, number: int, header: list[str], cells: tuple[Any, ...], vocabulary: Vocabulary) -> Any:

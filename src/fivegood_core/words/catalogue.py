@@ -380,6 +380,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "xlsx.too_wide": ("the key row has {columns} columns; at most {limit} are read", "键名行有 {columns} 列;最多读取 {limit} 列"),
     "xlsx.too_long": ("the sheet has more than {limit} rows", "该工作表超过 {limit} 行"),
+    "xlsx.formula_without_value": (
+        "a formula with no saved value ({formula}): open the workbook in a spreadsheet program and save it, so that its values are saved",
+        "公式没有保存的计算结果({formula}):请用电子表格软件打开并保存该工作簿,以保存其计算结果",
+    ),
     "xlsx.cell_without_key": (
         "a cell to the right of the last key of the first row; which key is it?",
         "该单元格位于首行最后一个键名的右侧;它属于哪个键?",
