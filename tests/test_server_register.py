@@ -238,8 +238,20 @@ def test_the_register_exports_as_a_workbook_or_json_to_users_who_see_everything(
     assert {"subjects", "submissions", "audit_log", "ledger", "status"} <= set(book.sheetnames)
     subjects = [row for row in book["subjects"].iter_rows(values_only=True)]
     assert any("jiangbei-cicheng" in [str(v) for v in row] for row in subjects[1:])
-    data = c.get("/api/v1/register/export", params={"format": "json"}, headers=bearer(assessor)).json()
+    assert r.headers["x-fivegood-register-verified"] == "true"
+    r = c.get("/api/v1/register/export", params={"format": "json"}, headers=bearer(assessor))
+    assert r.headers["x-fivegood-register-verified"] == "true"
+    data = r.json()
     assert [s["id"] for s in data["subjects"]] == ["jiangbei-cicheng"]
+    # A row edited behind the register's back: the export still answers, and says the register does not verify.
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "register.sqlite3")
+    con.execute("UPDATE subjects SET name = 'someone else' WHERE id = 'jiangbei-cicheng'")
+    con.commit()
+    con.close()
+    r = c.get("/api/v1/register/export", params={"format": "json"}, headers=bearer(assessor))
+    assert r.status_code == 200 and r.headers["x-fivegood-register-verified"] == "false"
     # A user limited to one jurisdiction is told to use the filtered routes: the tables hold everyone's rows.
     r = c.get("/api/v1/register/export", headers=bearer(limited))
     assert r.status_code == 403 and "ningbo" in r.json()["error"]["message"]

@@ -294,6 +294,9 @@ async def check(request: Request) -> Response:
 
 # --- batches ---------------------------------------------------------------------------------
 
+#: Sent with every export: whether the register it was taken from verifies.
+VERIFIED_HEADER = "X-Fivegood-Register-Verified"
+
 BATCH_TYPES = {"application/x-ndjson": ".jsonl", "application/jsonl": ".jsonl", "application/json-lines": ".jsonl", "text/csv": ".csv"}
 
 
@@ -474,6 +477,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         200: {
             "content": {"application/json": {}, XLSX: {}},
             "description": "Every table, the ledger, and with a programme its status and roll-up",
+            "headers": {
+                VERIFIED_HEADER: {
+                    "description": "`true` when the register's audit chain and rows verify (`fivegood register verify`), else `false`",
+                    "schema": {"type": "string", "enum": ["true", "false"]},
+                }
+            },
         },
     },
     summary="The register as a workbook (one sheet a table) or JSON, as `fivegood register export` writes it",
@@ -492,12 +501,16 @@ def export(
         raise HTTPProblem(403, say("server.export_limited", user=user.name, jurisdiction=user.jurisdiction), code="forbidden")
     day = date_field(on, "on")
     ref = _programme(request, user, programme, day).ref if programme else None
-    data = exporting.sheets(_services(request).register, ref, day)
+    register = _services(request).register
+    data = exporting.sheets(register, ref, day)
+    # As `fivegood register export` says on stderr: whether the register the export was taken from verifies.
+    verified = {VERIFIED_HEADER: "true" if register.verify().ok else "false"}
     if format == "json":
-        return Response(exporting.to_json(data), media_type="application/json")
+        return Response(exporting.to_json(data), media_type="application/json", headers=verified)
     with tempfile.TemporaryDirectory(prefix="fivegood-export-") as folder:
         workbook = exporting.to_xlsx(data, os.path.join(folder, "register.xlsx")).read_bytes()
-    return Response(workbook, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="fivegood-register.xlsx"'})
+    headers = {"Content-Disposition": 'attachment; filename="fivegood-register.xlsx"', **verified}
+    return Response(workbook, media_type=XLSX, headers=headers)
 
 
 # --- the register: changes -------------------------------------------------------------------
