@@ -31,7 +31,9 @@ ROOT = Path(__file__).parent.parent
 
 def fivegood(*args: str, cwd: Path = ROOT, stdin: str | bytes | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run the installed console script as a user would: a subprocess, its output and exit status."""
-    exe = shutil.which("fivegood") or str(Path(sys.executable).parent / "fivegood")
+    # The script of the environment under test first: another environment's, first on PATH, may be another version.
+    own = Path(sys.executable).parent / "fivegood"
+    exe = str(own) if own.exists() else shutil.which("fivegood") or str(own)
     return subprocess.run(
         [exe, *args],
         capture_output=True,
