@@ -29,13 +29,16 @@ def standard(body: str, id: str = "test/std", version: str = "1", effective_from
 ROOT = Path(__file__).parent.parent
 
 
+def script() -> str:
+    """The ``fivegood`` console script of the environment under test (another on PATH may be another version)."""
+    own = Path(sys.executable).parent / "fivegood"
+    return str(own) if own.exists() else shutil.which("fivegood") or str(own)
+
+
 def fivegood(*args: str, cwd: Path = ROOT, stdin: str | bytes | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run the installed console script as a user would: a subprocess, its output and exit status."""
-    # The script of the environment under test first: another environment's, first on PATH, may be another version.
-    own = Path(sys.executable).parent / "fivegood"
-    exe = str(own) if own.exists() else shutil.which("fivegood") or str(own)
     return subprocess.run(
-        [exe, *args],
+        [script(), *args],
         capture_output=True,
         text=True,
         cwd=cwd,

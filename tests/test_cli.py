@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import fivegood
+from helpers import fivegood, script
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "examples" / "sample" / "county.toml"
@@ -313,7 +312,7 @@ def test_batch_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     import pty
 
     primary, secondary = pty.openpty()
-    exe = shutil.which("fivegood") or str(Path(sys.executable).parent / "fivegood")
+    exe = script()
     done = subprocess.run(
         [
             exe,

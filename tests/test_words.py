@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import pickle
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from fivegood_core import EvidenceError, Problem, ResolutionError, errors
 from fivegood_core.reading.schema import BuildError
 from fivegood_core.words.catalogue import CATALOGUE, UnknownMessage, placeholders, say, word
-from helpers import standard
+from helpers import script, standard
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
@@ -113,7 +112,7 @@ SAMPLE = ROOT / "examples" / "sample" / "county.toml"
 
 
 def _fivegood(*args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("fivegood") or str(Path(sys.executable).parent / "fivegood")
+    exe = script()
     env = {"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"}
     return subprocess.run([exe, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
 

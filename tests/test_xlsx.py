@@ -20,7 +20,7 @@ from fivegood_core.batch.xlsx import read_xlsx  # noqa: E402
 from fivegood_core.errors import EvidenceError  # noqa: E402
 from fivegood_core.render.template import keys_read, template_keys  # noqa: E402
 from fivegood_core.render.template_xlsx import FIRST_DATA_ROW, evidence_workbook  # noqa: E402
-from helpers import ROOT, fivegood  # noqa: E402
+from helpers import ROOT, fivegood, script  # noqa: E402
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -368,10 +368,9 @@ def test_the_output_is_never_an_input_and_xlsx_needs_a_file_or_a_pipe(tmp_path: 
     source = _sheet(tmp_path, [["subject.id"], ["a"]])
     run = fivegood("batch", str(source), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12", "-f", "xlsx", "-o", str(source))
     assert run.returncode == 2 and "is also an input" in run.stderr
-    import shutil
     import subprocess
 
-    exe = shutil.which("fivegood") or str(Path(sys.executable).parent / "fivegood")
+    exe = script()
     args = [exe, "batch", str(source), "-s", "ningbo/five-have-five-good", "--as-of", "2011-01-12", "-f", "xlsx"]
     piped = subprocess.run(args, capture_output=True, env={"PATH": str(Path(sys.executable).parent), "LANG": "C.UTF-8"}, timeout=60)
     assert piped.returncode == 0, piped.stderr
