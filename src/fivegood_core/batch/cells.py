@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Union
 
-from fivegood_core.errors import FivegoodError
+from fivegood_core.errors import EvidenceError, FivegoodError, Problem
+from fivegood_core.evidence.document import nest
 from fivegood_core.model.vocabulary import Vocabulary
+from fivegood_core.words.catalogue import say, shown
 
 #: A record as a reader yields it: its line (or row) number and the evidence, or the error reading it.
 Record = tuple[int, Union[dict[str, Any], FivegoodError]]
@@ -25,3 +27,20 @@ def cell_value(column: str, cell: str, vocabulary: Vocabulary) -> Any:
     if entry is None or entry.type.from_text is None:
         return cell
     return entry.type.from_text(cell)
+
+
+def wrong_cell(where: str, line: int | None, column: str, got: Any, vocabulary: Vocabulary) -> Problem:
+    """The problem of a cell that is not what its key expects (CSV and xlsx cells alike)."""
+    entry = vocabulary.get(column) or vocabulary.get(column.rsplit(".", 1)[0])
+    expected = entry.type.expected if entry else say("word.a_value")
+    return Problem(where, line, column, say("value.expected_got", expected=expected, got=shown(got)))
+
+
+def record_of(flat: dict[str, Any], problems: list[Problem], name: str, line: int) -> dict[str, Any] | EvidenceError:
+    """A row's record from its dotted keys' values, or the error of its bad cells, located at its line."""
+    if problems:
+        return EvidenceError(problems)
+    try:
+        return nest(flat)
+    except EvidenceError as exc:
+        return exc.located(name, line)

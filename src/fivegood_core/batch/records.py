@@ -8,11 +8,11 @@ import os
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
-from fivegood_core.batch.cells import MAX_RECORD, Record, cell_value
+from fivegood_core.batch.cells import MAX_RECORD, Record, cell_value, record_of, wrong_cell
 from fivegood_core.errors import EvidenceError, Problem
-from fivegood_core.evidence.document import nest, parse_json_evidence
+from fivegood_core.evidence.document import parse_json_evidence
 from fivegood_core.model.vocabulary import BadValue, Vocabulary
-from fivegood_core.words.catalogue import say, shown
+from fivegood_core.words.catalogue import say
 
 __all__ = ["MAX_RECORD", "Record", "block_lines", "input_format", "jsonl_blocks", "read_csv", "read_jsonl", "read_records"]
 
@@ -226,15 +226,8 @@ def _row(name: str, start: int, end: int, header: list[str], cells: list[str], v
         try:
             flat[column] = cell_value(column, cell.strip(), vocabulary)
         except (BadValue, ValueError, ArithmeticError):
-            entry = vocabulary.get(column) or vocabulary.get(column.rsplit(".", 1)[0])
-            expected = entry.type.expected if entry else say("word.a_value")
-            problems.append(Problem(name, start, column, say("value.expected_got", expected=expected, got=shown(cell))))
-    if problems:
-        return EvidenceError(problems)
-    try:
-        return nest(flat)
-    except EvidenceError as exc:
-        return exc.located(name, start)
+            problems.append(wrong_cell(name, start, column, cell, vocabulary))
+    return record_of(flat, problems, name, start)
 
 
 def record_from_cells(name: str, cells: dict[str, str], vocabulary: Vocabulary, line: int = 1) -> dict[str, Any] | EvidenceError:

@@ -41,10 +41,9 @@ import zipfile
 from decimal import Decimal
 from typing import IO, Any, Iterator
 
-from fivegood_core.batch.cells import MAX_RECORD, Record, cell_value
+from fivegood_core.batch.cells import MAX_RECORD, Record, cell_value, record_of, wrong_cell
 from fivegood_core.batch.rows import CSV_COLUMNS, BatchRow, _inert
 from fivegood_core.errors import EvidenceError, FivegoodError, Problem
-from fivegood_core.evidence.document import nest
 from fivegood_core.model.vocabulary import BadValue, Vocabulary
 from fivegood_core.words.catalogue import say, shown
 
@@ -216,16 +215,8 @@ def _row(name: str, title: str, number: int, header: list[str], cells: tuple[Any
         try:
             flat[column] = _value(column, cell, vocabulary)
         except (BadValue, ValueError, ArithmeticError):
-            entry = vocabulary.get(column) or vocabulary.get(column.rsplit(".", 1)[0])
-            expected = entry.type.expected if entry else say("word.a_value")
-            where = f"{name}: {title}!{column_letter(index)}{number}"
-            problems.append(Problem(where, None, column, say("value.expected_got", expected=expected, got=shown(_shown(cell)))))
-    if problems:
-        return EvidenceError(problems)
-    try:
-        return nest(flat)
-    except EvidenceError as exc:
-        return exc.located(name, number)
+            problems.append(wrong_cell(f"{name}: {title}!{column_letter(index)}{number}", None, column, _shown(cell), vocabulary))
+    return record_of(flat, problems, name, number)
 
 
 def _shown(cell: Any) -> Any:
