@@ -429,6 +429,12 @@ def test_reversal_rollup_by_area_and_impact_from_the_command_line(db_url: str, t
     assert status == 4 and "reward.reversed" in err
     roll = json.loads(ok("rollup", NINGBO, "--area", "鄞州区", "--format", "json", db=db_url))
     assert roll["area"] == "330212" and roll["totals"] == {"certified": 2}
+    # A caller that has the status already (the dashboard, the export) gets the same roll-up from it.
+    from fivegood_core.register import Register, reports
+
+    with Register(db_url) as reg:
+        for area in (None, "鄞州区"):
+            assert reports.rollup(reg, NINGBO, None, area, rows=reports.status(reg, NINGBO)) == reports.rollup(reg, NINGBO, None, area)
     (payer,) = roll["rewards"]
     assert (payer["paid"], payer["reversed"], payer["due"], payer["entries"]) == ("0", "20000", "20000", 2)
     before = dump(db_url)

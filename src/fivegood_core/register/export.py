@@ -126,7 +126,7 @@ def sheets(reg: Register, programme: str | None = None, on: dt.date | None = Non
         from fivegood_core.register.reports import rollup, status
 
         out["status"] = status(reg, programme, on)
-        roll = rollup(reg, programme, on)
+        roll = rollup(reg, programme, on, rows=out["status"])
         out["rollup"] = [{"code": g["code"], "name": g["name"], "total": g["total"], **g["statuses"]} for g in roll["groups"]]
     return out
 

@@ -151,10 +151,13 @@ def _units(prog: Programme, on: dt.date) -> list[divisions.Division]:
     return divisions.in_force(on, level=level, area=area)
 
 
-def rollup(reg: Register, programme: str, on: dt.date | None = None, area: str | None = None) -> dict[str, Any]:
+def rollup(
+    reg: Register, programme: str, on: dt.date | None = None, area: str | None = None, *, rows: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Counts by status per prefecture (or district), nominations against the quota and deadline, aggregates, reward totals.
 
     ``area`` (a code or name) limits the roll-up to one prefecture or district.
+    ``rows``: the programme's :func:`status` on ``on``, when the caller has it already.
     The aggregate share is the one Art. 5 of the Henan standard quotes as its
     basis: enterprise members over private enterprises, summed over the
     subjects' latest evidence, as an exact fraction.
@@ -170,7 +173,11 @@ def rollup(reg: Register, programme: str, on: dt.date | None = None, area: str |
             from fivegood_core.register.errors import RegisterError
 
             raise RegisterError(say("register.as_is", error=e)) from None
-    rows = [r for r in status(reg, programme, on) if area_code is None or area_code in (r["prefecture"], r["district"])]
+    rows = [
+        r
+        for r in (status(reg, programme, on) if rows is None else rows)
+        if area_code is None or area_code in (r["prefecture"], r["district"])
+    ]
     groups: dict[str, Counter[str]] = {}
     for r in rows:
         groups.setdefault(r[by] or "unknown", Counter())[r["status"]] += 1

@@ -513,10 +513,10 @@ def dashboard(request: Request, id: str) -> Response:
     prog = programme_for(request, user, id)
     reg = services_of(request).register
     on = _date(request.query_params.get("on"), "on") or dt.date.today()
-    rows = [r for r in reports.status(reg, prog.ref, on)]
-    rollup = reports.rollup(reg, prog.ref, on)
+    rows = reports.status(reg, prog.ref, on)
+    rollup = reports.rollup(reg, prog.ref, on, rows=rows)
     failed = reports.failed_criteria(reg, prog.ref, on)
-    ledger = [e for e in reg.ledger(prog.ref)]
+    ledger = reg.ledger(prog.ref)
     titles = _criterion_titles(request, prog, on)
     lang = language(request)
 
